@@ -1,0 +1,67 @@
+package dev.slipway.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code slipway} command line. Exit codes: 0 ok, 1 findings (policy, validation), 2 bad input. */
+@Command(
+    name = "slipway",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Platform orchestrator for Kubernetes: plan, validate and check environments from slipway.yaml and apps/*/app.yaml.",
+    subcommands = {PlanCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  public static final int OK = 0;
+  public static final int FINDINGS = 1;
+  public static final int BAD_INPUT = 2;
+  public static final int INTERNAL = 3;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs a command line with the given streams; what tests call. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      err.println("error: " + ex.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+      err.println("Run 'slipway " + ex.getCommandLine().getCommandName() + " --help' for usage.");
+      return BAD_INPUT;
+    });
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      // A bug in Slipway, not a user error: one line, and the trace only when asked for.
+      err.println("error: internal error: " + ex);
+      if (System.getenv("SLIPWAY_DEBUG") != null) {
+        ex.printStackTrace(err);
+      } else {
+        err.println("(set SLIPWAY_DEBUG=1 for details, and please report it)");
+      }
+      return INTERNAL;
+    });
+    int code = cl.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  /** Version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"slipway " + (v == null ? "dev" : v)};
+    }
+  }
+}

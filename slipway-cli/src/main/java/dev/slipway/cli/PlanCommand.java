@@ -1,0 +1,209 @@
+package dev.slipway.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.engine.plan.ApplicationPlan;
+import dev.slipway.engine.plan.EnvironmentPlan;
+import dev.slipway.engine.plan.OutputLayout;
+import dev.slipway.engine.plan.Plan;
+import dev.slipway.engine.plan.Planner;
+import dev.slipway.engine.policy.PolicyEvaluator;
+import dev.slipway.engine.policy.PolicyFinding;
+import dev.slipway.engine.render.RenderedObject;
+import dev.slipway.model.Diagnostic;
+import dev.slipway.model.load.Workspace;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code slipway plan}: render, validate and check every environment; write {@code out/}. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+    description = {"Renders every environment's Kubernetes objects, validates them, checks policy and writes them to out/.",
+        "Exit codes: 0 ok, 1 policy violations where enforced or invalid rendered objects, 2 bad input."})
+final class PlanCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Platform directory (with slipway.yaml). Default: current directory.")
+  Path dir = Path.of(".");
+
+  @Option(names = "--env", split = ",", paramLabel = "ENV", description = "Only these environments (repeatable, comma-separated).")
+  List<String> envs = new ArrayList<>();
+
+  @Option(names = "--app", split = ",", paramLabel = "APP", description = "Only these applications (repeatable, comma-separated).")
+  List<String> apps = new ArrayList<>();
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "table (default) or json.")
+  String format = "table";
+
+  @Option(names = "--out-dir", paramLabel = "DIR", description = "Where to write manifests. Default: DIR/out.")
+  Path outDir;
+
+  @Option(names = "--no-write", description = "Do not write manifests, only report.")
+  boolean noWrite;
+
+  @Option(names = "--explain", description = "Show each component's resolved spec and where every value came from.")
+  boolean explain;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!format.equals("table") && !format.equals("json")) {
+      err.println("error: --output must be table or json, got '" + format + "'");
+      return Main.BAD_INPUT;
+    }
+    Workspace ws = Workspace.load(dir);
+    Plan plan = new Planner(PolicyEvaluator.baseline())
+        .plan(ws, new Planner.Scope(new LinkedHashSet<>(envs), new LinkedHashSet<>(apps)));
+    if (plan.hasSpecErrors()) {
+      if (format.equals("json")) {
+        out.println(Output.json(json(ws, plan, Main.BAD_INPUT, null)));
+      } else {
+        printDiagnostics(err, plan.specDiagnostics());
+        long n = plan.specDiagnostics().stream().filter(Diagnostic::isError).count();
+        err.println("plan failed: " + Output.plural(n, "error") + " in the specs; nothing was written.");
+      }
+      return Main.BAD_INPUT;
+    }
+    if (explain) {
+      out.print(ExplainPrinter.print(plan));
+      return Main.OK;
+    }
+    Path target = outDir != null ? outDir : dir.resolve("out");
+    String written = null;
+    if (!noWrite) {
+      try {
+        SortedMap<String, String> files = OutputLayout.files(plan);
+        written = OutputWriter.write(target, files, plan, !apps.isEmpty());
+      } catch (IOException | OutputWriter.Refused e) {
+        err.println("error: cannot write manifests: " + e.getMessage());
+        return Main.BAD_INPUT;
+      }
+    }
+    int code = plan.enforcedViolations() > 0 || plan.hasValidationErrors() ? Main.FINDINGS : Main.OK;
+    if (format.equals("json")) {
+      out.println(Output.json(json(ws, plan, code, noWrite ? null : target)));
+    } else {
+      printTable(out, ws, plan, noWrite ? null : target, written);
+    }
+    return code;
+  }
+
+  static void printDiagnostics(PrintWriter w, List<Diagnostic> ds) {
+    for (Diagnostic d : ds) {
+      w.println(d.format());
+    }
+  }
+
+  private void printTable(PrintWriter out, Workspace ws, Plan plan, Path target, String written) {
+    out.println("Slipway plan for platform " + ws.platform().name() + " (" + ws.platform().region() + ")");
+    for (EnvironmentPlan e : plan.environments()) {
+      out.println();
+      out.println("Environment " + e.name() + "  cluster " + e.environment().cluster().context()
+          + "  policy " + e.environment().policy().enforcement().label()
+          + (e.environment().production() ? "  production" : ""));
+      List<String[]> rows = new ArrayList<>();
+      rows.add(new String[] {"APPLICATION", "NAMESPACE", "COMPONENTS", "OBJECTS", "VALIDATION", "POLICY"});
+      for (ApplicationPlan a : e.applications()) {
+        long errors = a.validation().stream().filter(Diagnostic::isError).count();
+        rows.add(new String[] {a.name(), a.bundle().namespace(), Integer.toString(a.resolved().components().size()),
+            Integer.toString(a.bundle().objects().size()), errors == 0 ? "ok" : errors + " invalid", policyCell(e, a)});
+      }
+      if (!e.clusterObjects().isEmpty()) {
+        long errors = e.clusterValidation().stream().filter(Diagnostic::isError).count();
+        rows.add(new String[] {"(cluster)", "-", "-", Integer.toString(e.clusterObjects().size()),
+            errors == 0 ? "ok" : errors + " invalid", "-"});
+      }
+      out.print(Output.table(rows, "  "));
+      if (target != null) {
+        out.println("  manifests: " + target.resolve(e.name()).normalize() + "/");
+      }
+    }
+    List<Diagnostic> all = plan.allDiagnostics();
+    if (!all.isEmpty()) {
+      out.println();
+      out.println("Findings:");
+      for (Diagnostic d : all) {
+        out.println("  " + d.format());
+      }
+    }
+    long errors = all.stream().filter(Diagnostic::isError).count();
+    long warnings = all.stream().filter(d -> d.severity() == Diagnostic.Severity.WARNING).count();
+    long waived = plan.environments().stream().flatMap(e -> e.applications().stream()).mapToLong(ApplicationPlan::policyWaived).sum();
+    int objects = plan.environments().stream().mapToInt(EnvironmentPlan::objectCount).sum();
+    out.println();
+    out.println("Summary: " + Output.plural(plan.environments().size(), "environment") + ", "
+        + Output.plural(objects, "object") + ", " + Output.plural(errors, "error") + ", "
+        + Output.plural(warnings, "warning") + ", " + waived + " waived; enforce-level policy violations: "
+        + plan.enforcedViolations() + (written != null ? "; " + written : ""));
+  }
+
+  private static String policyCell(EnvironmentPlan e, ApplicationPlan a) {
+    long failed = a.policyFailures();
+    long waived = a.policyWaived();
+    String s = failed == 0 ? "ok" : failed + (e.enforced() ? " violations" : " warnings");
+    return waived > 0 ? s + ", " + waived + " waived" : s;
+  }
+
+  private ObjectNode json(Workspace ws, Plan plan, int code, Path target) {
+    ObjectNode root = Output.JSON.createObjectNode();
+    root.put("platform", ws.platform() == null ? null : ws.platform().name());
+    root.put("exitCode", code);
+    root.put("outputDirectory", target == null ? null : target.normalize().toString());
+    ArrayNode envsNode = root.putArray("environments");
+    for (EnvironmentPlan e : plan.environments()) {
+      ObjectNode en = envsNode.addObject();
+      en.put("name", e.name());
+      en.put("cluster", e.environment().cluster().context());
+      en.put("enforcement", e.environment().policy().enforcement().label());
+      en.put("production", e.environment().production());
+      ArrayNode cluster = en.putArray("clusterObjects");
+      e.clusterObjects().forEach(o -> cluster.add(objectJson(o, OutputLayout.clusterFile(e.name(), o))));
+      ArrayNode appsNode = en.putArray("applications");
+      for (ApplicationPlan a : e.applications()) {
+        ObjectNode an = appsNode.addObject();
+        an.put("name", a.name());
+        an.put("namespace", a.bundle().namespace());
+        ArrayNode objs = an.putArray("objects");
+        a.bundle().objects().forEach(o -> objs.add(objectJson(o, OutputLayout.appFile(e.name(), a.name(), o))));
+        ObjectNode pol = an.putObject("policy");
+        pol.put("passed", a.policy().stream().filter(f -> f.outcome() == PolicyFinding.Outcome.PASS).count());
+        pol.put("failed", a.policyFailures());
+        pol.put("waived", a.policyWaived());
+        ArrayNode ds = an.putArray("diagnostics");
+        a.validation().forEach(d -> ds.add(Output.diagnostic(d)));
+        Plan.policyDiagnostics(e, a).forEach(d -> ds.add(Output.diagnostic(d)));
+      }
+    }
+    ArrayNode ds = root.putArray("diagnostics");
+    plan.allDiagnostics().forEach(d -> ds.add(Output.diagnostic(d)));
+    return root;
+  }
+
+  private static ObjectNode objectJson(RenderedObject o, String file) {
+    ObjectNode n = Output.JSON.createObjectNode();
+    n.put("apiVersion", o.apiVersion());
+    n.put("kind", o.kind());
+    n.put("namespace", o.namespace());
+    n.put("name", o.name());
+    n.put("component", o.component());
+    n.put("wave", o.wave());
+    n.put("file", file);
+    return n;
+  }
+
+  static Set<String> set(List<String> l) {
+    return new LinkedHashSet<>(l);
+  }
+}

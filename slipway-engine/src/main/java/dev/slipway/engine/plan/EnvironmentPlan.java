@@ -1,0 +1,24 @@
+package dev.slipway.engine.plan;
+
+import dev.slipway.engine.render.RenderedObject;
+import dev.slipway.model.Diagnostic;
+import dev.slipway.model.spec.EnvironmentSpec;
+import java.util.List;
+
+/** Everything planned for one environment: cluster-wide objects and each application. */
+public record EnvironmentPlan(
+    EnvironmentSpec environment, List<RenderedObject> clusterObjects, List<Diagnostic> clusterValidation,
+    List<ApplicationPlan> applications) {
+
+  public String name() {
+    return environment.name();
+  }
+
+  public boolean enforced() {
+    return environment.policy().enforcement() == EnvironmentSpec.Enforcement.ENFORCE;
+  }
+
+  public int objectCount() {
+    return clusterObjects.size() + applications.stream().mapToInt(a -> a.bundle().objects().size()).sum();
+  }
+}

@@ -1,0 +1,124 @@
+package dev.slipway.engine.plan;
+
+import dev.slipway.engine.policy.PolicyContext;
+import dev.slipway.engine.policy.PolicyEvaluator;
+import dev.slipway.engine.policy.PolicyFinding;
+import dev.slipway.engine.render.ApplicationBundle;
+import dev.slipway.engine.render.ApplicationRenderer;
+import dev.slipway.engine.render.ClusterRenderer;
+import dev.slipway.engine.render.RenderedObject;
+import dev.slipway.engine.validate.ManifestValidator;
+import dev.slipway.engine.validate.Problem;
+import dev.slipway.model.Diagnostic;
+import dev.slipway.model.Diagnostics;
+import dev.slipway.model.Position;
+import dev.slipway.model.load.ComponentResolver;
+import dev.slipway.model.load.ResolvedApplication;
+import dev.slipway.model.load.Workspace;
+import dev.slipway.model.spec.ApplicationSpec;
+import dev.slipway.model.spec.EnvironmentSpec;
+import dev.slipway.model.yaml.Suggest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The pure pipeline behind {@code slipway plan}: resolve every application for every
+ * environment, and only when the specs are error-free, render, validate and check policy.
+ */
+public final class Planner {
+  private final PolicyEvaluator policy;
+  private final ManifestValidator validator = new ManifestValidator(ManifestValidator.Options.RENDERED);
+
+  public Planner(PolicyEvaluator policy) {
+    this.policy = policy;
+  }
+
+  /** What to plan: empty sets mean everything. */
+  public record Scope(Set<String> environments, Set<String> applications) {
+    public static final Scope ALL = new Scope(Set.of(), Set.of());
+  }
+
+  public Plan plan(Workspace ws, Scope scope) {
+    Diagnostics d = new Diagnostics();
+    d.addAll(ws.diagnostics().list());
+    if (ws.platform() == null) {
+      return new Plan(d.list(), List.of());
+    }
+    checkScope(ws, scope, d);
+    List<EnvironmentSpec> envs = ws.platform().environments().stream()
+        .filter(e -> scope.environments().isEmpty() || scope.environments().contains(e.name())).toList();
+    List<ApplicationSpec> apps = ws.applications().stream()
+        .filter(a -> scope.applications().isEmpty() || scope.applications().contains(a.name())).toList();
+    List<List<ResolvedApplication>> resolved = new ArrayList<>();
+    for (EnvironmentSpec env : envs) {
+      List<ResolvedApplication> perEnv = new ArrayList<>();
+      for (ApplicationSpec app : apps) {
+        perEnv.add(ComponentResolver.resolve(app, env, d));
+      }
+      resolved.add(perEnv);
+    }
+    if (d.hasErrors()) {
+      return new Plan(d.list(), List.of());
+    }
+    List<EnvironmentPlan> out = new ArrayList<>();
+    for (int i = 0; i < envs.size(); i++) {
+      out.add(planEnvironment(envs.get(i), resolved.get(i), ws, scope));
+    }
+    return new Plan(d.list(), List.copyOf(out));
+  }
+
+  private static void checkScope(Workspace ws, Scope scope, Diagnostics d) {
+    List<String> envNames = ws.platform().environmentNames();
+    for (String e : new TreeSet<>(scope.environments())) {
+      if (!envNames.contains(e)) {
+        d.error("cli.unknown-environment", Position.NONE, "--env",
+            "no environment '" + e + "'" + Suggest.hint(e, envNames) + "; environments: " + String.join(", ", envNames));
+      }
+    }
+    List<String> appNames = ws.applications().stream().map(ApplicationSpec::name).toList();
+    for (String a : new TreeSet<>(scope.applications())) {
+      if (!appNames.contains(a)) {
+        d.error("cli.unknown-application", Position.NONE, "--app",
+            "no application '" + a + "'" + Suggest.hint(a, appNames) + "; applications: " + String.join(", ", appNames));
+      }
+    }
+  }
+
+  private EnvironmentPlan planEnvironment(EnvironmentSpec env, List<ResolvedApplication> apps, Workspace ws, Scope scope) {
+    List<ApplicationPlan> plans = apps.parallelStream().map(a -> planApplication(ws, a)).toList();
+    List<RenderedObject> cluster = List.of();
+    List<Diagnostic> clusterDiags = List.of();
+    if (scope.applications().isEmpty()) {
+      List<String> shared = env.namespace().contains("{app}") ? List.of()
+          : apps.stream().map(ResolvedApplication::namespace).distinct().sorted().toList();
+      cluster = ClusterRenderer.render(env, shared);
+      clusterDiags = validate(cluster, o -> OutputLayout.clusterFile(env.name(), o));
+    }
+    return new EnvironmentPlan(env, cluster, clusterDiags, plans);
+  }
+
+  private ApplicationPlan planApplication(Workspace ws, ResolvedApplication app) {
+    ApplicationBundle bundle = ApplicationRenderer.render(ws.platform(), app);
+    EnvironmentSpec env = app.environment();
+    List<Diagnostic> validation = validate(bundle.objects(), o -> OutputLayout.appFile(env.name(), app.name(), o));
+    PolicyContext ctx = new PolicyContext(env.name(), env.production(), env.policy().allowMutableTags(),
+        env.policy().allowedRegistries(), bundle.objects());
+    List<PolicyFinding> findings = policy.evaluate(bundle.objects(), ctx, app.app().waivers(),
+        o -> OutputLayout.appFile(env.name(), app.name(), o));
+    return new ApplicationPlan(app, bundle, validation, findings);
+  }
+
+  private List<Diagnostic> validate(List<RenderedObject> objects, java.util.function.Function<RenderedObject, String> fileOf) {
+    List<Diagnostic> out = new ArrayList<>();
+    for (RenderedObject o : objects) {
+      ManifestValidator.Result r = validator.validate(o.body());
+      for (Problem p : r.problems()) {
+        out.add(new Diagnostic(Diagnostic.Severity.ERROR, "validate." + r.status().name().toLowerCase(java.util.Locale.ROOT),
+            fileOf.apply(o), 0, 0, p.fieldPath(), o.ref() + ": " + p.message()));
+      }
+    }
+    return out;
+  }
+}

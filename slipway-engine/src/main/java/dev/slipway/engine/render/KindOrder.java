@@ -1,0 +1,33 @@
+package dev.slipway.engine.render;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The order kinds are applied in within a wave, after gitops-engine's and Helm's install order,
+ * with the add-on kinds Slipway renders placed where they belong (secrets before the workloads
+ * that mount them, scalers after their targets). Unknown kinds go last.
+ */
+public final class KindOrder {
+  private static final List<String> ORDER = List.of(
+      "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodDisruptionBudget", "ServiceAccount",
+      "SecretStore", "ClusterSecretStore", "Secret", "ExternalSecret", "ConfigMap", "StorageClass",
+      "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding",
+      "Role", "RoleBinding", "EC2NodeClass", "NodePool", "Service", "DaemonSet", "Pod", "ReplicationController",
+      "ReplicaSet", "StatefulSet", "Deployment", "HorizontalPodAutoscaler", "ScaledObject", "Job", "CronJob",
+      "IngressClass", "Ingress", "APIService", "ServiceMonitor", "PrometheusRule");
+
+  private KindOrder() {}
+
+  public static int rank(String kind) {
+    int i = ORDER.indexOf(kind);
+    return i < 0 ? ORDER.size() : i;
+  }
+
+  /** Sync order: wave, then kind order, then kind name (for unknown kinds), then name. */
+  public static final Comparator<RenderedObject> SYNC_ORDER = Comparator.comparingInt(RenderedObject::wave)
+      .thenComparingInt(o -> rank(o.kind()))
+      .thenComparing(RenderedObject::kind)
+      .thenComparing(o -> o.namespace() == null ? "" : o.namespace())
+      .thenComparing(RenderedObject::name);
+}

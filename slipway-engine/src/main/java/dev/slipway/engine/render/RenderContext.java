@@ -1,0 +1,79 @@
+package dev.slipway.engine.render;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.model.load.ResolvedApplication;
+import dev.slipway.model.spec.AddonsSpec;
+import dev.slipway.model.spec.ComponentSpec;
+import dev.slipway.model.spec.EnvironmentSpec;
+import dev.slipway.model.spec.PlatformSpec;
+import java.util.List;
+import java.util.Map;
+
+/** What every part of rendering one application needs to know. */
+record RenderContext(PlatformSpec platform, EnvironmentSpec env, ResolvedApplication app) {
+
+  String envName() {
+    return env.name();
+  }
+
+  String appName() {
+    return app.name();
+  }
+
+  String namespace() {
+    return app.namespace();
+  }
+
+  AddonsSpec addons() {
+    return env.addons();
+  }
+
+  List<ComponentSpec> components() {
+    return app.components();
+  }
+
+  /** Standard metadata: name, namespace, sorted labels and the sync-wave annotation. */
+  ObjectNode meta(String name, Map<String, String> labels, int wave) {
+    ObjectNode m = Json.obj().put("name", name);
+    m.put("namespace", namespace());
+    m.set("labels", Json.map(labels));
+    m.set("annotations", Json.obj(Labels.SYNC_WAVE, Integer.toString(wave)));
+    return m;
+  }
+
+  /** An object skeleton: apiVersion, kind, metadata. */
+  ObjectNode object(String apiVersion, String kind, ObjectNode meta) {
+    ObjectNode o = Json.obj().put("apiVersion", apiVersion).put("kind", kind);
+    o.set("metadata", meta);
+    return o;
+  }
+
+  RenderedObject componentObject(ComponentSpec c, String apiVersion, String kind, String name, ObjectNode spec, String specKey) {
+    ObjectNode o = object(apiVersion, kind, meta(name, Labels.component(envName(), appName(), c.name()), c.waveHint()));
+    if (spec != null) {
+      o.set(specKey, spec);
+    }
+    return new RenderedObject(apiVersion, kind, namespace(), name, c.name(), c.waveHint(), o);
+  }
+
+  RenderedObject appObject(String apiVersion, String kind, String name, ObjectNode spec, String specKey) {
+    ObjectNode o = object(apiVersion, kind, meta(name, Labels.application(envName(), appName()), 0));
+    if (spec != null) {
+      o.set(specKey, spec);
+    }
+    return new RenderedObject(apiVersion, kind, namespace(), name, null, 0, o);
+  }
+
+  /** The public host of a component's ingress. */
+  String host(ComponentSpec c) {
+    String h = c.ingress().host();
+    if (h == null) {
+      return appName() + "." + env.domain();
+    }
+    return h.contains(".") || env.domain() == null ? h : h + "." + env.domain();
+  }
+
+  String fill(String template) {
+    return template.replace("{app}", appName()).replace("{env}", envName());
+  }
+}

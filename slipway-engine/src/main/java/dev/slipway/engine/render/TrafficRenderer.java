@@ -1,0 +1,160 @@
+package dev.slipway.engine.render;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.model.spec.AddonsSpec.IngressAddon;
+import dev.slipway.model.spec.ComponentSpec;
+import dev.slipway.model.spec.ComponentType;
+import java.util.List;
+import java.util.TreeMap;
+
+/** Renders how traffic reaches a component: Service, Ingress and NetworkPolicy. */
+final class TrafficRenderer {
+  private TrafficRenderer() {}
+
+  static void render(RenderContext ctx, ComponentSpec c, List<RenderedObject> out) {
+    if (c.port() != null || WorkloadRenderer.metricsPortSeparate(c)) {
+      out.add(service(ctx, c));
+    }
+    if (c.ingress() != null && c.port() != null && ctx.addons().ingress() != null) {
+      out.add(ingress(ctx, c));
+    }
+    RenderedObject np = networkPolicy(ctx, c);
+    if (np != null) {
+      out.add(np);
+    }
+  }
+
+  /** Denies all inbound traffic to the namespace's pods unless a component's policy allows it. */
+  static RenderedObject defaultDeny(RenderContext ctx) {
+    ObjectNode spec = Json.obj();
+    spec.set("podSelector", Json.obj());
+    spec.set("policyTypes", Json.arr().add("Ingress"));
+    return ctx.appObject("networking.k8s.io/v1", "NetworkPolicy", "default-deny", spec, "spec");
+  }
+
+  private static RenderedObject service(RenderContext ctx, ComponentSpec c) {
+    ObjectNode spec = Json.obj();
+    if (c.type() == ComponentType.POSTGRES) {
+      // Headless: the StatefulSet's pods get stable DNS names (database-0.database).
+      spec.put("clusterIP", "None");
+    }
+    spec.put("type", "ClusterIP");
+    spec.set("selector", Json.map(Labels.selector(ctx.appName(), c.name())));
+    ArrayNode ports = Json.arr();
+    if (c.port() != null) {
+      String name = WorkloadRenderer.portName(c);
+      ports.add(Json.obj().put("name", name).put("port", c.port()).put("targetPort", name).put("protocol", "TCP"));
+    }
+    if (WorkloadRenderer.metricsPortSeparate(c)) {
+      ports.add(Json.obj().put("name", "metrics").put("port", c.metrics().port()).put("targetPort", "metrics").put("protocol", "TCP"));
+    }
+    spec.set("ports", ports);
+    return ctx.componentObject(c, "v1", "Service", c.name(), spec, "spec");
+  }
+
+  private static RenderedObject ingress(RenderContext ctx, ComponentSpec c) {
+    IngressAddon addon = ctx.addons().ingress();
+    String host = ctx.host(c);
+    boolean tls = c.ingress().tls();
+    RenderedObject obj = ctx.componentObject(c, "networking.k8s.io/v1", "Ingress", c.name(), null, null);
+    ObjectNode annotations = (ObjectNode) obj.body().get("metadata").get("annotations");
+    if (addon.isAlb()) {
+      TreeMap<String, String> a = new TreeMap<>();
+      String scheme = c.ingress().publicFacing() == null ? addon.scheme()
+          : c.ingress().publicFacing() ? "internet-facing" : "internal";
+      a.put("alb.ingress.kubernetes.io/scheme", scheme);
+      a.put("alb.ingress.kubernetes.io/target-type", addon.targetType());
+      a.put("alb.ingress.kubernetes.io/group.name", ctx.fill(addon.group()));
+      if (c.probes().readiness() != null && c.probes().readiness().path() != null) {
+        a.put("alb.ingress.kubernetes.io/healthcheck-path", c.probes().readiness().path());
+      }
+      if (tls) {
+        a.put("alb.ingress.kubernetes.io/listen-ports", "[{\"HTTP\": 80}, {\"HTTPS\": 443}]");
+        a.put("alb.ingress.kubernetes.io/ssl-redirect", "443");
+        if (addon.certificateArn() != null) {
+          a.put("alb.ingress.kubernetes.io/certificate-arn", ctx.fill(addon.certificateArn()));
+        }
+      } else {
+        a.put("alb.ingress.kubernetes.io/listen-ports", "[{\"HTTP\": 80}]");
+      }
+      a.forEach(annotations::put);
+    }
+    ObjectNode spec = Json.obj();
+    spec.put("ingressClassName", addon.className());
+    if (tls) {
+      ObjectNode t = Json.obj();
+      t.set("hosts", Json.arr().add(host));
+      if (!addon.isAlb()) {
+        // Other controllers terminate TLS from a Secret (cert-manager fills it); ALB uses ACM by host.
+        t.put("secretName", c.name() + "-tls");
+      }
+      spec.set("tls", Json.arr().add(t));
+    }
+    ObjectNode backend = Json.obj().set("service",
+        Json.obj().put("name", c.name()).set("port", Json.obj("name", WorkloadRenderer.portName(c))));
+    ObjectNode path = Json.obj().put("path", c.ingress().path()).put("pathType", "Prefix");
+    path.set("backend", backend);
+    ObjectNode rule = Json.obj().put("host", host);
+    rule.set("http", Json.obj().set("paths", Json.arr().add(path)));
+    spec.set("rules", Json.arr().add(rule));
+    obj.body().set("spec", spec);
+    return obj;
+  }
+
+  /**
+   * Allows inbound traffic to a component from the components that depend on it, from the ingress
+   * controller when it has an ingress, and from the monitoring namespace on its metrics port.
+   */
+  private static RenderedObject networkPolicy(RenderContext ctx, ComponentSpec c) {
+    ArrayNode rules = Json.arr();
+    if (c.port() != null) {
+      ArrayNode from = Json.arr();
+      for (ComponentSpec other : ctx.components()) {
+        if (other.dependsOn().contains(c.name())) {
+          from.add(Json.obj().set("podSelector", Json.obj().set("matchLabels", Json.map(Labels.selector(ctx.appName(), other.name())))));
+        }
+      }
+      if (!from.isEmpty()) {
+        rules.add(rule(from, c.port()));
+      }
+      IngressAddon addon = ctx.addons().ingress();
+      if (c.ingress() != null && addon != null) {
+        ArrayNode src = Json.arr();
+        if (addon.isAlb()) {
+          addon.sourceCidrs().forEach(cidr -> src.add(Json.obj().set("ipBlock", Json.obj("cidr", cidr))));
+        } else {
+          src.add(namespaceSelector(addon.controllerNamespace()));
+        }
+        rules.add(rule(src, c.port()));
+      }
+    }
+    var metrics = ctx.addons().metrics();
+    if (c.metrics() != null && metrics != null && metrics.serviceMonitor()) {
+      int port = c.metrics().port() != null ? c.metrics().port() : c.port() != null ? c.port() : 0;
+      if (port > 0) {
+        rules.add(rule(Json.arr().add(namespaceSelector(metrics.namespace())), port));
+      }
+    }
+    if (rules.isEmpty()) {
+      return null;
+    }
+    ObjectNode spec = Json.obj();
+    spec.set("podSelector", Json.obj().set("matchLabels", Json.map(Labels.selector(ctx.appName(), c.name()))));
+    spec.set("policyTypes", Json.arr().add("Ingress"));
+    spec.set("ingress", rules);
+    return ctx.componentObject(c, "networking.k8s.io/v1", "NetworkPolicy", c.name(), spec, "spec");
+  }
+
+  private static ObjectNode namespaceSelector(String namespace) {
+    return Json.obj().set("namespaceSelector",
+        Json.obj().set("matchLabels", Json.obj("kubernetes.io/metadata.name", namespace)));
+  }
+
+  private static ObjectNode rule(ArrayNode from, int port) {
+    ObjectNode r = Json.obj();
+    r.set("from", from);
+    r.set("ports", Json.arr().add(Json.obj().put("protocol", "TCP").put("port", port)));
+    return r;
+  }
+}

@@ -1,0 +1,302 @@
+package dev.slipway.engine.render;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.model.spec.ComponentSpec;
+import dev.slipway.model.spec.ComponentSpec.Probe;
+import dev.slipway.model.spec.ComponentSpec.Security;
+import dev.slipway.model.spec.ComponentType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Renders a component's workload (Deployment, StatefulSet or CronJob), its ConfigMaps and ServiceAccount. */
+final class WorkloadRenderer {
+  static final String POSTGRES_DATA = "/var/lib/postgresql/data";
+
+  private WorkloadRenderer() {}
+
+  static void render(RenderContext ctx, ComponentSpec c, List<RenderedObject> out) {
+    out.add(serviceAccount(ctx, c));
+    String configHash = configMaps(ctx, c, out);
+    ObjectNode podTemplate = podTemplate(ctx, c, configHash);
+    switch (c.type()) {
+      case WEB, API, WORKER -> out.add(deployment(ctx, c, podTemplate));
+      case POSTGRES -> out.add(statefulSet(ctx, c, podTemplate));
+      case JOB -> out.add(cronJob(ctx, c, podTemplate));
+    }
+  }
+
+  private static RenderedObject serviceAccount(RenderContext ctx, ComponentSpec c) {
+    RenderedObject sa = ctx.componentObject(c, "v1", "ServiceAccount", c.name(), null, null);
+    if (c.serviceAccount() != null && c.serviceAccount().roleArn() != null) {
+      ((ObjectNode) sa.body().get("metadata").get("annotations"))
+          .put("eks.amazonaws.com/role-arn", ctx.fill(c.serviceAccount().roleArn()));
+    }
+    sa.body().put("automountServiceAccountToken", false);
+    return sa;
+  }
+
+  /** Renders the env and files ConfigMaps; returns a hash of their content for the pod template. */
+  private static String configMaps(RenderContext ctx, ComponentSpec c, List<RenderedObject> out) {
+    StringBuilder hashInput = new StringBuilder();
+    if (!c.env().isEmpty()) {
+      out.add(ctx.componentObject(c, "v1", "ConfigMap", c.name() + "-env", Json.map(c.env()), "data"));
+      c.env().forEach((k, v) -> hashInput.append("env:").append(k).append('=').append(v).append('\n'));
+    }
+    if (c.config() != null && !c.config().files().isEmpty()) {
+      out.add(ctx.componentObject(c, "v1", "ConfigMap", c.name() + "-files", Json.map(c.config().files()), "data"));
+      c.config().files().forEach((k, v) -> hashInput.append("file:").append(k).append('=').append(v).append('\n'));
+    }
+    return hashInput.length() == 0 ? null : sha256(hashInput.toString()).substring(0, 16);
+  }
+
+  static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+    }
+  }
+
+  private static ObjectNode podTemplate(RenderContext ctx, ComponentSpec c, String configHash) {
+    ObjectNode meta = Json.obj();
+    meta.set("labels", Json.map(Labels.component(ctx.envName(), ctx.appName(), c.name())));
+    if (configHash != null) {
+      meta.set("annotations", Json.obj(Labels.CONFIG_HASH, configHash));
+    }
+    ObjectNode spec = Json.obj();
+    spec.put("serviceAccountName", c.name());
+    spec.put("automountServiceAccountToken", false);
+    spec.set("securityContext", podSecurity(c.security()));
+    if (c.type() == ComponentType.JOB) {
+      spec.put("restartPolicy", "OnFailure");
+    }
+    if (c.type().stateless() && c.minReplicas() >= 2) {
+      ObjectNode spread = Json.obj().put("maxSkew", 1).put("topologyKey", "topology.kubernetes.io/zone")
+          .put("whenUnsatisfiable", "ScheduleAnyway");
+      spread.set("labelSelector", Json.obj().set("matchLabels", Json.map(Labels.selector(ctx.appName(), c.name()))));
+      spec.set("topologySpreadConstraints", Json.arr().add(spread));
+    }
+    spec.set("containers", Json.arr().add(container(c)));
+    spec.set("volumes", volumes(c));
+    ObjectNode template = Json.obj();
+    template.set("metadata", meta);
+    template.set("spec", spec);
+    return template;
+  }
+
+  private static ObjectNode podSecurity(Security s) {
+    ObjectNode o = Json.obj();
+    if (s.fsGroup() != null) {
+      o.put("fsGroup", s.fsGroup());
+    }
+    if (s.runAsGroup() != null) {
+      o.put("runAsGroup", s.runAsGroup());
+    }
+    o.put("runAsNonRoot", s.runAsNonRoot());
+    if (s.runAsUser() != null) {
+      o.put("runAsUser", s.runAsUser());
+    }
+    o.set("seccompProfile", Json.obj("type", "RuntimeDefault"));
+    return o;
+  }
+
+  private static ObjectNode container(ComponentSpec c) {
+    ObjectNode k = Json.obj().put("name", c.name()).put("image", c.image()).put("imagePullPolicy", "IfNotPresent");
+    if (!c.command().isEmpty()) {
+      k.set("command", Json.strings(c.command()));
+    }
+    if (!c.args().isEmpty()) {
+      k.set("args", Json.strings(c.args()));
+    }
+    ArrayNode ports = Json.arr();
+    if (c.port() != null) {
+      ports.add(Json.obj().put("name", portName(c)).put("containerPort", c.port()).put("protocol", "TCP"));
+    }
+    if (metricsPortSeparate(c)) {
+      ports.add(Json.obj().put("name", "metrics").put("containerPort", c.metrics().port()).put("protocol", "TCP"));
+    }
+    if (!ports.isEmpty()) {
+      k.set("ports", ports);
+    }
+    ArrayNode env = Json.arr();
+    if (c.type() == ComponentType.POSTGRES) {
+      env.add(Json.obj().put("name", "PGDATA").put("value", POSTGRES_DATA + "/pgdata"));
+    }
+    c.secrets().keySet().forEach(name -> env.add(Json.obj().put("name", name).set("valueFrom",
+        Json.obj().set("secretKeyRef", Json.obj().put("name", secretName(c)).put("key", name)))));
+    if (!env.isEmpty()) {
+      k.set("env", env);
+    }
+    if (!c.env().isEmpty()) {
+      k.set("envFrom", Json.arr().add(Json.obj().set("configMapRef", Json.obj("name", c.name() + "-env"))));
+    }
+    ObjectNode resources = Json.obj();
+    TreeMap<String, String> requests = new TreeMap<>();
+    TreeMap<String, String> limits = new TreeMap<>();
+    putIf(requests, "cpu", c.resources().cpu());
+    putIf(requests, "memory", c.resources().memory());
+    putIf(limits, "cpu", c.resources().cpuLimit());
+    putIf(limits, "memory", c.resources().memoryLimit());
+    if (!limits.isEmpty()) {
+      resources.set("limits", Json.map(limits));
+    }
+    if (!requests.isEmpty()) {
+      resources.set("requests", Json.map(requests));
+    }
+    k.set("resources", resources);
+    probe(k, "livenessProbe", c.probes().liveness(), c);
+    probe(k, "readinessProbe", c.probes().readiness(), c);
+    probe(k, "startupProbe", c.probes().startup(), c);
+    Security s = c.security();
+    ObjectNode sc = Json.obj().put("allowPrivilegeEscalation", s.allowPrivilegeEscalation());
+    ObjectNode caps = Json.obj();
+    if (!s.addCapabilities().isEmpty()) {
+      caps.set("add", Json.strings(s.addCapabilities()));
+    }
+    caps.set("drop", Json.arr().add("ALL"));
+    sc.set("capabilities", caps);
+    sc.put("readOnlyRootFilesystem", s.readOnlyRootFilesystem());
+    sc.put("runAsNonRoot", s.runAsNonRoot());
+    k.set("securityContext", sc);
+    k.set("volumeMounts", volumeMounts(c));
+    return k;
+  }
+
+  private static void putIf(Map<String, String> m, String k, String v) {
+    if (v != null) {
+      m.put(k, v);
+    }
+  }
+
+  static String portName(ComponentSpec c) {
+    return c.type() == ComponentType.POSTGRES ? "postgres" : "http";
+  }
+
+  static boolean metricsPortSeparate(ComponentSpec c) {
+    return c.metrics() != null && c.metrics().port() != null && !c.metrics().port().equals(c.port());
+  }
+
+  static String secretName(ComponentSpec c) {
+    return c.name() + "-secrets";
+  }
+
+  private static void probe(ObjectNode container, String key, Probe p, ComponentSpec c) {
+    if (p == null) {
+      return;
+    }
+    ObjectNode o = Json.obj();
+    if (!p.exec().isEmpty()) {
+      o.set("exec", Json.obj().set("command", Json.strings(p.exec())));
+    } else if (p.tcp()) {
+      o.set("tcpSocket", Json.obj().put("port", p.port() != null ? p.port() : c.port()));
+    } else {
+      ObjectNode get = Json.obj().put("path", p.path());
+      get.put("port", p.port() != null ? p.port() : c.port());
+      o.set("httpGet", get);
+    }
+    if (p.initialDelaySeconds() != null) {
+      o.put("initialDelaySeconds", p.initialDelaySeconds());
+    }
+    if (p.periodSeconds() != null) {
+      o.put("periodSeconds", p.periodSeconds());
+    }
+    if (p.timeoutSeconds() != null) {
+      o.put("timeoutSeconds", p.timeoutSeconds());
+    }
+    if (p.failureThreshold() != null) {
+      o.put("failureThreshold", p.failureThreshold());
+    }
+    container.set(key, o);
+  }
+
+  private static ArrayNode volumeMounts(ComponentSpec c) {
+    ArrayNode m = Json.arr();
+    if (c.config() != null && !c.config().files().isEmpty()) {
+      m.add(Json.obj().put("name", "config").put("mountPath", c.config().mountPath()).put("readOnly", true));
+    }
+    if (c.type() == ComponentType.POSTGRES) {
+      m.add(Json.obj().put("name", "data").put("mountPath", POSTGRES_DATA));
+      m.add(Json.obj().put("name", "run").put("mountPath", "/var/run/postgresql"));
+    }
+    // A writable /tmp keeps readOnlyRootFilesystem workable for servers that write pid and cache files.
+    m.add(Json.obj().put("name", "tmp").put("mountPath", "/tmp"));
+    return m;
+  }
+
+  private static ArrayNode volumes(ComponentSpec c) {
+    ArrayNode v = Json.arr();
+    if (c.config() != null && !c.config().files().isEmpty()) {
+      v.add(Json.obj().put("name", "config").set("configMap", Json.obj("name", c.name() + "-files")));
+    }
+    if (c.type() == ComponentType.POSTGRES) {
+      v.add(Json.obj().put("name", "run").set("emptyDir", Json.obj()));
+    }
+    v.add(Json.obj().put("name", "tmp").set("emptyDir", Json.obj()));
+    return v;
+  }
+
+  private static RenderedObject deployment(RenderContext ctx, ComponentSpec c, ObjectNode template) {
+    ObjectNode spec = Json.obj();
+    if (c.autoscaling() == null) {
+      spec.put("replicas", c.replicas());
+    }
+    spec.put("revisionHistoryLimit", 5);
+    spec.set("selector", Json.obj().set("matchLabels", Json.map(Labels.selector(ctx.appName(), c.name()))));
+    ObjectNode rolling = Json.obj().put("maxSurge", "25%").put("maxUnavailable", c.minReplicas() > 1 ? "25%" : "0");
+    spec.set("strategy", Json.obj().put("type", "RollingUpdate").set("rollingUpdate", rolling));
+    spec.set("template", template);
+    return ctx.componentObject(c, "apps/v1", "Deployment", c.name(), spec, "spec");
+  }
+
+  private static RenderedObject statefulSet(RenderContext ctx, ComponentSpec c, ObjectNode template) {
+    ObjectNode spec = Json.obj();
+    spec.put("replicas", 1);
+    spec.put("serviceName", c.name());
+    spec.put("podManagementPolicy", "OrderedReady");
+    spec.set("selector", Json.obj().set("matchLabels", Json.map(Labels.selector(ctx.appName(), c.name()))));
+    spec.set("updateStrategy", Json.obj("type", "RollingUpdate"));
+    // Volumes outlive the StatefulSet: data is deleted only when asked explicitly.
+    spec.set("persistentVolumeClaimRetentionPolicy", Json.obj().put("whenDeleted", "Retain").put("whenScaled", "Retain"));
+    spec.set("template", template);
+    ObjectNode claim = Json.obj();
+    ObjectNode claimMeta = Json.obj().put("name", "data");
+    claimMeta.set("labels", Json.map(Labels.component(ctx.envName(), ctx.appName(), c.name())));
+    claim.set("metadata", claimMeta);
+    ObjectNode claimSpec = Json.obj();
+    claimSpec.set("accessModes", Json.arr().add("ReadWriteOnce"));
+    String storageClass = c.storage() != null && c.storage().storageClass() != null
+        ? c.storage().storageClass() : ctx.addons().storage().storageClass();
+    claimSpec.put("storageClassName", storageClass);
+    String size = c.storage() != null && c.storage().size() != null ? c.storage().size() : "10Gi";
+    claimSpec.set("resources", Json.obj().set("requests", Json.obj("storage", size)));
+    claim.set("spec", claimSpec);
+    spec.set("volumeClaimTemplates", Json.arr().add(claim));
+    return ctx.componentObject(c, "apps/v1", "StatefulSet", c.name(), spec, "spec");
+  }
+
+  private static RenderedObject cronJob(RenderContext ctx, ComponentSpec c, ObjectNode template) {
+    ObjectNode spec = Json.obj();
+    var s = c.schedule();
+    spec.put("schedule", s.cron());
+    if (s.timezone() != null) {
+      spec.put("timeZone", s.timezone());
+    }
+    spec.put("concurrencyPolicy", s.concurrencyPolicy() == null ? "Forbid" : s.concurrencyPolicy());
+    spec.put("successfulJobsHistoryLimit", 3);
+    spec.put("failedJobsHistoryLimit", 3);
+    ObjectNode jobSpec = Json.obj();
+    jobSpec.put("backoffLimit", s.backoffLimit() == null ? 2 : s.backoffLimit());
+    if (s.activeDeadlineSeconds() != null) {
+      jobSpec.put("activeDeadlineSeconds", s.activeDeadlineSeconds());
+    }
+    jobSpec.set("template", template);
+    spec.set("jobTemplate", Json.obj().set("spec", jobSpec));
+    return ctx.componentObject(c, "batch/v1", "CronJob", c.name(), spec, "spec");
+  }
+}

@@ -1,0 +1,621 @@
+package dev.slipway.model.load;
+
+import dev.slipway.model.Diagnostics;
+import dev.slipway.model.Position;
+import dev.slipway.model.spec.ApplicationSpec;
+import dev.slipway.model.spec.ComponentSpec;
+import dev.slipway.model.spec.ComponentSpec.Autoscaling;
+import dev.slipway.model.spec.ComponentSpec.ConfigFiles;
+import dev.slipway.model.spec.ComponentSpec.Ingress;
+import dev.slipway.model.spec.ComponentSpec.Metrics;
+import dev.slipway.model.spec.ComponentSpec.Probe;
+import dev.slipway.model.spec.ComponentSpec.Probes;
+import dev.slipway.model.spec.ComponentSpec.Resources;
+import dev.slipway.model.spec.ComponentSpec.Schedule;
+import dev.slipway.model.spec.ComponentSpec.SecretRef;
+import dev.slipway.model.spec.ComponentSpec.Security;
+import dev.slipway.model.spec.ComponentSpec.ServiceAccount;
+import dev.slipway.model.spec.ComponentSpec.Storage;
+import dev.slipway.model.spec.ComponentSpec.Trigger;
+import dev.slipway.model.spec.ComponentType;
+import dev.slipway.model.spec.EnvironmentSpec;
+import dev.slipway.model.yaml.Fields;
+import dev.slipway.model.yaml.Merge;
+import dev.slipway.model.yaml.Origin;
+import dev.slipway.model.yaml.Origin.Layer;
+import dev.slipway.model.yaml.Quantities;
+import dev.slipway.model.yaml.SpecNode;
+import dev.slipway.model.yaml.SpecNode.ListNode;
+import dev.slipway.model.yaml.SpecNode.MapNode;
+import dev.slipway.model.yaml.SpecNode.Scalar;
+import dev.slipway.model.yaml.Suggest;
+import dev.slipway.model.yaml.YamlLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Resolves an application's components for one environment: merges the four layers (type
+ * default, platform default, app, environment override), derives what is left implicit, binds
+ * the result to {@link ComponentSpec} and checks the components against each other
+ * ({@code dependsOn} targets and cycles).
+ */
+public final class ComponentResolver {
+  private static final Map<ComponentType, SpecNode> TYPE_DEFAULTS = loadTypeDefaults();
+  private static final Pattern CRON_FIELD = Pattern.compile("^[0-9*/,\\-A-Za-z?LW#]+$");
+  private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
+
+  private ComponentResolver() {}
+
+  public static ResolvedApplication resolve(ApplicationSpec app, EnvironmentSpec env, Diagnostics d) {
+    SortedMap<String, SpecNode> trees = new TreeMap<>();
+    Map<String, ComponentSpec> bound = new LinkedHashMap<>();
+    Map<String, SpecNode> overrides = app.overrides().getOrDefault(env.name(), new TreeMap<>());
+    for (var e : app.components().entrySet()) {
+      String name = e.getKey();
+      SpecNode override = overrides.get(name);
+      ComponentType type = typeOf(name, e.getValue(), override, app, d);
+      if (type == null) {
+        continue;
+      }
+      SpecNode merged = Merge.over(TYPE_DEFAULTS.get(type), platformDefaults(env, type));
+      merged = Merge.over(merged, e.getValue());
+      merged = Merge.over(merged, override);
+      merged = derive((MapNode) merged, type, env);
+      trees.put(name, merged);
+      ComponentSpec c = bind(name, type, merged, env, d);
+      if (c != null) {
+        bound.put(name, c);
+      }
+    }
+    Map<String, Integer> waves = waves(app, bound, d);
+    List<ComponentSpec> components = new ArrayList<>();
+    for (ComponentSpec c : bound.values()) {
+      components.add(withWave(c, waves.getOrDefault(c.name(), 0)));
+    }
+    return new ResolvedApplication(app, env, env.namespaceFor(app.name()), List.copyOf(components), trees);
+  }
+
+  private static ComponentType typeOf(String name, SpecNode base, SpecNode override, ApplicationSpec app, Diagnostics d) {
+    SpecNode t = override instanceof MapNode m && m.get("type") != null ? m.get("type") : ((MapNode) base).get("type");
+    String path = "spec.components." + name + ".type";
+    if (t == null || t instanceof SpecNode.Null) {
+      d.error("spec.required", base.position(), path,
+          "component '" + name + "' needs a type: one of " + String.join(", ", ComponentType.ids()));
+      return null;
+    }
+    if (!(t instanceof Scalar s) || !ComponentType.ids().contains(s.value())) {
+      String v = t instanceof Scalar s ? s.value() : t.typeName();
+      d.error("spec.unknown-type", t.position(), path, "unknown component type '" + v + "'"
+          + Suggest.hint(v, ComponentType.ids()) + "; types: " + String.join(", ", ComponentType.ids()));
+      return null;
+    }
+    return ComponentType.of(s.value());
+  }
+
+  /** The environment's {@code defaults}, minus the fields that do not apply to {@code type}. */
+  private static SpecNode platformDefaults(EnvironmentSpec env, ComponentType type) {
+    if (!(env.defaults() instanceof MapNode m)) {
+      return null;
+    }
+    if (type.stateless()) {
+      return m;
+    }
+    LinkedHashMap<String, SpecNode> entries = new LinkedHashMap<>(m.entries());
+    Map<String, Position> keys = new LinkedHashMap<>();
+    entries.keySet().removeIf(k -> k.equals("replicas") || k.equals("autoscaling"));
+    for (String k : entries.keySet()) {
+      keys.put(k, m.keyPosition(k));
+    }
+    return new MapNode(m.origin(), entries, keys);
+  }
+
+  /** Fills in values that follow from others: the postgres image, resource limits. */
+  private static SpecNode derive(MapNode tree, ComponentType type, EnvironmentSpec env) {
+    MapNode out = tree;
+    if (type == ComponentType.POSTGRES && !(tree.get("image") instanceof Scalar)
+        && tree.get("version") instanceof Scalar v) {
+      Origin o = Origin.of(Layer.DERIVED, "from version " + v.value(), Position.NONE);
+      out = out.with("image", new Scalar(o, "docker.io/library/postgres:" + v.value() + "-alpine", Scalar.Kind.STRING), Position.NONE);
+    }
+    if (out.get("resources") instanceof MapNode res) {
+      MapNode limits = res.get("limits") instanceof MapNode l ? l : MapNode.empty(Origin.of(Layer.DERIVED, "", Position.NONE));
+      MapNode newLimits = limits;
+      if (!limits.has("cpu") && res.get("cpu") instanceof Scalar cpu && Quantities.isValid(cpu.value())) {
+        BigDecimal twice = Quantities.amount(cpu.value()).multiply(BigDecimal.valueOf(2));
+        Origin o = Origin.of(Layer.DERIVED, "2 x resources.cpu", Position.NONE);
+        newLimits = newLimits.with("cpu", new Scalar(o, cpuString(twice), Scalar.Kind.STRING), Position.NONE);
+      }
+      if (!limits.has("memory") && res.get("memory") instanceof Scalar mem) {
+        Origin o = Origin.of(Layer.DERIVED, "= resources.memory", Position.NONE);
+        newLimits = newLimits.with("memory", new Scalar(o, mem.value(), Scalar.Kind.STRING), Position.NONE);
+      }
+      if (newLimits != limits) {
+        out = out.with("resources", res.with("limits", newLimits, res.keyPosition("limits")), out.keyPosition("resources"));
+      }
+    }
+    return out;
+  }
+
+  /** A CPU amount in cores as Kubernetes writes it: whole cores plainly, else millicores. */
+  static String cpuString(BigDecimal cores) {
+    BigDecimal milli = cores.multiply(BigDecimal.valueOf(1000)).stripTrailingZeros();
+    if (milli.remainder(BigDecimal.valueOf(1000)).signum() == 0) {
+      return cores.stripTrailingZeros().toPlainString();
+    }
+    return milli.setScale(0, java.math.RoundingMode.CEILING).toPlainString() + "m";
+  }
+
+  private static ComponentSpec bind(String name, ComponentType type, SpecNode tree, EnvironmentSpec env, Diagnostics d) {
+    Fields f = Fields.of(tree, "spec.components." + name, d);
+    f.string("type");
+    String image = f.string("image");
+    String version = f.string("version");
+    if (image == null && type != ComponentType.POSTGRES) {
+      d.error("spec.required", f.position(), f.path("image"), "component '" + name + "' (" + type.id() + ") needs an image");
+    }
+    Integer port = f.integer("port", 1, 65535);
+    List<String> command = f.stringList("command");
+    List<String> args = f.stringList("args");
+    TreeMap<String, String> envVars = f.stringMap("env");
+    checkEnvNames(f, "env", envVars, d);
+    TreeMap<String, SecretRef> secrets = f.map("secrets", e -> secretRef(e, d));
+    checkEnvNames(f, "secrets", secrets, d);
+    if (secrets != null && !secrets.isEmpty() && env.addons().secrets() == null) {
+      d.error("spec.addon-missing", f.position("secrets"), f.path("secrets"),
+          "environment '" + env.name() + "' has no secrets add-on (addons.secrets in slipway.yaml)");
+    }
+    if (envVars != null && secrets != null) {
+      for (String k : secrets.keySet()) {
+        if (envVars.containsKey(k)) {
+          d.error("spec.duplicate-name", f.position("secrets"), f.path("secrets") + "." + k,
+              "'" + k + "' is set both in env and in secrets");
+        }
+      }
+    }
+    ConfigFiles config = config(f.child("config"), d);
+    Resources resources = resources(f.childOrEmpty("resources"), d);
+    Probes probes = probes(f.child("probes"), d);
+    Integer replicas = f.integer("replicas", 0, 1000);
+    Autoscaling autoscaling = autoscaling(f.child("autoscaling"), env, d);
+    Ingress ingress = ingress(f.child("ingress"), env, d);
+    ServiceAccount sa = null;
+    Fields saf = f.child("serviceAccount");
+    if (saf != null) {
+      sa = new ServiceAccount(saf.string("roleArn"));
+      saf.finish();
+    }
+    List<String> dependsOn = f.stringList("dependsOn");
+    Metrics metrics = null;
+    Fields mf = f.child("metrics");
+    if (mf != null) {
+      metrics = new Metrics(mf.string("path", "/metrics"), mf.integer("port", 1, 65535), mf.string("interval"));
+      mf.finish();
+    }
+    Storage storage = null;
+    Fields sf = f.child("storage");
+    if (sf != null) {
+      String size = sf.quantity("size");
+      storage = new Storage(size, sf.string("class"), version, sf.string("database"));
+      sf.finish();
+    }
+    Schedule schedule = schedule(f, d);
+    Security security = security(f.childOrEmpty("security"));
+    checkApplicability(f, type, d);
+    if (ingress != null && port == null) {
+      d.error("spec.required", f.position("ingress"), f.path("port"), "an ingress needs the component to have a port");
+    }
+    if (probes != null) {
+      for (Probe p : new Probe[] {probes.liveness(), probes.readiness(), probes.startup()}) {
+        if (p != null && p.exec().isEmpty() && p.port() == null && port == null) {
+          d.error("spec.required", f.position("probes"), f.path("probes"),
+              "an HTTP or TCP probe needs a port: set 'port' on the component or on the probe");
+          break;
+        }
+      }
+    }
+    f.finish();
+    return new ComponentSpec(name, type, image, port, orEmpty(command), orEmpty(args),
+        envVars == null ? new TreeMap<>() : envVars, secrets == null ? new TreeMap<>() : secrets, config, resources,
+        probes == null ? new Probes(null, null, null) : probes, replicas == null ? 1 : replicas, autoscaling, ingress, sa,
+        orEmpty(dependsOn), metrics, storage, schedule, security, 0);
+  }
+
+  private static final Map<String, Set<ComponentType>> ONLY_FOR = Map.of(
+      "ingress", Set.of(ComponentType.WEB, ComponentType.API),
+      "autoscaling", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER),
+      "storage", Set.of(ComponentType.POSTGRES),
+      "version", Set.of(ComponentType.POSTGRES),
+      "schedule", Set.of(ComponentType.JOB),
+      "probes", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER, ComponentType.POSTGRES),
+      "replicas", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER, ComponentType.POSTGRES));
+
+  private static void checkApplicability(Fields f, ComponentType type, Diagnostics d) {
+    for (var e : new TreeMap<>(ONLY_FOR).entrySet()) {
+      SpecNode n = f.node().get(e.getKey());
+      if (n != null && !(n instanceof SpecNode.Null) && !e.getValue().contains(type)) {
+        d.error("spec.not-applicable", f.position(e.getKey()), f.path(e.getKey()),
+            "'" + e.getKey() + "' does not apply to a " + type.id() + " component");
+      }
+    }
+    if (type == ComponentType.POSTGRES && f.node().get("replicas") instanceof Scalar s && !s.value().equals("1")) {
+      d.error("spec.not-applicable", f.position("replicas"), f.path("replicas"),
+          "a postgres component runs one instance (replication is not managed by Slipway)");
+    }
+  }
+
+  private static SecretRef secretRef(Fields.Entry e, Diagnostics d) {
+    if (!(e.node() instanceof Scalar s) || s.value().isBlank()) {
+      Fields.typeError(d, e.node(), e.path(), "a secret store key such as 'myapp/database-url' or 'myapp-secret#API_KEY'");
+      return null;
+    }
+    String v = s.value();
+    int hash = v.indexOf('#');
+    return hash < 0 ? new SecretRef(v, null) : new SecretRef(v.substring(0, hash), v.substring(hash + 1));
+  }
+
+  private static void checkEnvNames(Fields f, String key, Map<String, ?> vars, Diagnostics d) {
+    if (vars == null) {
+      return;
+    }
+    for (String k : vars.keySet()) {
+      if (!ENV_NAME.matcher(k).matches()) {
+        d.error("spec.invalid-name", f.position(key), f.path(key) + "." + k,
+            "'" + k + "' is not a valid environment variable name");
+      }
+    }
+  }
+
+  private static ConfigFiles config(Fields f, Diagnostics d) {
+    if (f == null) {
+      return null;
+    }
+    String mount = f.string("mountPath", "/etc/config");
+    TreeMap<String, String> files = f.stringMap("files");
+    f.finish();
+    return new ConfigFiles(mount, files == null ? new TreeMap<>() : files);
+  }
+
+  private static Resources resources(Fields f, Diagnostics d) {
+    String cpu = f.quantity("cpu");
+    String memory = f.quantity("memory");
+    Fields l = f.childOrEmpty("limits");
+    String cpuLimit = l.quantity("cpu");
+    String memLimit = l.quantity("memory");
+    if (cpu != null && cpuLimit != null && Quantities.amount(cpuLimit).compareTo(Quantities.amount(cpu)) < 0) {
+      d.error("spec.impossible-resources", l.position("cpu"), l.path("cpu"),
+          "cpu limit " + cpuLimit + " is below the request " + cpu);
+    }
+    if (memory != null && memLimit != null && Quantities.amount(memLimit).compareTo(Quantities.amount(memory)) < 0) {
+      d.error("spec.impossible-resources", l.position("memory"), l.path("memory"),
+          "memory limit " + memLimit + " is below the request " + memory);
+    }
+    if (cpu != null && Quantities.amount(cpu).signum() <= 0) {
+      d.error("spec.impossible-resources", f.position("cpu"), f.path("cpu"), "cpu must be greater than 0");
+    }
+    l.finish();
+    f.finish();
+    return new Resources(cpu, memory, cpuLimit, memLimit);
+  }
+
+  private static Probes probes(Fields f, Diagnostics d) {
+    if (f == null) {
+      return null;
+    }
+    Probes p = new Probes(probe(f, "liveness", d), probe(f, "readiness", d), probe(f, "startup", d));
+    f.finish();
+    return p;
+  }
+
+  private static Probe probe(Fields parent, String key, Diagnostics d) {
+    SpecNode n = parent.raw(key);
+    if (n == null) {
+      return null;
+    }
+    if (n instanceof Scalar s && s.kind() == Scalar.Kind.STRING) {
+      if (!s.value().startsWith("/")) {
+        d.error("spec.invalid-value", n.position(), parent.path(key), "a probe path must start with '/', got '" + s.value() + "'");
+      }
+      return new Probe(s.value(), null, false, List.of(), null, null, null, null);
+    }
+    Fields f = Fields.of(n, parent.path(key), d);
+    if (f == null) {
+      return null;
+    }
+    String path = f.string("path");
+    boolean tcp = f.bool("tcp", false);
+    List<String> exec = f.stringList("exec");
+    int kinds = (path != null ? 1 : 0) + (tcp ? 1 : 0) + (exec != null ? 1 : 0);
+    if (kinds != 1) {
+      d.error("spec.invalid-value", f.position(), f.path(), "a probe needs exactly one of 'path', 'tcp: true' or 'exec'");
+    }
+    Probe p = new Probe(path, f.integer("port", 1, 65535), tcp, orEmpty(exec), f.integer("initialDelaySeconds", 0, 3600),
+        f.integer("periodSeconds", 1, 3600), f.integer("timeoutSeconds", 1, 3600), f.integer("failureThreshold", 1, 100));
+    f.finish();
+    return p;
+  }
+
+  private static Autoscaling autoscaling(Fields f, EnvironmentSpec env, Diagnostics d) {
+    if (f == null) {
+      return null;
+    }
+    Integer min = f.integer("min", 0, 1000);
+    Integer max = f.integer("max", 1, 1000);
+    Integer cpu = f.integer("cpu", 1, 100);
+    Integer memory = f.integer("memory", 1, 100);
+    List<Trigger> triggers = triggers(f, env, d);
+    if (max == null && f.node().get("max") == null) {
+      d.error("spec.required", f.position(), f.path("max"), "autoscaling needs 'max'");
+    }
+    int lo = min == null ? 1 : min;
+    if (max != null && lo > max) {
+      d.error("spec.invalid-value", f.position("min"), f.path("min"), "autoscaling min " + lo + " is greater than max " + max);
+    }
+    if (lo == 0 && triggers.isEmpty()) {
+      d.error("spec.invalid-value", f.position("min"), f.path("min"), "scaling to zero needs KEDA triggers");
+    }
+    if (cpu == null && memory == null && triggers.isEmpty()) {
+      cpu = 70;
+    }
+    f.finish();
+    return new Autoscaling(lo, max == null ? lo : max, cpu, memory, triggers);
+  }
+
+  private static List<Trigger> triggers(Fields f, EnvironmentSpec env, Diagnostics d) {
+    SpecNode n = f.raw("triggers");
+    List<Trigger> out = new ArrayList<>();
+    if (n == null) {
+      return out;
+    }
+    if (!(n instanceof ListNode list)) {
+      Fields.typeError(d, n, f.path("triggers"), "a list of triggers");
+      return out;
+    }
+    if (!env.addons().autoscaling().keda()) {
+      d.error("spec.addon-missing", n.position(), f.path("triggers"),
+          "KEDA triggers need the keda autoscaling add-on in environment '" + env.name() + "' (addons.autoscaling.engine: keda)");
+    }
+    for (int i = 0; i < list.items().size(); i++) {
+      Fields t = Fields.of(list.items().get(i), f.path("triggers") + "[" + i + "]", d);
+      if (t == null) {
+        continue;
+      }
+      String type = t.oneOf("type", List.of("cron", "prometheus"), null);
+      if (type == null && t.node().get("type") == null) {
+        d.error("spec.required", t.position(), t.path("type"), "a trigger needs a type: cron or prometheus");
+      }
+      Trigger trig = null;
+      if ("cron".equals(type)) {
+        String tz = t.string("timezone", "UTC");
+        try {
+          ZoneId.of(tz);
+        } catch (DateTimeException e) {
+          d.error("spec.invalid-value", t.position("timezone"), t.path("timezone"), "unknown time zone '" + tz + "'");
+        }
+        String start = t.required("start");
+        String end = t.required("end");
+        checkCron(t, "start", start, d);
+        checkCron(t, "end", end, d);
+        Integer replicas = t.integer("replicas", 1, 1000);
+        if (replicas == null && t.node().get("replicas") == null) {
+          d.error("spec.required", t.position(), t.path("replicas"), "a cron trigger needs 'replicas' for its window");
+        }
+        trig = new Trigger("cron", tz, start, end, replicas, null, null, null);
+      } else if ("prometheus".equals(type)) {
+        String query = t.required("query");
+        String threshold = t.required("threshold");
+        if (threshold != null) {
+          try {
+            new BigDecimal(threshold);
+          } catch (NumberFormatException e) {
+            d.error("spec.invalid-value", t.position("threshold"), t.path("threshold"), "threshold must be a number");
+          }
+        }
+        String server = t.string("serverAddress");
+        trig = new Trigger("prometheus", null, null, null, null, query, threshold, server);
+      }
+      t.finish();
+      if (trig != null) {
+        out.add(trig);
+      }
+    }
+    return out;
+  }
+
+  static void checkCron(Fields f, String key, String cron, Diagnostics d) {
+    if (cron == null) {
+      return;
+    }
+    String[] parts = cron.trim().split("\\s+");
+    boolean ok = parts.length == 5;
+    for (String p : parts) {
+      ok &= CRON_FIELD.matcher(p).matches();
+    }
+    if (!ok) {
+      d.error("spec.invalid-cron", f.position(key), f.path(key),
+          "'" + cron + "' is not a 5-field cron expression (minute hour day-of-month month day-of-week), e.g. '0 19 * * *'");
+    }
+  }
+
+  private static Ingress ingress(Fields f, EnvironmentSpec env, Diagnostics d) {
+    if (f == null) {
+      return null;
+    }
+    if (env.addons().ingress() == null) {
+      d.error("spec.addon-missing", f.position(), f.path(),
+          "environment '" + env.name() + "' has no ingress add-on (addons.ingress in slipway.yaml)");
+    }
+    String host = f.string("host");
+    String path = f.string("path", "/");
+    if (!path.startsWith("/")) {
+      d.error("spec.invalid-value", f.position("path"), f.path("path"), "an ingress path must start with '/'");
+    }
+    if (host == null && env.domain() == null) {
+      d.error("spec.required", f.position(), f.path("host"),
+          "no host: set ingress.host or the environment's domain in slipway.yaml");
+    }
+    Ingress i = new Ingress(host, path, f.bool("tls", true), f.bool("public"));
+    f.finish();
+    return i;
+  }
+
+  private static Schedule schedule(Fields f, Diagnostics d) {
+    SpecNode n = f.raw("schedule");
+    if (n == null) {
+      if (f.node().get("type") instanceof Scalar s && s.value().equals("job")) {
+        d.error("spec.required", f.position(), f.path("schedule"), "a job component needs a schedule (a cron expression)");
+      }
+      return null;
+    }
+    if (n instanceof Scalar s) {
+      checkCron(f, "schedule", s.value(), d);
+      return new Schedule(s.value(), null, "Forbid", 2, null);
+    }
+    Fields sf = Fields.of(n, f.path("schedule"), d);
+    if (sf == null) {
+      return null;
+    }
+    String cron = sf.string("cron");
+    if (cron == null && f.node().get("type") instanceof Scalar s && s.value().equals("job")) {
+      d.error("spec.required", sf.position(), sf.path("cron"), "a job component needs a schedule (a cron expression)");
+    }
+    checkCron(sf, "cron", cron, d);
+    String tz = sf.string("timezone");
+    if (tz != null) {
+      try {
+        ZoneId.of(tz);
+      } catch (DateTimeException e) {
+        d.error("spec.invalid-value", sf.position("timezone"), sf.path("timezone"), "unknown time zone '" + tz + "'");
+      }
+    }
+    Schedule s = new Schedule(cron, tz, sf.oneOf("concurrencyPolicy", List.of("Allow", "Forbid", "Replace"), "Forbid"),
+        sf.integer("backoffLimit", 0, 100), sf.integer("activeDeadlineSeconds", 1, 604800));
+    sf.finish();
+    return s;
+  }
+
+  private static Security security(Fields f) {
+    List<String> caps = f.stringList("addCapabilities");
+    Security s = new Security(f.bool("runAsNonRoot", true), f.integer("runAsUser", 0, Integer.MAX_VALUE),
+        f.integer("runAsGroup", 0, Integer.MAX_VALUE), f.integer("fsGroup", 0, Integer.MAX_VALUE),
+        f.bool("readOnlyRootFilesystem", true), f.bool("allowPrivilegeEscalation", false), orEmpty(caps));
+    f.finish();
+    return s;
+  }
+
+  /** Wave of each component: the length of its longest {@code dependsOn} chain. */
+  private static Map<String, Integer> waves(ApplicationSpec app, Map<String, ComponentSpec> comps, Diagnostics d) {
+    Map<String, Integer> waves = new HashMap<>();
+    for (ComponentSpec c : comps.values()) {
+      for (String dep : c.dependsOn()) {
+        if (!app.components().containsKey(dep)) {
+          d.error("spec.unknown-dependency", dependsOnPosition(app, c.name()), "spec.components." + c.name() + ".dependsOn",
+              "component '" + c.name() + "' depends on unknown component '" + dep + "'" + Suggest.hint(dep, app.components().keySet()));
+        } else if (dep.equals(c.name())) {
+          d.error("spec.dependency-cycle", dependsOnPosition(app, c.name()), "spec.components." + c.name() + ".dependsOn",
+              "component '" + c.name() + "' depends on itself");
+        }
+      }
+    }
+    for (String name : comps.keySet()) {
+      wave(name, comps, waves, new ArrayList<>(), app, d);
+    }
+    return waves;
+  }
+
+  private static int wave(String name, Map<String, ComponentSpec> comps, Map<String, Integer> waves,
+      List<String> stack, ApplicationSpec app, Diagnostics d) {
+    Integer known = waves.get(name);
+    if (known != null) {
+      return known;
+    }
+    int at = stack.indexOf(name);
+    if (at >= 0) {
+      List<String> cycle = new ArrayList<>(stack.subList(at, stack.size()));
+      cycle.add(name);
+      if (cycle.size() > 2) {
+        d.error("spec.dependency-cycle", dependsOnPosition(app, name), "spec.components." + name + ".dependsOn",
+            "dependsOn forms a cycle: " + String.join(" -> ", rotate(cycle)));
+      }
+      return 0;
+    }
+    ComponentSpec c = comps.get(name);
+    if (c == null) {
+      return 0;
+    }
+    stack.add(name);
+    int w = 0;
+    for (String dep : c.dependsOn()) {
+      if (comps.containsKey(dep) && !dep.equals(name)) {
+        w = Math.max(w, wave(dep, comps, waves, stack, app, d) + 1);
+      }
+    }
+    stack.remove(stack.size() - 1);
+    waves.put(name, w);
+    return w;
+  }
+
+  /** Starts a cycle at its smallest name so the same cycle is reported once, the same way. */
+  private static List<String> rotate(List<String> cycle) {
+    List<String> ring = cycle.subList(0, cycle.size() - 1);
+    int min = ring.indexOf(ring.stream().min(String::compareTo).orElseThrow());
+    List<String> out = new ArrayList<>(ring.subList(min, ring.size()));
+    out.addAll(ring.subList(0, min));
+    out.add(out.get(0));
+    return out;
+  }
+
+  private static Position dependsOnPosition(ApplicationSpec app, String component) {
+    MapNode m = (MapNode) app.components().get(component);
+    return m.has("dependsOn") ? m.keyPosition("dependsOn") : m.position();
+  }
+
+  private static ComponentSpec withWave(ComponentSpec c, int wave) {
+    return new ComponentSpec(c.name(), c.type(), c.image(), c.port(), c.command(), c.args(), c.env(), c.secrets(), c.config(),
+        c.resources(), c.probes(), c.replicas(), c.autoscaling(), c.ingress(), c.serviceAccount(), c.dependsOn(), c.metrics(),
+        c.storage(), c.schedule(), c.security(), wave);
+  }
+
+  private static <T> List<T> orEmpty(List<T> l) {
+    return l == null ? List.of() : List.copyOf(l);
+  }
+
+  private static Map<ComponentType, SpecNode> loadTypeDefaults() {
+    try (InputStream in = ComponentResolver.class.getResourceAsStream("/dev/slipway/model/component-types.yaml")) {
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      Diagnostics d = new Diagnostics();
+      var docs = YamlLoader.forSpecs().load(text, "component-types.yaml", Layer.TYPE_DEFAULT, d);
+      if (d.hasErrors() || docs.isEmpty()) {
+        throw new IllegalStateException("bundled component-types.yaml is broken: " + d.list());
+      }
+      MapNode root = (MapNode) docs.get(0).root();
+      Map<ComponentType, SpecNode> out = new EnumMap<>(ComponentType.class);
+      for (ComponentType t : ComponentType.values()) {
+        out.put(t, relabel(root.get(t.id()), t.id()));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read bundled component-types.yaml", e);
+    }
+  }
+
+  /** Type defaults have no user-facing position; their origin names the type instead. */
+  private static SpecNode relabel(SpecNode n, String type) {
+    Origin o = Origin.of(Layer.TYPE_DEFAULT, type, Position.NONE);
+    return SpecNode.relabel(n, x -> o);
+  }
+
+}

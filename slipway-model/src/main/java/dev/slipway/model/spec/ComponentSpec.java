@@ -1,0 +1,112 @@
+package dev.slipway.model.spec;
+
+import java.util.List;
+import java.util.SortedMap;
+
+/**
+ * One component of an application, fully resolved for one environment: type defaults, platform
+ * defaults, the app's values and the environment's overrides already merged.
+ *
+ * @param replicas replicas when not autoscaled (and the floor the capacity planner uses)
+ * @param secrets environment variable → reference into the platform's secret store
+ * @param waveHint position in the {@code dependsOn} order: 0 for components that depend on nothing
+ */
+public record ComponentSpec(
+    String name,
+    ComponentType type,
+    String image,
+    Integer port,
+    List<String> command,
+    List<String> args,
+    SortedMap<String, String> env,
+    SortedMap<String, SecretRef> secrets,
+    ConfigFiles config,
+    Resources resources,
+    Probes probes,
+    int replicas,
+    Autoscaling autoscaling,
+    Ingress ingress,
+    ServiceAccount serviceAccount,
+    List<String> dependsOn,
+    Metrics metrics,
+    Storage storage,
+    Schedule schedule,
+    Security security,
+    int waveHint) {
+
+  /** A key in the secret store, optionally one property of a JSON secret ({@code key#property}). */
+  public record SecretRef(String key, String property) {}
+
+  /** Files mounted read-only from a ConfigMap. */
+  public record ConfigFiles(String mountPath, SortedMap<String, String> files) {}
+
+  /** Requests, and limits (derived from requests when not given). */
+  public record Resources(String cpu, String memory, String cpuLimit, String memoryLimit) {}
+
+  /** Liveness, readiness and startup checks; any may be null. */
+  public record Probes(Probe liveness, Probe readiness, Probe startup) {}
+
+  /**
+   * One probe: an HTTP GET on {@code path}, a TCP check, or a command.
+   *
+   * @param port the port to probe; the component's port when null
+   */
+  public record Probe(
+      String path,
+      Integer port,
+      boolean tcp,
+      List<String> exec,
+      Integer initialDelaySeconds,
+      Integer periodSeconds,
+      Integer timeoutSeconds,
+      Integer failureThreshold) {}
+
+  /** Horizontal scaling: CPU/memory targets (HPA) or KEDA triggers (ScaledObject). */
+  public record Autoscaling(int min, int max, Integer cpu, Integer memory, List<Trigger> triggers) {
+    public boolean usesKeda() {
+      return !triggers.isEmpty();
+    }
+  }
+
+  /**
+   * A KEDA trigger. {@code cron}: scale to {@code replicas} between {@code start} and {@code end}
+   * (cron expressions in {@code timezone}); {@code prometheus}: scale on {@code query} against
+   * {@code threshold}.
+   */
+  public record Trigger(
+      String type, String timezone, String start, String end, Integer replicas, String query, String threshold, String serverAddress) {}
+
+  /** Exposure through the environment's ingress controller. */
+  public record Ingress(String host, String path, boolean tls, Boolean publicFacing) {}
+
+  /** The component's cloud identity (IRSA role on EKS). */
+  public record ServiceAccount(String roleArn) {}
+
+  /** Where Prometheus scrapes the component. */
+  public record Metrics(String path, Integer port, String interval) {}
+
+  /** Persistent storage of a postgres component. */
+  public record Storage(String size, String storageClass, String version, String database) {}
+
+  /** CronJob settings of a job component. */
+  public record Schedule(String cron, String timezone, String concurrencyPolicy, Integer backoffLimit, Integer activeDeadlineSeconds) {}
+
+  /** Container and pod security settings; the defaults are the restricted ones. */
+  public record Security(
+      boolean runAsNonRoot,
+      Integer runAsUser,
+      Integer runAsGroup,
+      Integer fsGroup,
+      boolean readOnlyRootFilesystem,
+      boolean allowPrivilegeEscalation,
+      List<String> addCapabilities) {}
+
+  public boolean exposesPort() {
+    return port != null;
+  }
+
+  /** The floor of replicas: autoscaling min when autoscaled, else replicas. */
+  public int minReplicas() {
+    return autoscaling != null ? autoscaling.min() : replicas;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.slipway.model.spec;
+
+import dev.slipway.model.Position;
+import dev.slipway.model.yaml.SpecNode;
+import java.util.List;
+
+/**
+ * One environment (dev, staging, prod...): where it runs, how strict policy is there, the
+ * defaults it gives every component, its node pools and its add-ons (platform add-ons with the
+ * environment's overrides merged in).
+ *
+ * @param production whether production-only policy rules apply (default: named prod or production)
+ * @param namespace pattern for application namespaces; {@code {app}} and {@code {env}} are replaced
+ * @param defaults component fields every component in this environment starts from (the
+ *     "platform" layer of {@code --explain}); kept as a tree so its positions survive the merge
+ */
+public record EnvironmentSpec(
+    String name,
+    Position position,
+    boolean production,
+    ClusterSpec cluster,
+    String domain,
+    String namespace,
+    PolicySettings policy,
+    List<NodePoolSpec> nodePools,
+    PromotionSpec promotion,
+    AddonsSpec addons,
+    SpecNode defaults) {
+
+  public String namespaceFor(String app) {
+    return namespace.replace("{app}", app).replace("{env}", name);
+  }
+
+  /** The Kubernetes cluster of an environment, by kubeconfig context. */
+  public record ClusterSpec(String context, String name) {}
+
+  /**
+   * How policy results count here.
+   *
+   * @param allowMutableTags whether {@code latest} and untagged images are tolerated; by default
+   *     only in the environment that starts the promotion chain (dev)
+   */
+  public record PolicySettings(Enforcement enforcement, List<String> allowedRegistries, boolean allowMutableTags) {}
+
+  public EnvironmentSpec withPolicy(PolicySettings p) {
+    return new EnvironmentSpec(name, position, production, cluster, domain, namespace, p, nodePools, promotion, addons, defaults);
+  }
+
+  /** {@code warn} reports violations; {@code enforce} also fails the plan. */
+  public enum Enforcement {
+    WARN,
+    ENFORCE;
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Where an environment's releases come from and what gates them. */
+  public record PromotionSpec(String from, List<String> requires, String soak) {}
+}
