@@ -152,7 +152,7 @@ final class PlanCommand implements Callable<Integer> {
   private static String policyCell(EnvironmentPlan e, ApplicationPlan a) {
     long failed = a.policyFailures();
     long waived = a.policyWaived();
-    String s = failed == 0 ? "ok" : failed + (e.enforced() ? " violations" : " warnings");
+    String s = failed == 0 ? "ok" : Output.plural(failed, e.enforced() ? "violation" : "warning");
     return waived > 0 ? s + ", " + waived + " waived" : s;
   }
 

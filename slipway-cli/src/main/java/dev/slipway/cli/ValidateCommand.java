@@ -105,6 +105,9 @@ final class ValidateCommand implements Callable<Integer> {
 
   private void printResult(PrintWriter out, ResourceResult r) {
     String where = r.file() + ":" + r.line() + (r.source() != null ? " (" + r.source() + ")" : "");
+    for (String note : r.notes()) {
+      out.println(where + " - " + r.describe() + " note: " + note);
+    }
     switch (r.status()) {
       case VALID -> {
         if (verbose) {
@@ -164,6 +167,8 @@ final class ValidateCommand implements Callable<Integer> {
       n.put("name", r.name());
       n.put("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
       n.put("schema", r.schema());
+      ArrayNode notes = n.putArray("notes");
+      r.notes().forEach(notes::add);
       ArrayNode ps = n.putArray("problems");
       for (Located p : r.problems()) {
         ps.addObject().put("path", p.path()).put("line", p.line()).put("column", p.column()).put("message", p.message());

@@ -88,6 +88,7 @@ public final class Planner {
 
   private EnvironmentPlan planEnvironment(EnvironmentSpec env, List<ResolvedApplication> apps, Workspace ws, Scope scope) {
     List<ApplicationPlan> plans = apps.parallelStream().map(a -> planApplication(ws, a)).toList();
+    plans = withCollisions(env, plans);
     List<RenderedObject> cluster = List.of();
     List<Diagnostic> clusterDiags = List.of();
     if (scope.applications().isEmpty()) {
@@ -97,6 +98,31 @@ public final class Planner {
       clusterDiags = validate(cluster, o -> OutputLayout.clusterFile(env.name(), o));
     }
     return new EnvironmentPlan(env, cluster, clusterDiags, plans);
+  }
+
+  /** Two applications rendering the same object (a shared namespace, same component names) cannot both own it. */
+  private static List<ApplicationPlan> withCollisions(EnvironmentSpec env, List<ApplicationPlan> plans) {
+    java.util.Map<String, String> owner = new java.util.HashMap<>();
+    List<ApplicationPlan> out = new ArrayList<>();
+    for (ApplicationPlan p : plans) {
+      List<Diagnostic> extra = new ArrayList<>();
+      for (RenderedObject o : p.bundle().objects()) {
+        String first = owner.putIfAbsent(o.kind() + "/" + o.namespace() + "/" + o.name(), p.name());
+        if (first != null && !first.equals(p.name())) {
+          extra.add(new Diagnostic(Diagnostic.Severity.ERROR, "plan.name-collision",
+              OutputLayout.appFile(env.name(), p.name(), o), 0, 0, "metadata.name",
+              o.ref() + " is rendered by applications '" + first + "' and '" + p.name()
+                  + "' in the same namespace; rename a component or give each application its own namespace"));
+        }
+      }
+      if (extra.isEmpty()) {
+        out.add(p);
+      } else {
+        extra.addAll(0, p.validation());
+        out.add(new ApplicationPlan(p.resolved(), p.bundle(), List.copyOf(extra), p.policy()));
+      }
+    }
+    return out;
   }
 
   private ApplicationPlan planApplication(Workspace ws, ResolvedApplication app) {

@@ -64,6 +64,14 @@ record RenderContext(PlatformSpec platform, EnvironmentSpec env, ResolvedApplica
     return new RenderedObject(apiVersion, kind, namespace(), name, null, 0, o);
   }
 
+  /**
+   * The name of an application-wide object: as given when the application owns its namespace,
+   * prefixed with the application's name when applications share one.
+   */
+  String appScoped(String base) {
+    return ApplicationRenderer.ownsNamespace(app) ? base : appName() + "-" + base;
+  }
+
   /** The public host of a component's ingress. */
   String host(ComponentSpec c) {
     String h = c.ingress().host();

@@ -26,15 +26,15 @@ final class SecretsRenderer {
     aws.put("service", s.provider().equals("aws-parameterstore") ? "ParameterStore" : "SecretsManager");
     aws.put("region", s.region());
     if (s.roleArn() != null) {
-      RenderedObject sa = ctx.appObject("v1", "ServiceAccount", STORE_ACCOUNT, null, null);
+      RenderedObject sa = ctx.appObject("v1", "ServiceAccount", ctx.appScoped(STORE_ACCOUNT), null, null);
       ((ObjectNode) sa.body().get("metadata").get("annotations")).put("eks.amazonaws.com/role-arn", ctx.fill(s.roleArn()));
       sa.body().put("automountServiceAccountToken", false);
       out.add(sa);
-      aws.set("auth", Json.obj().set("jwt", Json.obj().set("serviceAccountRef", Json.obj("name", STORE_ACCOUNT))));
+      aws.set("auth", Json.obj().set("jwt", Json.obj().set("serviceAccountRef", Json.obj("name", ctx.appScoped(STORE_ACCOUNT)))));
     }
     ObjectNode spec = Json.obj();
     spec.set("provider", Json.obj().set("aws", aws));
-    out.add(ctx.appObject("external-secrets.io/v1", "SecretStore", s.storeName(), spec, "spec"));
+    out.add(ctx.appObject("external-secrets.io/v1", "SecretStore", ctx.appScoped(s.storeName()), spec, "spec"));
   }
 
   static void render(RenderContext ctx, ComponentSpec c, List<RenderedObject> out) {
@@ -44,7 +44,7 @@ final class SecretsRenderer {
     SecretsAddon s = ctx.addons().secrets();
     ObjectNode spec = Json.obj();
     spec.put("refreshInterval", s.refreshInterval());
-    spec.set("secretStoreRef", Json.obj().put("name", s.storeName()).put("kind", "SecretStore"));
+    spec.set("secretStoreRef", Json.obj().put("name", ctx.appScoped(s.storeName())).put("kind", "SecretStore"));
     spec.set("target", Json.obj().put("name", WorkloadRenderer.secretName(c)).put("creationPolicy", "Owner"));
     ArrayNode data = Json.arr();
     c.secrets().forEach((env, ref) -> {

@@ -30,7 +30,7 @@ final class TrafficRenderer {
     ObjectNode spec = Json.obj();
     spec.set("podSelector", Json.obj());
     spec.set("policyTypes", Json.arr().add("Ingress"));
-    return ctx.appObject("networking.k8s.io/v1", "NetworkPolicy", "default-deny", spec, "spec");
+    return ctx.appObject("networking.k8s.io/v1", "NetworkPolicy", ctx.appScoped("default-deny"), spec, "spec");
   }
 
   private static RenderedObject service(RenderContext ctx, ComponentSpec c) {

@@ -34,6 +34,20 @@ public final class KubernetesTypes {
     return Namespaced.class.isAssignableFrom(type);
   }
 
+  /**
+   * The served version of a kind whose requested version is gone (apps/v1beta1 Deployment →
+   * apps/v1), preferring stable versions: {@code group/version} and its class.
+   */
+  public static Optional<Map.Entry<String, Class<?>>> servedVersionOf(String group, String kind) {
+    String prefix = group.isEmpty() ? "" : group + "/";
+    return all().entrySet().stream()
+        .filter(e -> e.getKey().endsWith("/" + kind) && e.getKey().startsWith(prefix)
+            && e.getKey().chars().filter(ch -> ch == '/').count() == (group.isEmpty() ? 1 : 2))
+        .min(java.util.Comparator.comparing((Map.Entry<String, Class<?>> e) -> e.getKey().matches(".*/v\\d+/[^/]+$") ? 0 : 1)
+            .thenComparing(Map.Entry::getKey))
+        .map(e -> Map.entry(e.getKey().substring(0, e.getKey().length() - kind.length() - 1), e.getValue()));
+  }
+
   /** True when fabric8 models some version of this kind in this group (to tell "old API" from "unknown"). */
   public static boolean knowsGroupKind(String group, String kind) {
     String prefix = group.isEmpty() ? "" : group + "/";

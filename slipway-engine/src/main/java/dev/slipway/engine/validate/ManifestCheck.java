@@ -28,7 +28,7 @@ public final class ManifestCheck {
   /** One resource's outcome. {@code line} is where its document or list item starts. */
   public record ResourceResult(
       String file, int line, String source, String apiVersion, String kind, String namespace, String name,
-      ManifestValidator.Status status, String schema, List<Located> problems) {
+      ManifestValidator.Status status, String schema, List<Located> problems, List<String> notes) {
 
     public String describe() {
       String id = (kind == null ? "(no kind)" : kind) + " " + (name == null ? "(no name)" : name);
@@ -71,7 +71,7 @@ public final class ManifestCheck {
       d.list().forEach(x -> {
         if (x.code().equals("yaml.duplicate-key")) {
           results.add(new ResourceResult(f.label(), x.line(), null, null, null, null, null, ManifestValidator.Status.INVALID,
-              null, List.of(new Located(x.path(), x.line(), x.column(), x.message()))));
+              null, List.of(new Located(x.path(), x.line(), x.column(), x.message())), List.of()));
         } else {
           fileErrors.add(x);
         }
@@ -118,7 +118,7 @@ public final class ManifestCheck {
     Position at = node.position();
     if (!(node instanceof MapNode)) {
       return new ResourceResult(file, at.line(), source, null, null, null, null, ManifestValidator.Status.ERROR, null,
-          List.of(new Located("", at.line(), at.column(), "document is a " + node.typeName() + ", not a Kubernetes object")));
+          List.of(new Located("", at.line(), at.column(), "document is a " + node.typeName() + ", not a Kubernetes object")), List.of());
     }
     JsonNode json = Trees.toJson(node);
     String apiVersion = text(json, "apiVersion");
@@ -134,7 +134,7 @@ public final class ManifestCheck {
       Position pos = Trees.locate(node, p.pointer());
       problems.add(new Located(p.fieldPath(), pos.line(), pos.column(), p.message()));
     }
-    return new ResourceResult(file, at.line(), source, apiVersion, kind, namespace, name, r.status(), r.schema(), problems);
+    return new ResourceResult(file, at.line(), source, apiVersion, kind, namespace, name, r.status(), r.schema(), problems, r.notes());
   }
 
   /** The same apiVersion, kind, namespace and name twice is an error: which one would be applied? */
@@ -155,7 +155,7 @@ public final class ManifestCheck {
     problems.add(new Located("metadata.name", r.line(), 0, "duplicate " + r.kind() + " " + r.name()
         + (namespaced ? " in namespace " + ns : "") + " (first at " + first.file() + ":" + first.line() + ")"));
     return new ResourceResult(r.file(), r.line(), r.source(), r.apiVersion(), r.kind(), r.namespace(), r.name(),
-        ManifestValidator.Status.ERROR, r.schema(), problems);
+        ManifestValidator.Status.ERROR, r.schema(), problems, r.notes());
   }
 
   private static String text(JsonNode n, String field) {

@@ -38,8 +38,21 @@ public final class ManifestValidator {
     SKIPPED
   }
 
-  /** The outcome for one object; {@code schema} names what it was checked against. */
-  public record Result(Status status, String schema, List<Problem> problems) {}
+  /**
+   * The outcome for one object; {@code schema} names what it was checked against, {@code notes}
+   * say what a user should know even when it is valid.
+   */
+  public record Result(Status status, String schema, List<Problem> problems, List<String> notes) {
+    Result(Status status, String schema, List<Problem> problems) {
+      this(status, schema, problems, List.of());
+    }
+
+    Result withNote(String note) {
+      List<String> n = new ArrayList<>(notes);
+      n.add(note);
+      return new Result(status, schema, problems, List.copyOf(n));
+    }
+  }
 
   private final Options options;
 
@@ -78,6 +91,14 @@ public final class ManifestValidator {
         Optional<JsonSchema> bundled = SchemaSource.bundled(group, version, kind);
         if (bundled.isPresent()) {
           return withSchema(obj, bundled.get(), "bundled " + kind + " schema");
+        }
+        var served = KubernetesTypes.servedVersionOf(group, kind);
+        if (served.isPresent()) {
+          List<Problem> problems = new ArrayList<>();
+          TypedSchema.check(obj, served.get().getValue(), options.strict(), problems);
+          return result(problems, "fabric8 " + served.get().getValue().getSimpleName() + " (" + served.get().getKey() + ")")
+              .withNote(apiVersion + " " + kind + " is not served by current Kubernetes; validated against "
+                  + served.get().getKey() + ", to which it should be migrated");
         }
         continue;
       }

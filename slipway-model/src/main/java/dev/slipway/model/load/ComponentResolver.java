@@ -220,7 +220,7 @@ public final class ComponentResolver {
     }
     if (probes != null) {
       for (Probe p : new Probe[] {probes.liveness(), probes.readiness(), probes.startup()}) {
-        if (p != null && p.exec().isEmpty() && p.port() == null && port == null) {
+        if (p != null && p.exec().isEmpty() && p.port() == null && port == null && !(f.node().get("port") instanceof Scalar)) {
           d.error("spec.required", f.position("probes"), f.path("probes"),
               "an HTTP or TCP probe needs a port: set 'port' on the component or on the probe");
           break;
@@ -490,7 +490,9 @@ public final class ComponentResolver {
     }
     String cron = sf.string("cron");
     if (cron == null && f.node().get("type") instanceof Scalar s && s.value().equals("job")) {
-      d.error("spec.required", sf.position(), sf.path("cron"), "a job component needs a schedule (a cron expression)");
+      // The schedule map may come from the type defaults alone; report at the component then.
+      Position at = sf.position().line() > 0 ? sf.position() : f.position();
+      d.error("spec.required", at, f.path("schedule"), "a job component needs a schedule (a cron expression)");
     }
     checkCron(sf, "cron", cron, d);
     String tz = sf.string("timezone");

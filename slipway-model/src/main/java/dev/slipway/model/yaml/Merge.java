@@ -22,14 +22,20 @@ public final class Merge {
       LinkedHashMap<String, SpecNode> entries = new LinkedHashMap<>(b.entries());
       Map<String, dev.slipway.model.Position> keys = new LinkedHashMap<>();
       for (String k : b.entries().keySet()) {
-        keys.put(k, b.keyPosition(k));
+        putIfWritten(keys, k, b.writtenKeyPosition(k));
       }
       for (Map.Entry<String, SpecNode> e : u.entries().entrySet()) {
         entries.put(e.getKey(), over(entries.get(e.getKey()), e.getValue()));
-        keys.put(e.getKey(), u.keyPosition(e.getKey()));
+        putIfWritten(keys, e.getKey(), u.writtenKeyPosition(e.getKey()));
       }
       return new MapNode(u.origin(), entries, keys);
     }
     return upper;
+  }
+
+  private static void putIfWritten(Map<String, dev.slipway.model.Position> keys, String k, dev.slipway.model.Position p) {
+    if (p != null) {
+      keys.put(k, p);
+    }
   }
 }

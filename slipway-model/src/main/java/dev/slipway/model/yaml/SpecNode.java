@@ -58,11 +58,18 @@ public sealed interface SpecNode permits SpecNode.MapNode, SpecNode.ListNode, Sp
 
     public Position keyPosition(String key) {
       Position p = keyPositions.get(key);
-      if (p != null) {
+      if (p != null && p.line() > 0) {
         return p;
       }
+      // A value from a layer without positions (type defaults) is reported at the map that holds it.
       SpecNode v = entries.get(key);
-      return v != null ? v.position() : origin.position();
+      return v != null && v.position().line() > 0 ? v.position() : origin.position();
+    }
+
+    /** The position the key was written at, or null when its layer has none. */
+    public Position writtenKeyPosition(String key) {
+      Position p = keyPositions.get(key);
+      return p != null && p.line() > 0 ? p : null;
     }
 
     /** Returns a copy with {@code key} set to {@code value}; the receiver is not changed. */
@@ -139,11 +146,13 @@ public sealed interface SpecNode permits SpecNode.MapNode, SpecNode.ListNode, Sp
     if (n instanceof MapNode m) {
       LinkedHashMap<String, SpecNode> e = new LinkedHashMap<>();
       Map<String, dev.slipway.model.Position> keys = new LinkedHashMap<>();
+      Origin mapped = f.apply(m.origin());
       m.entries().forEach((k, v) -> {
         e.put(k, relabel(v, f));
-        keys.put(k, m.keyPosition(k));
+        // Keys take the mapped origin's file; a node relabelled to "no position" loses its key positions too.
+        keys.put(k, mapped.position().line() > 0 ? m.keyPosition(k) : mapped.position());
       });
-      return new MapNode(f.apply(m.origin()), e, keys);
+      return new MapNode(mapped, e, keys);
     }
     if (n instanceof ListNode l) {
       List<SpecNode> items = new ArrayList<>();

@@ -1,0 +1,75 @@
+package dev.slipway.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.engine.plan.OutputLayout;
+import dev.slipway.engine.plan.Plan;
+import dev.slipway.engine.plan.Planner;
+import dev.slipway.engine.policy.PolicyEvaluator;
+import dev.slipway.model.load.Workspace;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Golden files: the rendered tree of a platform, file by file, per component type and per
+ * environment. Regenerate after an intended change with
+ * {@code mvn -pl slipway-engine test -Dtest=GoldenRenderingTest -Dslipway.golden.update=true}
+ * and review the diff.
+ */
+class GoldenRenderingTest {
+  static final Path EXAMPLE = Path.of("..", "examples", "acme");
+  static final Path TYPES = Path.of("src", "test", "resources", "golden", "types");
+
+  static Path platform(String name) {
+    return name.equals("acme") ? EXAMPLE : TYPES;
+  }
+
+  static SortedMap<String, String> render(Path platform) {
+    Workspace ws = Workspace.load(platform);
+    Plan plan = new Planner(PolicyEvaluator.baseline()).plan(ws, Planner.Scope.ALL);
+    assertThat(plan.specDiagnostics()).isEmpty();
+    return OutputLayout.files(plan);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"acme", "types"})
+  void rendersTheExpectedFilesForEveryEnvironment(String name) throws IOException {
+    SortedMap<String, String> actual = render(platform(name));
+    Path expectedDir = Path.of("src", "test", "resources", "golden", "expected", name);
+    if (Boolean.getBoolean("slipway.golden.update")) {
+      if (Files.exists(expectedDir)) {
+        try (Stream<Path> w = Files.walk(expectedDir)) {
+          w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+      for (var e : actual.entrySet()) {
+        Path p = expectedDir.resolve(e.getKey());
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, e.getValue(), StandardCharsets.UTF_8);
+      }
+    }
+    SortedMap<String, String> expected = new TreeMap<>();
+    try (Stream<Path> w = Files.walk(expectedDir)) {
+      for (Path p : w.filter(Files::isRegularFile).toList()) {
+        expected.put(expectedDir.relativize(p).toString().replace('\\', '/'), Files.readString(p, StandardCharsets.UTF_8));
+      }
+    }
+    assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
+    for (var e : expected.entrySet()) {
+      assertThat(actual.get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"acme", "types"})
+  void rendersByteIdenticalOutputOnEveryRun(String name) {
+    assertThat(render(platform(name))).isEqualTo(render(platform(name)));
+  }
+}
