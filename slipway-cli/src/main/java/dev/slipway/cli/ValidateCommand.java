@@ -32,7 +32,8 @@ final class ValidateCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Manifest files or directories (*.yaml, *.yml, *.json); '-' reads stdin.")
+  @Parameters(arity = "1..*", paramLabel = "FILE",
+      description = "Manifest files or directories (*.yaml, *.yml, *.json, skipping kustomization.yaml); '-' reads stdin.")
   List<String> files = new ArrayList<>();
 
   @Option(names = "--schema-location", paramLabel = "LOC",
@@ -138,7 +139,10 @@ final class ValidateCommand implements Callable<Integer> {
     if (Files.isDirectory(p)) {
       try (Stream<Path> walk = Files.walk(p)) {
         for (Path x : walk.filter(Files::isRegularFile)
-            .filter(x -> x.toString().matches(".*\\.(yaml|yml|json)$")).sorted().toList()) {
+            .filter(x -> x.toString().matches(".*\\.(yaml|yml|json)$"))
+            // Kustomize's own files are build instructions, not objects to apply.
+            .filter(x -> !x.getFileName().toString().matches("(?i)kustomization\\.ya?ml"))
+            .sorted().toList()) {
           out.add(new ManifestCheck.SourceFile(x.toString(), Files.readString(x, StandardCharsets.UTF_8)));
         }
       }
