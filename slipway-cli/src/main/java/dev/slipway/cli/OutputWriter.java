@@ -7,14 +7,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.stream.Stream;
 
 /**
- * Writes the output tree. Directories it regenerates are replaced whole, so files of removed
- * objects do not linger; it refuses to touch a directory it did not create.
+ * Writes the output tree incrementally: files whose content is unchanged are not touched, files
+ * of objects no longer rendered are deleted, so the regenerated directories hold exactly the
+ * plan. It refuses to touch a directory it did not create.
  */
 final class OutputWriter {
   static final String MARKER = ".slipway-output";
@@ -37,43 +41,62 @@ final class OutputWriter {
     }
     Files.createDirectories(outDir);
     Files.writeString(outDir.resolve(MARKER), "Written by slipway plan. Directories here are regenerated on every plan.\n");
+    List<Path> regenerated = new ArrayList<>();
     for (EnvironmentPlan e : plan.environments()) {
       if (appsOnly) {
-        for (var a : e.applications()) {
-          deleteTree(outDir.resolve(e.name()).resolve(a.name()));
-        }
+        e.applications().forEach(a -> regenerated.add(outDir.resolve(e.name()).resolve(a.name())));
       } else {
-        deleteTree(outDir.resolve(e.name()));
+        regenerated.add(outDir.resolve(e.name()));
       }
     }
-    int count = 0;
+    int deleted = 0;
+    for (Path dir : regenerated) {
+      deleted += deleteStale(dir, outDir, files);
+    }
+    int written = 0;
+    int unchanged = 0;
     for (Map.Entry<String, String> f : files.entrySet()) {
       if (appsOnly && (f.getKey().endsWith("/kustomization.yaml") && f.getKey().split("/").length == 2
           || f.getKey().contains("/" + OutputLayout.CLUSTER_DIR + "/"))) {
         continue;
       }
       Path p = outDir.resolve(f.getKey());
+      byte[] content = f.getValue().getBytes(StandardCharsets.UTF_8);
+      if (Files.isRegularFile(p) && Files.size(p) == content.length && Arrays.equals(Files.readAllBytes(p), content)) {
+        unchanged++;
+        continue;
+      }
       Files.createDirectories(p.getParent());
-      Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
-      count++;
+      Files.write(p, content);
+      written++;
     }
-    return count + " files written to " + outDir.normalize();
+    return written + " files written, " + unchanged + " unchanged, " + deleted + " removed in " + outDir.normalize();
+  }
+
+  /** Deletes files under {@code dir} that the plan no longer has, and directories left empty. */
+  private static int deleteStale(Path dir, Path outDir, SortedMap<String, String> files) throws IOException {
+    if (!Files.exists(dir)) {
+      return 0;
+    }
+    int n = 0;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
+        if (Files.isDirectory(x)) {
+          if (isEmpty(x)) {
+            Files.delete(x);
+          }
+        } else if (!files.containsKey(outDir.relativize(x).toString().replace('\\', '/'))) {
+          Files.delete(x);
+          n++;
+        }
+      }
+    }
+    return n;
   }
 
   private static boolean isEmpty(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.findAny().isEmpty();
-    }
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(x);
-      }
     }
   }
 }

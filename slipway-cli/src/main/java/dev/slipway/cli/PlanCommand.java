@@ -63,9 +63,12 @@ final class PlanCommand implements Callable<Integer> {
       err.println("error: --output must be table or json, got '" + format + "'");
       return Main.BAD_INPUT;
     }
+    Timings t = new Timings(err);
     Workspace ws = Workspace.load(dir);
+    t.mark("load");
     Plan plan = new Planner(PolicyEvaluator.baseline())
         .plan(ws, new Planner.Scope(new LinkedHashSet<>(envs), new LinkedHashSet<>(apps)));
+    t.mark("resolve+render+validate+policy");
     if (plan.hasSpecErrors()) {
       if (format.equals("json")) {
         out.println(Output.json(json(ws, plan, Main.BAD_INPUT, null)));
@@ -85,7 +88,9 @@ final class PlanCommand implements Callable<Integer> {
     if (!noWrite) {
       try {
         SortedMap<String, String> files = OutputLayout.files(plan);
+        t.mark("serialise");
         written = OutputWriter.write(target, files, plan, !apps.isEmpty());
+        t.mark("write");
       } catch (IOException | OutputWriter.Refused e) {
         err.println("error: cannot write manifests: " + e.getMessage());
         return Main.BAD_INPUT;
@@ -203,7 +208,22 @@ final class PlanCommand implements Callable<Integer> {
     return n;
   }
 
-  static Set<String> set(List<String> l) {
-    return new LinkedHashSet<>(l);
+  /** Phase times on stderr when SLIPWAY_TIMINGS is set; for benchmarks and slow-plan reports. */
+  static final class Timings {
+    private final PrintWriter err;
+    private final boolean on = System.getenv("SLIPWAY_TIMINGS") != null;
+    private long last = System.nanoTime();
+
+    Timings(PrintWriter err) {
+      this.err = err;
+    }
+
+    void mark(String phase) {
+      if (on) {
+        long now = System.nanoTime();
+        err.printf("timing: %-32s %6d ms%n", phase, (now - last) / 1_000_000);
+        last = now;
+      }
+    }
   }
 }

@@ -13,6 +13,7 @@ import dev.slipway.model.Diagnostic;
 import dev.slipway.model.Diagnostics;
 import dev.slipway.model.Position;
 import dev.slipway.model.load.ComponentResolver;
+import dev.slipway.model.load.PlatformLoader;
 import dev.slipway.model.load.ResolvedApplication;
 import dev.slipway.model.load.Workspace;
 import dev.slipway.model.spec.ApplicationSpec;
@@ -131,8 +132,8 @@ public final class Planner {
     List<Diagnostic> validation = validate(bundle.objects(), o -> OutputLayout.appFile(env.name(), app.name(), o));
     PolicyContext ctx = new PolicyContext(env.name(), env.production(), env.policy().allowMutableTags(),
         env.policy().allowedRegistries(), bundle.objects());
-    List<PolicyFinding> findings = policy.evaluate(bundle.objects(), ctx, app.app().waivers(),
-        o -> OutputLayout.appFile(env.name(), app.name(), o));
+    List<PolicyFinding> findings = !ws.platform().policies().contains(PlatformLoader.BASELINE) ? List.of()
+        : policy.evaluate(bundle.objects(), ctx, app.app().waivers(), o -> OutputLayout.appFile(env.name(), app.name(), o));
     return new ApplicationPlan(app, bundle, validation, findings);
   }
 

@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
 /** Binds {@code slipway.yaml} into a {@link PlatformSpec}, reporting every problem it finds. */
 public final class PlatformLoader {
   public static final String API_VERSION = "slipway.dev/v1alpha1";
+  public static final String BASELINE = "builtin:baseline";
   static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
   private static final Pattern DURATION = Pattern.compile("^(\\d+(ms|s|m|h))+$");
   static final List<String> CONSOLIDATION = List.of("WhenEmpty", "WhenEmptyOrUnderutilized");
@@ -62,7 +63,14 @@ public final class PlatformLoader {
     SpecNode platformAddons = spec.raw("addons");
     List<String> policies = spec.stringList("policies");
     if (policies == null) {
-      policies = List.of("builtin:baseline");
+      policies = List.of(BASELINE);
+    }
+    for (String p : policies) {
+      if (!p.equals(BASELINE)) {
+        d.warning("spec.unsupported", spec.position("policies"), "spec.policies",
+            "policy source '" + p + "' is not evaluated: this Slipway runs only " + BASELINE
+                + " (Kyverno policies are not supported yet)");
+      }
     }
     List<EnvironmentSpec> envs = new ArrayList<>();
     SpecNode envNode = spec.raw("environments");
