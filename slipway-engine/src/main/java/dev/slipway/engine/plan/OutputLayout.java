@@ -1,11 +1,8 @@
 package dev.slipway.engine.plan;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.slipway.engine.render.RenderedObject;
 import java.util.List;
 import java.util.SortedMap;
@@ -19,13 +16,7 @@ import java.util.TreeMap;
  */
 public final class OutputLayout {
   public static final String CLUSTER_DIR = "_cluster";
-  private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-      .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
-      .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-      .build());
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private OutputLayout() {}
 
@@ -71,7 +62,7 @@ public final class OutputLayout {
   }
 
   private static String kustomization(List<String> resources) {
-    ObjectNode k = YAML.createObjectNode();
+    ObjectNode k = JSON.createObjectNode();
     k.put("apiVersion", "kustomize.config.k8s.io/v1beta1");
     k.put("kind", "Kustomization");
     var arr = k.putArray("resources");
@@ -80,10 +71,6 @@ public final class OutputLayout {
   }
 
   public static String yaml(JsonNode node) {
-    try {
-      return YAML.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write YAML", e);
-    }
+    return YamlEmitter.write(node);
   }
 }
