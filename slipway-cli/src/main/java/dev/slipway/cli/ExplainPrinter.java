@@ -1,6 +1,7 @@
 package dev.slipway.cli;
 
 import dev.slipway.engine.plan.EnvironmentPlan;
+import dev.slipway.engine.policy.BaselineRules;
 import dev.slipway.engine.plan.Plan;
 import dev.slipway.model.load.ResolvedApplication;
 import dev.slipway.model.yaml.SpecNode;
@@ -9,12 +10,9 @@ import dev.slipway.model.yaml.SpecNode.MapNode;
 import dev.slipway.model.yaml.SpecNode.Scalar;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** {@code plan --explain}: every resolved value of every component with the layer it came from. */
 final class ExplainPrinter {
-  private static final Pattern SECRET_NAME =
-      Pattern.compile(".*(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY).*", Pattern.CASE_INSENSITIVE);
 
   private static final List<String> ORDER = List.of("type", "image", "version", "port", "command", "args", "replicas",
       "resources", "probes", "env", "secrets", "config", "autoscaling", "ingress", "serviceAccount", "dependsOn",
@@ -69,7 +67,7 @@ final class ExplainPrinter {
       }
     } else if (n instanceof Scalar s) {
       String value = s.kind() == Scalar.Kind.STRING ? quoteIfNeeded(s.value()) : s.value();
-      if (path.startsWith("env.") && SECRET_NAME.matcher(path.substring(4)).matches()) {
+      if (path.startsWith("env.") && BaselineRules.looksLikeSecretName(path.substring(4))) {
         value = "(hidden: the name looks like a secret)";
       }
       rows.add(new String[] {path, value, s.origin().describe()});

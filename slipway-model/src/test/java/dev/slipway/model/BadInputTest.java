@@ -41,6 +41,8 @@ class BadInputTest {
             "spec.invalid-quantity", "apps/app0/app.yaml", 9, "spec.components.web.resources.cpu", "'lots' is not a Kubernetes quantity"),
         Arguments.of("port out of range", SpecFixture.app("web:\n  type: web\n  image: a:1\n  port: 70000\n"),
             "spec.out-of-range", "apps/app0/app.yaml", 9, "spec.components.web.port", "between 1 and 65535"),
+        Arguments.of("named port out of range", SpecFixture.app("web:\n  type: web\n  image: a:1\n  ports: {grpc: 70000}\n"),
+            "spec.out-of-range", "apps/app0/app.yaml", 9, "spec.components.web.ports.grpc", "between 1 and 65535"),
         Arguments.of("override of unknown component", SpecFixture.app("web: {type: web, image: a:1}\n")
                 + "  environments:\n    prod: {components: {wbe: {replicas: 2}}}\n",
             "spec.unknown-component", "apps/app0/app.yaml", 8, "", "did you mean 'web'?"),

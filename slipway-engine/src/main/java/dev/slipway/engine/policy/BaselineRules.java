@@ -184,6 +184,11 @@ public final class BaselineRules {
   private static final Pattern SECRET_VALUE = Pattern.compile(
       "^(AKIA|ASIA)[A-Z0-9]{16}$|-----BEGIN [A-Z ]*PRIVATE KEY-----|^eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}\\.|^(ghp|gho|github_pat|xox[baprs])_?[A-Za-z0-9_]{16,}|://[^/\\s:@]+:[^/\\s@]+@");
 
+  /** Whether a variable's name says it holds a secret (PASSWORD, TOKEN, API_KEY...). */
+  public static boolean looksLikeSecretName(String name) {
+    return SECRET_NAME.matcher(name).matches();
+  }
+
   /** Values that are references, not secrets: empty, placeholders, file paths. */
   private static boolean harmless(String value) {
     return value.isEmpty() || value.startsWith("/") || value.startsWith("$(") || value.startsWith("${");

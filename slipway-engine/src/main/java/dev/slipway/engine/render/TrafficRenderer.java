@@ -13,7 +13,7 @@ final class TrafficRenderer {
   private TrafficRenderer() {}
 
   static void render(RenderContext ctx, ComponentSpec c, List<RenderedObject> out) {
-    if (c.port() != null || WorkloadRenderer.metricsPortSeparate(c)) {
+    if (c.port() != null || !c.ports().isEmpty() || WorkloadRenderer.metricsPortSeparate(c)) {
       out.add(service(ctx, c));
     }
     if (c.ingress() != null && c.port() != null && ctx.addons().ingress() != null) {
@@ -46,6 +46,8 @@ final class TrafficRenderer {
       String name = WorkloadRenderer.portName(c);
       ports.add(Json.obj().put("name", name).put("port", c.port()).put("targetPort", name).put("protocol", "TCP"));
     }
+    c.ports().forEach((name, number) ->
+        ports.add(Json.obj().put("name", name).put("port", number).put("targetPort", name).put("protocol", "TCP")));
     if (WorkloadRenderer.metricsPortSeparate(c)) {
       ports.add(Json.obj().put("name", "metrics").put("port", c.metrics().port()).put("targetPort", "metrics").put("protocol", "TCP"));
     }
@@ -108,16 +110,21 @@ final class TrafficRenderer {
    */
   private static RenderedObject networkPolicy(RenderContext ctx, ComponentSpec c) {
     ArrayNode rules = Json.arr();
+    List<Integer> servicePorts = new java.util.ArrayList<>();
     if (c.port() != null) {
-      ArrayNode from = Json.arr();
-      for (ComponentSpec other : ctx.components()) {
-        if (other.dependsOn().contains(c.name())) {
-          from.add(Json.obj().set("podSelector", Json.obj().set("matchLabels", Json.map(Labels.selector(ctx.appName(), other.name())))));
-        }
+      servicePorts.add(c.port());
+    }
+    servicePorts.addAll(c.ports().values());
+    ArrayNode dependents = Json.arr();
+    for (ComponentSpec other : ctx.components()) {
+      if (other.dependsOn().contains(c.name())) {
+        dependents.add(Json.obj().set("podSelector", Json.obj().set("matchLabels", Json.map(Labels.selector(ctx.appName(), other.name())))));
       }
-      if (!from.isEmpty()) {
-        rules.add(rule(from, c.port()));
-      }
+    }
+    if (!dependents.isEmpty() && !servicePorts.isEmpty()) {
+      rules.add(rule(dependents, servicePorts));
+    }
+    if (c.port() != null) {
       IngressAddon addon = ctx.addons().ingress();
       if (c.ingress() != null && addon != null) {
         ArrayNode src = Json.arr();
@@ -126,14 +133,14 @@ final class TrafficRenderer {
         } else {
           src.add(namespaceSelector(addon.controllerNamespace()));
         }
-        rules.add(rule(src, c.port()));
+        rules.add(rule(src, List.of(c.port())));
       }
     }
     var metrics = ctx.addons().metrics();
     if (c.metrics() != null && metrics != null && metrics.serviceMonitor()) {
       int port = c.metrics().port() != null ? c.metrics().port() : c.port() != null ? c.port() : 0;
       if (port > 0) {
-        rules.add(rule(Json.arr().add(namespaceSelector(metrics.namespace())), port));
+        rules.add(rule(Json.arr().add(namespaceSelector(metrics.namespace())), List.of(port)));
       }
     }
     if (rules.isEmpty()) {
@@ -151,10 +158,12 @@ final class TrafficRenderer {
         Json.obj().set("matchLabels", Json.obj("kubernetes.io/metadata.name", namespace)));
   }
 
-  private static ObjectNode rule(ArrayNode from, int port) {
+  private static ObjectNode rule(ArrayNode from, List<Integer> ports) {
     ObjectNode r = Json.obj();
     r.set("from", from);
-    r.set("ports", Json.arr().add(Json.obj().put("protocol", "TCP").put("port", port)));
+    ArrayNode p = Json.arr();
+    ports.forEach(port -> p.add(Json.obj().put("protocol", "TCP").put("port", port)));
+    r.set("ports", p);
     return r;
   }
 }

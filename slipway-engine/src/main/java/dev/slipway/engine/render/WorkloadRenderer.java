@@ -118,6 +118,7 @@ final class WorkloadRenderer {
     if (c.port() != null) {
       ports.add(Json.obj().put("name", portName(c)).put("containerPort", c.port()).put("protocol", "TCP"));
     }
+    c.ports().forEach((name, number) -> ports.add(Json.obj().put("name", name).put("containerPort", number).put("protocol", "TCP")));
     if (metricsPortSeparate(c)) {
       ports.add(Json.obj().put("name", "metrics").put("containerPort", c.metrics().port()).put("protocol", "TCP"));
     }

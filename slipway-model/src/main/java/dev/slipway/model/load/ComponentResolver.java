@@ -168,6 +168,7 @@ public final class ComponentResolver {
       d.error("spec.required", f.position(), f.path("image"), "component '" + name + "' (" + type.id() + ") needs an image");
     }
     Integer port = f.integer("port", 1, 65535);
+    TreeMap<String, Integer> ports = f.map("ports", e -> namedPort(e, d));
     List<String> command = f.stringList("command");
     List<String> args = f.stringList("args");
     TreeMap<String, String> envVars = f.stringMap("env");
@@ -228,7 +229,7 @@ public final class ComponentResolver {
       }
     }
     f.finish();
-    return new ComponentSpec(name, type, image, port, orEmpty(command), orEmpty(args),
+    return new ComponentSpec(name, type, image, port, ports == null ? new TreeMap<>() : ports, orEmpty(command), orEmpty(args),
         envVars == null ? new TreeMap<>() : envVars, secrets == null ? new TreeMap<>() : secrets, config, resources,
         probes == null ? new Probes(null, null, null) : probes, replicas == null ? 1 : replicas, autoscaling, ingress, sa,
         orEmpty(dependsOn), metrics, storage, schedule, security, 0);
@@ -255,6 +256,37 @@ public final class ComponentResolver {
       d.error("spec.not-applicable", f.position("replicas"), f.path("replicas"),
           "a postgres component runs one instance (replication is not managed by Slipway)");
     }
+  }
+
+  private static final Pattern PORT_NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+  private static final Set<String> RESERVED_PORT_NAMES = Set.of("http", "metrics", "postgres");
+
+  /** An extra port: a Kubernetes port name (IANA service name, at most 15 characters) and a number. */
+  private static Integer namedPort(Fields.Entry e, Diagnostics d) {
+    String n = e.key();
+    if (!PORT_NAME.matcher(n).matches() || n.length() > 15 || !n.matches(".*[a-z].*")) {
+      d.error("spec.invalid-name", e.keyPosition(), e.path(),
+          "port name '" + n + "' must be at most 15 lowercase letters, digits and '-', with at least one letter");
+      return null;
+    }
+    if (RESERVED_PORT_NAMES.contains(n)) {
+      d.error("spec.invalid-name", e.keyPosition(), e.path(), "port name '" + n + "' is reserved; use 'port' or 'metrics.port'");
+      return null;
+    }
+    if (e.node() instanceof Scalar s && s.kind() == Scalar.Kind.INT) {
+      try {
+        int v = Integer.parseInt(s.value());
+        if (v >= 1 && v <= 65535) {
+          return v;
+        }
+      } catch (NumberFormatException ignored) {
+        // reported below
+      }
+      d.error("spec.out-of-range", e.node().position(), e.path(), "port " + s.value() + " must be between 1 and 65535");
+      return null;
+    }
+    Fields.typeError(d, e.node(), e.path(), "a port number");
+    return null;
   }
 
   private static SecretRef secretRef(Fields.Entry e, Diagnostics d) {
@@ -586,7 +618,7 @@ public final class ComponentResolver {
   }
 
   private static ComponentSpec withWave(ComponentSpec c, int wave) {
-    return new ComponentSpec(c.name(), c.type(), c.image(), c.port(), c.command(), c.args(), c.env(), c.secrets(), c.config(),
+    return new ComponentSpec(c.name(), c.type(), c.image(), c.port(), c.ports(), c.command(), c.args(), c.env(), c.secrets(), c.config(),
         c.resources(), c.probes(), c.replicas(), c.autoscaling(), c.ingress(), c.serviceAccount(), c.dependsOn(), c.metrics(),
         c.storage(), c.schedule(), c.security(), wave);
   }

@@ -7,6 +7,8 @@ import java.util.SortedMap;
  * One component of an application, fully resolved for one environment: type defaults, platform
  * defaults, the app's values and the environment's overrides already merged.
  *
+ * @param port the main port (named http, or postgres)
+ * @param ports further named ports, exposed on the container and the Service
  * @param replicas replicas when not autoscaled (and the floor the capacity planner uses)
  * @param secrets environment variable → reference into the platform's secret store
  * @param waveHint position in the {@code dependsOn} order: 0 for components that depend on nothing
@@ -16,6 +18,7 @@ public record ComponentSpec(
     ComponentType type,
     String image,
     Integer port,
+    SortedMap<String, Integer> ports,
     List<String> command,
     List<String> args,
     SortedMap<String, String> env,
