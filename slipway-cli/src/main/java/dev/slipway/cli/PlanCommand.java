@@ -66,7 +66,7 @@ final class PlanCommand implements Callable<Integer> {
     Timings t = new Timings(err);
     Workspace ws = Workspace.load(dir);
     t.mark("load");
-    Plan plan = new Planner(PolicyEvaluator.baseline())
+    Plan plan = new Planner(PolicyEvaluator.baseline(), true)
         .plan(ws, new Planner.Scope(new LinkedHashSet<>(envs), new LinkedHashSet<>(apps)));
     t.mark("resolve+render+validate+policy");
     if (plan.hasSpecErrors()) {
@@ -119,16 +119,21 @@ final class PlanCommand implements Callable<Integer> {
           + "  policy " + e.environment().policy().enforcement().label()
           + (e.environment().production() ? "  production" : ""));
       List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"APPLICATION", "NAMESPACE", "COMPONENTS", "OBJECTS", "VALIDATION", "POLICY"});
+      rows.add(new String[] {"APPLICATION", "NAMESPACE", "COMPONENTS", "OBJECTS", "VALIDATION", "POLICY", "COST/MONTH (MIN-MAX)"});
       for (ApplicationPlan a : e.applications()) {
         long errors = a.validation().stream().filter(Diagnostic::isError).count();
         rows.add(new String[] {a.name(), a.bundle().namespace(), Integer.toString(a.resolved().components().size()),
-            Integer.toString(a.bundle().objects().size()), errors == 0 ? "ok" : errors + " invalid", policyCell(e, a)});
+            Integer.toString(a.bundle().objects().size()), errors == 0 ? "ok" : errors + " invalid", policyCell(e, a), costCell(e, a.name())});
       }
       if (!e.clusterObjects().isEmpty()) {
         long errors = e.clusterValidation().stream().filter(Diagnostic::isError).count();
         rows.add(new String[] {"(cluster)", "-", "-", Integer.toString(e.clusterObjects().size()),
-            errors == 0 ? "ok" : errors + " invalid", "-"});
+            errors == 0 ? "ok" : errors + " invalid", "-", e.cost() == null ? "-" : range(e.cost().atMin().shared(), e.cost().atMax().shared())});
+      }
+      if (e.cost() != null) {
+        out.println("  environment total " + range(e.cost().atMin().total(), e.cost().atMax().total()) + " "
+            + e.cost().catalog().currency() + "/month; nodes " + CostCommand.describe(e.cost().atMin().capacity())
+            + " at minimum (details: slipway cost)");
       }
       out.print(Output.table(rows, "  "));
       if (target != null) {
@@ -154,6 +159,17 @@ final class PlanCommand implements Callable<Integer> {
         + plan.enforcedViolations() + (written != null ? "; " + written : ""));
   }
 
+  private static String costCell(EnvironmentPlan e, String app) {
+    if (e.cost() == null) {
+      return "-";
+    }
+    return range(e.cost().atMin().perApplication().getOrDefault(app, 0.0), e.cost().atMax().perApplication().getOrDefault(app, 0.0));
+  }
+
+  private static String range(double min, double max) {
+    return CostCommand.money(min) + (Math.abs(max - min) < 0.005 ? "" : " - " + CostCommand.money(max));
+  }
+
   private static String policyCell(EnvironmentPlan e, ApplicationPlan a) {
     long failed = a.policyFailures();
     long waived = a.policyWaived();
@@ -173,6 +189,10 @@ final class PlanCommand implements Callable<Integer> {
       en.put("cluster", e.environment().cluster().context());
       en.put("enforcement", e.environment().policy().enforcement().label());
       en.put("production", e.environment().production());
+      if (e.cost() != null) {
+        en.putObject("monthlyCost").put("atMin", Math.round(e.cost().atMin().total() * 100) / 100.0)
+            .put("atMax", Math.round(e.cost().atMax().total() * 100) / 100.0).put("currency", e.cost().catalog().currency());
+      }
       ArrayNode cluster = en.putArray("clusterObjects");
       e.clusterObjects().forEach(o -> cluster.add(objectJson(o, OutputLayout.clusterFile(e.name(), o))));
       ArrayNode appsNode = en.putArray("applications");
@@ -186,6 +206,10 @@ final class PlanCommand implements Callable<Integer> {
         pol.put("passed", a.policy().stream().filter(f -> f.outcome() == PolicyFinding.Outcome.PASS).count());
         pol.put("failed", a.policyFailures());
         pol.put("waived", a.policyWaived());
+        if (e.cost() != null) {
+          an.putObject("monthlyCost").put("atMin", e.cost().atMin().perApplication().getOrDefault(a.name(), 0.0))
+              .put("atMax", e.cost().atMax().perApplication().getOrDefault(a.name(), 0.0));
+        }
         ArrayNode ds = an.putArray("diagnostics");
         a.validation().forEach(d -> ds.add(Output.diagnostic(d)));
         Plan.policyDiagnostics(e, a).forEach(d -> ds.add(Output.diagnostic(d)));

@@ -5,10 +5,10 @@ import dev.slipway.model.Diagnostic;
 import dev.slipway.model.spec.EnvironmentSpec;
 import java.util.List;
 
-/** Everything planned for one environment: cluster-wide objects and each application. */
+/** Everything planned for one environment: cluster-wide objects, each application, and cost when asked for. */
 public record EnvironmentPlan(
     EnvironmentSpec environment, List<RenderedObject> clusterObjects, List<Diagnostic> clusterValidation,
-    List<ApplicationPlan> applications) {
+    List<ApplicationPlan> applications, dev.slipway.engine.capacity.CostReport cost) {
 
   public String name() {
     return environment.name();

@@ -1,5 +1,8 @@
 package dev.slipway.engine.plan;
 
+import dev.slipway.engine.capacity.Catalog;
+import dev.slipway.engine.capacity.CostPlanner;
+import dev.slipway.engine.capacity.CostReport;
 import dev.slipway.engine.policy.PolicyContext;
 import dev.slipway.engine.policy.PolicyEvaluator;
 import dev.slipway.engine.policy.PolicyFinding;
@@ -15,6 +18,7 @@ import dev.slipway.model.Position;
 import dev.slipway.model.load.ComponentResolver;
 import dev.slipway.model.load.PlatformLoader;
 import dev.slipway.model.load.ResolvedApplication;
+import dev.slipway.model.load.WhatIf;
 import dev.slipway.model.load.Workspace;
 import dev.slipway.model.spec.ApplicationSpec;
 import dev.slipway.model.spec.EnvironmentSpec;
@@ -30,15 +34,29 @@ import java.util.TreeSet;
  */
 public final class Planner {
   private final PolicyEvaluator policy;
+  private final boolean withCost;
   private final ManifestValidator validator = new ManifestValidator(ManifestValidator.Options.RENDERED);
 
   public Planner(PolicyEvaluator policy) {
-    this.policy = policy;
+    this(policy, false);
   }
 
-  /** What to plan: empty sets mean everything. */
-  public record Scope(Set<String> environments, Set<String> applications) {
-    public static final Scope ALL = new Scope(Set.of(), Set.of());
+  /** @param withCost also plan capacity and estimate cost per environment */
+  public Planner(PolicyEvaluator policy, boolean withCost) {
+    this.policy = policy;
+    this.withCost = withCost;
+  }
+
+  /**
+   * What to plan: empty sets mean everything. Cost is always estimated for whole environments;
+   * {@code applications} narrows what is rendered and reported.
+   */
+  public record Scope(Set<String> environments, Set<String> applications, List<String> whatIf) {
+    public static final Scope ALL = new Scope(Set.of(), Set.of(), List.of());
+
+    public Scope(Set<String> environments, Set<String> applications) {
+      this(environments, applications, List.of());
+    }
   }
 
   public Plan plan(Workspace ws, Scope scope) {
@@ -48,15 +66,19 @@ public final class Planner {
       return new Plan(d.list(), List.of());
     }
     checkScope(ws, scope, d);
+    WhatIf whatIf = WhatIf.parse(scope.whatIf(), d);
+    checkWhatIf(ws, whatIf, d);
+    CostPlanner cost = withCost ? new CostPlanner(Catalog.load(ws.platform().pricing(), d)) : null;
     List<EnvironmentSpec> envs = ws.platform().environments().stream()
         .filter(e -> scope.environments().isEmpty() || scope.environments().contains(e.name())).toList();
+    // Cost needs every application of an environment: they share its nodes.
     List<ApplicationSpec> apps = ws.applications().stream()
-        .filter(a -> scope.applications().isEmpty() || scope.applications().contains(a.name())).toList();
+        .filter(a -> withCost || scope.applications().isEmpty() || scope.applications().contains(a.name())).toList();
     List<List<ResolvedApplication>> resolved = new ArrayList<>();
     for (EnvironmentSpec env : envs) {
       List<ResolvedApplication> perEnv = new ArrayList<>();
       for (ApplicationSpec app : apps) {
-        perEnv.add(ComponentResolver.resolve(app, env, d));
+        perEnv.add(ComponentResolver.resolve(app, env, whatIf, d));
       }
       resolved.add(perEnv);
     }
@@ -65,7 +87,7 @@ public final class Planner {
     }
     List<EnvironmentPlan> out = new ArrayList<>();
     for (int i = 0; i < envs.size(); i++) {
-      out.add(planEnvironment(envs.get(i), resolved.get(i), ws, scope));
+      out.add(planEnvironment(envs.get(i), resolved.get(i), ws, scope, cost));
     }
     return new Plan(d.list(), List.copyOf(out));
   }
@@ -87,9 +109,15 @@ public final class Planner {
     }
   }
 
-  private EnvironmentPlan planEnvironment(EnvironmentSpec env, List<ResolvedApplication> apps, Workspace ws, Scope scope) {
+  private EnvironmentPlan planEnvironment(EnvironmentSpec env, List<ResolvedApplication> apps, Workspace ws, Scope scope,
+      CostPlanner cost) {
     List<ApplicationPlan> plans = apps.parallelStream().map(a -> planApplication(ws, a)).toList();
     plans = withCollisions(env, plans);
+    CostReport report = cost == null ? null
+        : cost.plan(env, plans.stream().map(ApplicationPlan::bundle).toList(), ws.platform().region());
+    if (!scope.applications().isEmpty()) {
+      plans = plans.stream().filter(p -> scope.applications().contains(p.name())).toList();
+    }
     List<RenderedObject> cluster = List.of();
     List<Diagnostic> clusterDiags = List.of();
     if (scope.applications().isEmpty()) {
@@ -98,7 +126,22 @@ public final class Planner {
       cluster = ClusterRenderer.render(env, shared);
       clusterDiags = validate(cluster, o -> OutputLayout.clusterFile(env.name(), o));
     }
-    return new EnvironmentPlan(env, cluster, clusterDiags, plans);
+    return new EnvironmentPlan(env, cluster, clusterDiags, plans, report);
+  }
+
+  private static void checkWhatIf(Workspace ws, WhatIf whatIf, Diagnostics d) {
+    for (WhatIf.Setting s : whatIf.settings()) {
+      List<String> appNames = ws.applications().stream().map(ApplicationSpec::name).toList();
+      ApplicationSpec app = ws.applications().stream().filter(a -> a.name().equals(s.application())).findFirst().orElse(null);
+      if (app == null) {
+        d.error("cli.unknown-application", Position.file("--set"), s.application(),
+            "no application '" + s.application() + "'" + Suggest.hint(s.application(), appNames));
+      } else if (!app.components().containsKey(s.component())) {
+        d.error("cli.unknown-component", Position.file("--set"), s.application() + "." + s.component(),
+            "application '" + s.application() + "' has no component '" + s.component() + "'"
+                + Suggest.hint(s.component(), app.components().keySet()));
+      }
+    }
   }
 
   /** Two applications rendering the same object (a shared namespace, same component names) cannot both own it. */

@@ -76,7 +76,8 @@ final class WorkloadRenderer {
     if (c.type() == ComponentType.JOB) {
       spec.put("restartPolicy", "OnFailure");
     }
-    if (c.type().stateless() && c.minReplicas() >= 2) {
+    // Production spreads replicas over zones so one zone's loss leaves the service up.
+    if (ctx.env().production() && c.type().stateless() && c.minReplicas() >= 2) {
       ObjectNode spread = Json.obj().put("maxSkew", 1).put("topologyKey", "topology.kubernetes.io/zone")
           .put("whenUnsatisfiable", "ScheduleAnyway");
       spread.set("labelSelector", Json.obj().set("matchLabels", Json.map(Labels.selector(ctx.appName(), c.name()))));

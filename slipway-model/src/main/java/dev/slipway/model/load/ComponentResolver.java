@@ -61,6 +61,11 @@ public final class ComponentResolver {
   private ComponentResolver() {}
 
   public static ResolvedApplication resolve(ApplicationSpec app, EnvironmentSpec env, Diagnostics d) {
+    return resolve(app, env, WhatIf.NONE, d);
+  }
+
+  /** Resolves with what-if settings as the top layer. */
+  public static ResolvedApplication resolve(ApplicationSpec app, EnvironmentSpec env, WhatIf whatIf, Diagnostics d) {
     SortedMap<String, SpecNode> trees = new TreeMap<>();
     Map<String, ComponentSpec> bound = new LinkedHashMap<>();
     Map<String, SpecNode> overrides = app.overrides().getOrDefault(env.name(), new TreeMap<>());
@@ -74,6 +79,7 @@ public final class ComponentResolver {
       SpecNode merged = Merge.over(TYPE_DEFAULTS.get(type), platformDefaults(env, type));
       merged = Merge.over(merged, e.getValue());
       merged = Merge.over(merged, override);
+      merged = Merge.over(merged, whatIf.layerFor(app.name(), name));
       merged = derive((MapNode) merged, type, env);
       trees.put(name, merged);
       ComponentSpec c = bind(name, type, merged, env, d);

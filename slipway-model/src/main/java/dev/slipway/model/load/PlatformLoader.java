@@ -98,8 +98,9 @@ public final class PlatformLoader {
       checkPromotions(envs, d);
       envs = defaultMutableTags(envs, mutableTagsUnset);
     }
+    SpecNode pricing = spec.raw("pricing");
     spec.finish();
-    return new PlatformSpec(name, region, file, List.copyOf(envs), List.copyOf(policies));
+    return new PlatformSpec(name, region, file, List.copyOf(envs), List.copyOf(policies), pricing);
   }
 
   static void checkHeader(Fields top, String kind, Diagnostics d) {
@@ -131,7 +132,19 @@ public final class PlatformLoader {
     }
     Fields cluster = f.childOrEmpty("cluster");
     String context = cluster.string("context", name);
-    ClusterSpec clusterSpec = new ClusterSpec(context, cluster.string("name", context));
+    Fields system = cluster.child("systemNodes");
+    String systemType = null;
+    int systemCount = 0;
+    if (system != null) {
+      systemType = system.required("instanceType");
+      Integer count = system.integer("count", 0, 1000);
+      systemCount = count == null ? 2 : count;
+      system.finish();
+    }
+    Integer zones = cluster.integer("zones", 1, 10);
+    Integer nat = cluster.integer("natGateways", 0, 10);
+    ClusterSpec clusterSpec = new ClusterSpec(context, cluster.string("name", context), systemType, systemCount,
+        zones == null ? 3 : zones, nat == null ? 1 : nat);
     cluster.finish();
     boolean production = f.bool("production", "prod".equals(name) || "production".equals(name));
     String domain = f.string("domain");

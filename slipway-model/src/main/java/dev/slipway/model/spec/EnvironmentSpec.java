@@ -31,8 +31,16 @@ public record EnvironmentSpec(
     return namespace.replace("{app}", app).replace("{env}", name);
   }
 
-  /** The Kubernetes cluster of an environment, by kubeconfig context. */
-  public record ClusterSpec(String context, String name) {}
+  /**
+   * The Kubernetes cluster of an environment, by kubeconfig context, with the facts capacity and
+   * cost planning need.
+   *
+   * @param systemNodeType instance type of the managed node group that runs cluster add-ons, or null
+   * @param systemNodeCount how many such nodes
+   * @param zones availability zones the cluster spreads over
+   * @param natGateways NAT gateways of the cluster's VPC
+   */
+  public record ClusterSpec(String context, String name, String systemNodeType, int systemNodeCount, int zones, int natGateways) {}
 
   /**
    * How policy results count here.

@@ -14,6 +14,7 @@ public record Origin(Layer layer, String source, Position position) {
     PLATFORM("platform"),
     APP("app"),
     ENVIRONMENT("environment override"),
+    WHAT_IF("what-if --set"),
     DERIVED("derived");
 
     private final String label;

@@ -1,0 +1,222 @@
+package dev.slipway.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.engine.capacity.CapacityPlan;
+import dev.slipway.engine.capacity.Consolidation;
+import dev.slipway.engine.capacity.CostReport;
+import dev.slipway.engine.plan.EnvironmentPlan;
+import dev.slipway.engine.plan.Plan;
+import dev.slipway.engine.plan.Planner;
+import dev.slipway.engine.policy.PolicyEvaluator;
+import dev.slipway.model.Diagnostic;
+import dev.slipway.model.load.Workspace;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code slipway cost}: nodes needed and monthly cost per environment, before deploying. */
+@Command(name = "cost", mixinStandardHelpOptions = true,
+    description = {"Plans the nodes each environment needs at minimum and maximum replicas and estimates its monthly cost.",
+        "Exit codes: 0 ok, 1 some pods cannot be scheduled, 2 bad input."})
+final class CostCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Platform directory (with slipway.yaml). Default: current directory.")
+  Path dir = Path.of(".");
+
+  @Option(names = "--env", split = ",", paramLabel = "ENV", description = "Only these environments.")
+  List<String> envs = new ArrayList<>();
+
+  @Option(names = "--app", split = ",", paramLabel = "APP",
+      description = "Only show these applications' shares (nodes are still planned for the whole environment).")
+  List<String> apps = new ArrayList<>();
+
+  @Option(names = "--set", paramLabel = "APP.COMPONENT.FIELD=VALUE",
+      description = "What-if override, e.g. --set proyecto06.backend.replicas=50 (repeatable).")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = "--nodes", description = "List every node with its pods.")
+  boolean listNodes;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "table (default) or json.")
+  String format = "table";
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!format.equals("table") && !format.equals("json")) {
+      err.println("error: --output must be table or json, got '" + format + "'");
+      return Main.BAD_INPUT;
+    }
+    Workspace ws = Workspace.load(dir);
+    Plan plan = new Planner(PolicyEvaluator.baseline(), true)
+        .plan(ws, new Planner.Scope(new LinkedHashSet<>(envs), new LinkedHashSet<>(apps), sets));
+    if (plan.hasSpecErrors()) {
+      PlanCommand.printDiagnostics(err, plan.specDiagnostics());
+      err.println("cost failed: the specs have errors.");
+      return Main.BAD_INPUT;
+    }
+    boolean unschedulable = plan.environments().stream()
+        .anyMatch(e -> e.cost().atMin().capacity().unschedulablePods() + e.cost().atMax().capacity().unschedulablePods() > 0);
+    if (format.equals("json")) {
+      out.println(Output.json(json(plan)));
+    } else {
+      plan.specDiagnostics().forEach(d -> err.println(d.format()));
+      for (EnvironmentPlan e : plan.environments()) {
+        print(out, e);
+      }
+      if (!plan.environments().isEmpty()) {
+        out.println("Assumptions:");
+        plan.environments().get(0).cost().catalog().assumptionLines().forEach(l -> out.println("  - " + l));
+      }
+    }
+    return unschedulable ? Main.FINDINGS : Main.OK;
+  }
+
+  private void print(PrintWriter out, EnvironmentPlan e) {
+    CostReport r = e.cost();
+    out.println("Environment " + e.name() + "  (" + String.join(", ", e.environment().nodePools().stream()
+        .map(p -> "pool " + p.name() + ": " + String.join("/", p.instanceTypes()) + " " + p.capacityType()).toList()) + ")");
+    scenario(out, "minimum replicas", r.atMin().capacity());
+    scenario(out, "maximum replicas", r.atMax().capacity());
+    if (!r.consolidation().isEmpty()) {
+      Map<String, Integer> byType = new TreeMap<>();
+      r.consolidation().forEach(d -> byType.merge(d.instanceType(), 1, Integer::sum));
+      List<String> parts = new ArrayList<>();
+      byType.forEach((t, n) -> parts.add(n + " x " + t));
+      out.println("  Consolidation from maximum back to minimum: " + r.consolidation().size() + " node(s) drain ("
+          + String.join(", ", parts) + "):");
+      int shown = listNodes ? r.consolidation().size() : Math.min(10, r.consolidation().size());
+      for (Consolidation.Drain d : r.consolidation().subList(0, shown)) {
+        out.println("    " + d.node() + "  " + d.instanceType() + "  " + d.zone() + "  " + d.reason()
+            + (d.podsMoved() > 0 ? ", " + d.podsMoved() + " pod(s) moved" : ""));
+      }
+      if (shown < r.consolidation().size()) {
+        out.println("    ... and " + (r.consolidation().size() - shown) + " more (--nodes lists all)");
+      }
+    }
+    out.println();
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"MONTHLY COST (" + r.catalog().currency() + ")", "AT MIN", "AT MAX", "HOW"});
+    for (int i = 0; i < r.atMin().lines().size(); i++) {
+      CostReport.Line min = r.atMin().lines().get(i);
+      CostReport.Line max = r.atMax().lines().get(i);
+      rows.add(new String[] {min.category(), money(min.monthly()), money(max.monthly()),
+          min.detail().equals(max.detail()) ? min.detail() : "min: " + min.detail() + "; max: " + max.detail()});
+    }
+    rows.add(new String[] {"total", money(r.atMin().total()), money(r.atMax().total()), ""});
+    out.print(Output.table(rows, "  "));
+    out.println();
+    List<String[]> apps = new ArrayList<>();
+    apps.add(new String[] {"PER APPLICATION", "AT MIN", "AT MAX"});
+    for (String app : r.atMin().perApplication().keySet()) {
+      if (this.apps.isEmpty() || this.apps.contains(app)) {
+        apps.add(new String[] {app, money(r.atMin().perApplication().get(app)), money(r.atMax().perApplication().get(app))});
+      }
+    }
+    apps.add(new String[] {"(shared: control plane, system nodes, NAT, node volumes)", money(r.atMin().shared()), money(r.atMax().shared())});
+    out.print(Output.table(apps, "  "));
+    r.notes().forEach(n -> out.println("  note: " + n));
+    out.println();
+  }
+
+  private void scenario(PrintWriter out, String label, CapacityPlan c) {
+    double lb = c.lowerBoundPerHour();
+    String bound = lb > 0 ? String.format(Locale.ROOT, "; lower bound %s/month (packing within %.1f%%)",
+        money(lb * 730), Math.max(0, 100 * (c.costPerHour() - lb) / lb)) : "";
+    out.println("  Nodes at " + label + ": " + describe(c) + " for " + c.scheduledPods() + " pods" + bound);
+    for (CapacityPlan.Unschedulable u : c.unschedulable()) {
+      out.println("    UNSCHEDULABLE: " + u.count() + " pod(s) of " + u.group().application() + "/" + u.group().component()
+          + " (" + u.group().cpuMillis() + "m, " + u.group().memoryMiB() + "Mi): " + u.reason());
+    }
+    if (listNodes) {
+      for (CapacityPlan.Node n : c.nodes()) {
+        Map<String, Integer> pods = new TreeMap<>();
+        n.pods().forEach(p -> pods.merge(p.group().application() + "/" + p.group().component(), 1, Integer::sum));
+        out.println(String.format(Locale.ROOT, "    %-8s %-11s %-10s %-11s %5dm %6dMi  %s", n.id(), n.type().name(),
+            n.capacityType(), n.zone(), n.cpuUsedMillis(), n.memoryUsedMiB(), pods));
+      }
+    }
+  }
+
+  static String describe(CapacityPlan c) {
+    if (c.nodes().isEmpty()) {
+      return "none";
+    }
+    List<String> parts = new ArrayList<>();
+    c.nodeCounts().forEach((k, v) -> parts.add(v + " x " + k));
+    return String.join(", ", parts);
+  }
+
+  static String money(double v) {
+    return String.format(Locale.ROOT, "%,.2f", v);
+  }
+
+  private ObjectNode json(Plan plan) {
+    ObjectNode root = Output.JSON.createObjectNode();
+    ArrayNode envsNode = root.putArray("environments");
+    for (EnvironmentPlan e : plan.environments()) {
+      CostReport r = e.cost();
+      ObjectNode en = envsNode.addObject();
+      en.put("name", e.name());
+      en.put("currency", r.catalog().currency());
+      en.set("atMin", scenarioJson(r.atMin()));
+      en.set("atMax", scenarioJson(r.atMax()));
+      ArrayNode drains = en.putArray("consolidation");
+      r.consolidation().forEach(d -> drains.addObject().put("node", d.node()).put("instanceType", d.instanceType())
+          .put("zone", d.zone()).put("reason", d.reason()).put("podsMoved", d.podsMoved()));
+      ArrayNode notes = en.putArray("notes");
+      r.notes().forEach(notes::add);
+      ArrayNode assumptions = en.putArray("assumptions");
+      r.catalog().assumptionLines().forEach(assumptions::add);
+    }
+    ArrayNode ds = root.putArray("diagnostics");
+    plan.specDiagnostics().stream().filter(d -> d.severity() != Diagnostic.Severity.INFO).forEach(d -> ds.add(Output.diagnostic(d)));
+    return root;
+  }
+
+  private ObjectNode scenarioJson(CostReport.Scenario s) {
+    ObjectNode n = Output.JSON.createObjectNode();
+    CapacityPlan c = s.capacity();
+    ObjectNode nodes = n.putObject("nodeCounts");
+    c.nodeCounts().forEach(nodes::put);
+    n.put("scheduledPods", c.scheduledPods());
+    n.put("unschedulablePods", c.unschedulablePods());
+    n.put("nodeCostPerHour", Math.round(c.costPerHour() * 10000) / 10000.0);
+    n.put("lowerBoundPerHour", Math.round(c.lowerBoundPerHour() * 10000) / 10000.0);
+    ArrayNode unsched = n.putArray("unschedulable");
+    c.unschedulable().forEach(u -> unsched.addObject().put("application", u.group().application())
+        .put("component", u.group().component()).put("count", u.count()).put("reason", u.reason()));
+    ArrayNode lines = n.putArray("lines");
+    s.lines().forEach(l -> lines.addObject().put("category", l.category()).put("detail", l.detail()).put("monthly", l.monthly()));
+    n.put("total", Math.round(s.total() * 100) / 100.0);
+    ObjectNode perApp = n.putObject("perApplication");
+    s.perApplication().forEach((k, v) -> {
+      if (apps.isEmpty() || apps.contains(k)) {
+        perApp.put(k, v);
+      }
+    });
+    n.put("shared", s.shared());
+    ArrayNode nodeList = n.putArray("nodes");
+    for (CapacityPlan.Node node : c.nodes()) {
+      ObjectNode x = nodeList.addObject().put("id", node.id()).put("pool", node.pool()).put("instanceType", node.type().name())
+          .put("capacityType", node.capacityType()).put("zone", node.zone()).put("pods", node.pods().size())
+          .put("cpuRequestedMillis", node.cpuUsedMillis()).put("memoryRequestedMiB", node.memoryUsedMiB());
+      x.put("pricePerHour", node.pricePerHour());
+    }
+    return n;
+  }
+}

@@ -1,0 +1,82 @@
+package dev.slipway.engine.capacity;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.engine.policy.PodSpecs;
+import dev.slipway.engine.render.ApplicationBundle;
+import dev.slipway.engine.render.RenderedObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the pods an application will run from its rendered objects, so capacity is planned from
+ * exactly what would be applied: requests per pod, replicas (or an autoscaler's minimum and
+ * maximum), zone spread and hostname anti-affinity.
+ */
+public final class Workloads {
+  /** Minimum replicas (the floor) or maximum (the autoscaling ceiling). */
+  public enum Scenario {
+    MIN,
+    MAX
+  }
+
+  private Workloads() {}
+
+  public static List<PodGroup> groups(ApplicationBundle bundle, Scenario scenario) {
+    List<PodGroup> out = new ArrayList<>();
+    for (RenderedObject o : bundle.objects()) {
+      String kind = o.kind();
+      if (!kind.equals("Deployment") && !kind.equals("StatefulSet") && !kind.equals("CronJob")) {
+        continue;
+      }
+      int count = switch (kind) {
+        case "CronJob" -> scenario == Scenario.MAX ? 1 : 0; // room for one run at a time, at peak
+        case "StatefulSet" -> o.body().path("spec").path("replicas").asInt(1);
+        default -> replicas(o, bundle, scenario);
+      };
+      if (count == 0) {
+        continue;
+      }
+      PodSpecs.Located pod = PodSpecs.find(o.body());
+      long cpu = 0;
+      long mem = 0;
+      for (PodSpecs.Located c : PodSpecs.containers(pod)) {
+        if (c.path().contains(".initContainers[")) {
+          continue;
+        }
+        JsonNode req = c.spec().path("resources").path("requests");
+        cpu += req.has("cpu") ? Resources.cpuMillis(req.path("cpu").asText()) : 0;
+        mem += req.has("memory") ? Resources.memoryMiB(req.path("memory").asText()) : 0;
+      }
+      out.add(new PodGroup(bundle.application(), o.component(), kind + "/" + o.name(), cpu, mem, count,
+          hasConstraint(pod.spec().path("topologySpreadConstraints"), "topology.kubernetes.io/zone"),
+          hasConstraint(pod.spec().path("affinity").path("podAntiAffinity").path("requiredDuringSchedulingIgnoredDuringExecution"),
+              "kubernetes.io/hostname")));
+    }
+    return out;
+  }
+
+  private static int replicas(RenderedObject deployment, ApplicationBundle bundle, Scenario scenario) {
+    for (RenderedObject s : bundle.objects()) {
+      JsonNode spec = s.body().path("spec");
+      if (!spec.path("scaleTargetRef").path("name").asText().equals(deployment.name())) {
+        continue;
+      }
+      if (s.kind().equals("HorizontalPodAutoscaler")) {
+        return scenario == Scenario.MIN ? spec.path("minReplicas").asInt(1) : spec.path("maxReplicas").asInt(1);
+      }
+      if (s.kind().equals("ScaledObject")) {
+        return scenario == Scenario.MIN ? spec.path("minReplicaCount").asInt(0) : spec.path("maxReplicaCount").asInt(100);
+      }
+    }
+    return deployment.body().path("spec").path("replicas").asInt(1);
+  }
+
+  private static boolean hasConstraint(JsonNode list, String topologyKey) {
+    for (JsonNode c : list) {
+      if (c.path("topologyKey").asText().equals(topologyKey)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
