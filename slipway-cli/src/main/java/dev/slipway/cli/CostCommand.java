@@ -97,8 +97,10 @@ final class CostCommand implements Callable<Integer> {
       r.consolidation().forEach(d -> byType.merge(d.instanceType(), 1, Integer::sum));
       List<String> parts = new ArrayList<>();
       byType.forEach((t, n) -> parts.add(n + " x " + t));
+      int remain = r.atMax().capacity().nodes().size() - r.consolidation().size();
       out.println("  Consolidation from maximum back to minimum: " + r.consolidation().size() + " node(s) drain ("
-          + String.join(", ", parts) + "):");
+          + String.join(", ", parts) + "), " + remain + " remain (a fresh packing at minimum uses "
+          + r.atMin().capacity().nodes().size() + "):");
       int shown = listNodes ? r.consolidation().size() : Math.min(10, r.consolidation().size());
       for (Consolidation.Drain d : r.consolidation().subList(0, shown)) {
         out.println("    " + d.node() + "  " + d.instanceType() + "  " + d.zone() + "  " + d.reason()

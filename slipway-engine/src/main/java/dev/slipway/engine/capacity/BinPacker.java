@@ -97,12 +97,14 @@ public final class BinPacker {
     if (anyZone.stream().anyMatch(s -> !s.pending.isEmpty())) {
       packBatch(anyZone, leastUsedZone());
     }
-    List<Unschedulable> unschedulable = new ArrayList<>();
+    // One entry per workload and reason, whatever zones its pods were meant for.
+    Map<PodGroup, Map<String, Integer>> left = new LinkedHashMap<>();
     for (Shape s : shapes.values()) {
-      Map<PodGroup, Integer> left = new LinkedHashMap<>();
-      s.pending.forEach(p -> left.merge(p.group(), 1, Integer::sum));
-      left.forEach((g, n) -> unschedulable.add(new Unschedulable(g, n, reason(s))));
+      String reason = s.pending.isEmpty() ? null : reason(s);
+      s.pending.forEach(p -> left.computeIfAbsent(p.group(), g -> new LinkedHashMap<>()).merge(reason, 1, Integer::sum));
     }
+    List<Unschedulable> unschedulable = new ArrayList<>();
+    left.forEach((g, byReason) -> byReason.forEach((reason, n) -> unschedulable.add(new Unschedulable(g, n, reason))));
     return new CapacityPlan(List.copyOf(nodes), List.copyOf(unschedulable), LowerBound.of(nodes, pools, t -> {
       Room r = room(t);
       return new double[] {r.cpu, r.mem, r.pods};

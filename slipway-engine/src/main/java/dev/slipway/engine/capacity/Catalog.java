@@ -34,7 +34,15 @@ public record Catalog(
   /** Prices of the managed services around the cluster, USD. */
   public record Services(
       double eksControlPlanePerHour, double albPerHour, double albLcuPerHour, double natGatewayPerHour, double natPerGb,
-      double ebsGp3PerGbMonth, double secretsManagerPerSecretMonth, double secretsManagerPer10kCalls, double ampPer10mSamples) {}
+      double ebsGp3PerGbMonth, double secretsManagerPerSecretMonth, double secretsManagerPer10kCalls, double ampPer10mSamples,
+      double ampPer10mSamplesOver2b) {
+
+    /** Managed Prometheus ingestion for a month's samples, with the volume tier. */
+    public double ampCost(double samples) {
+      double tier = 2e9;
+      return Math.min(samples, tier) / 1e7 * ampPer10mSamples + Math.max(0, samples - tier) / 1e7 * ampPer10mSamplesOver2b;
+    }
+  }
 
   /** Usage the model cannot know from specs; every report lists them. */
   public record Assumptions(double albLcus, double natGbPerMonth, double nodeRootVolumeGb, double seriesPerTarget) {}
@@ -76,7 +84,7 @@ public record Catalog(
     Services services = new Services(number(s, "eksControlPlanePerHour", 0), number(s, "albPerHour", 0),
         number(s, "albLcuPerHour", 0), number(s, "natGatewayPerHour", 0), number(s, "natPerGb", 0),
         number(s, "ebsGp3PerGbMonth", 0), number(s, "secretsManagerPerSecretMonth", 0),
-        number(s, "secretsManagerPer10kCalls", 0), number(s, "ampPer10mSamples", 0));
+        number(s, "secretsManagerPer10kCalls", 0), number(s, "ampPer10mSamples", 0), number(s, "ampPer10mSamplesOver2b", 0));
     s.finish();
     Fields a = f.childOrEmpty("assumptions");
     Assumptions assumptions = new Assumptions(number(a, "albLcus", 1), number(a, "natGbPerMonth", 0),

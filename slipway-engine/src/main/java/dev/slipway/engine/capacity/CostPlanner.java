@@ -299,19 +299,20 @@ public final class CostPlanner {
         env.addons().secrets().refreshInterval());
   }
 
-  /** Managed Prometheus ingestion: targets x series x scrapes per month. */
+  /** Managed Prometheus ingestion: targets x series x scrapes per month, tiered, shared by samples. */
   private double prometheus(List<ApplicationBundle> bundles, CapacityPlan capacity, Map<String, Double> perApp, double hours) {
-    double total = 0;
+    Map<String, Double> samplesByApp = new TreeMap<>();
     for (ApplicationBundle b : bundles) {
       for (RenderedObject sm : b.objects()) {
-        if (!sm.kind().equals("ServiceMonitor")) {
-          continue;
+        if (sm.kind().equals("ServiceMonitor")) {
+          samplesByApp.merge(b.application(), samples(b, sm, capacity, hours), Double::sum);
         }
-        double samples = samples(b, sm, capacity, hours);
-        double cost = samples / 10_000_000 * catalog.services().ampPer10mSamples();
-        total += cost;
-        perApp.merge(b.application(), cost, Double::sum);
       }
+    }
+    double samples = samplesByApp.values().stream().mapToDouble(Double::doubleValue).sum();
+    double total = catalog.services().ampCost(samples);
+    if (samples > 0) {
+      samplesByApp.forEach((app, n) -> perApp.merge(app, total * n / samples, Double::sum));
     }
     return total;
   }
