@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.engine.capacity.CapacityPlan;
 import dev.slipway.engine.capacity.Consolidation;
+import dev.slipway.engine.capacity.CostPlanner;
 import dev.slipway.engine.capacity.CostReport;
 import dev.slipway.engine.plan.EnvironmentPlan;
 import dev.slipway.engine.plan.Plan;
@@ -12,17 +13,15 @@ import dev.slipway.engine.policy.PolicyEvaluator;
 import dev.slipway.model.Diagnostic;
 import dev.slipway.model.load.Workspace;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code slipway cost}: nodes needed and monthly cost per environment, before deploying. */
@@ -33,19 +32,9 @@ final class CostCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Platform directory (with slipway.yaml). Default: current directory.")
-  Path dir = Path.of(".");
-
-  @Option(names = "--env", split = ",", paramLabel = "ENV", description = "Only these environments.")
-  List<String> envs = new ArrayList<>();
-
-  @Option(names = "--app", split = ",", paramLabel = "APP",
-      description = "Only show these applications' shares (nodes are still planned for the whole environment).")
-  List<String> apps = new ArrayList<>();
-
-  @Option(names = "--set", paramLabel = "APP.COMPONENT.FIELD=VALUE",
-      description = "What-if override, e.g. --set proyecto06.backend.replicas=50 (repeatable).")
-  List<String> sets = new ArrayList<>();
+  /** With --app, only those applications' shares are shown; nodes are planned for the whole environment. */
+  @Mixin
+  PlatformOptions platform;
 
   @Option(names = "--nodes", description = "List every node with its pods.")
   boolean listNodes;
@@ -57,13 +46,12 @@ final class CostCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (!format.equals("table") && !format.equals("json")) {
-      err.println("error: --output must be table or json, got '" + format + "'");
+    if (!Output.checkFormat(err, format, "table", "json")) {
       return Main.BAD_INPUT;
     }
-    Workspace ws = Workspace.load(dir);
+    Workspace ws = Workspace.load(platform.dir);
     Plan plan = new Planner(PolicyEvaluator.baseline(), true)
-        .plan(ws, new Planner.Scope(new LinkedHashSet<>(envs), new LinkedHashSet<>(apps), sets));
+        .plan(ws, new Planner.Scope(platform.environments(), platform.applications(), platform.sets));
     if (plan.hasSpecErrors()) {
       PlanCommand.printDiagnostics(err, plan.specDiagnostics());
       err.println("cost failed: the specs have errors.");
@@ -125,7 +113,7 @@ final class CostCommand implements Callable<Integer> {
     List<String[]> apps = new ArrayList<>();
     apps.add(new String[] {"PER APPLICATION", "AT MIN", "AT MAX"});
     for (String app : r.atMin().perApplication().keySet()) {
-      if (this.apps.isEmpty() || this.apps.contains(app)) {
+      if (platform.apps.isEmpty() || platform.apps.contains(app)) {
         apps.add(new String[] {app, money(r.atMin().perApplication().get(app)), money(r.atMax().perApplication().get(app))});
       }
     }
@@ -139,7 +127,7 @@ final class CostCommand implements Callable<Integer> {
     double lb = c.lowerBoundPerHour();
     String bound = lb > 0 ? String.format(Locale.ROOT, "; lower bound %s/month (packing within %.1f%%)",
         money(lb * 730), Math.max(0, 100 * (c.costPerHour() - lb) / lb)) : "";
-    out.println("  Nodes at " + label + ": " + describe(c) + " for " + c.scheduledPods() + " pods" + bound);
+    out.println("  Nodes at " + label + ": " + CostPlanner.describeNodes(c) + " for " + c.scheduledPods() + " pods" + bound);
     for (CapacityPlan.Unschedulable u : c.unschedulable()) {
       out.println("    UNSCHEDULABLE: " + u.count() + " pod(s) of " + u.group().application() + "/" + u.group().component()
           + " (" + u.group().cpuMillis() + "m, " + u.group().memoryMiB() + "Mi): " + u.reason());
@@ -152,15 +140,6 @@ final class CostCommand implements Callable<Integer> {
             n.capacityType(), n.zone(), n.cpuUsedMillis(), n.memoryUsedMiB(), pods));
       }
     }
-  }
-
-  static String describe(CapacityPlan c) {
-    if (c.nodes().isEmpty()) {
-      return "none";
-    }
-    List<String> parts = new ArrayList<>();
-    c.nodeCounts().forEach((k, v) -> parts.add(v + " x " + k));
-    return String.join(", ", parts);
   }
 
   static String money(double v) {
@@ -207,7 +186,7 @@ final class CostCommand implements Callable<Integer> {
     n.put("total", Math.round(s.total() * 100) / 100.0);
     ObjectNode perApp = n.putObject("perApplication");
     s.perApplication().forEach((k, v) -> {
-      if (apps.isEmpty() || apps.contains(k)) {
+      if (platform.apps.isEmpty() || platform.apps.contains(k)) {
         perApp.put(k, v);
       }
     });

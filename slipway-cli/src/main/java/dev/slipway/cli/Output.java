@@ -59,6 +59,15 @@ final class Output {
     return sb.toString();
   }
 
+  /** Whether {@code format} is one of {@code allowed}; if not, says so on {@code err}. */
+  static boolean checkFormat(java.io.PrintWriter err, String format, String... allowed) {
+    if (java.util.List.of(allowed).contains(format)) {
+      return true;
+    }
+    err.println("error: --output must be " + String.join(" or ", allowed) + ", got '" + format + "'");
+    return false;
+  }
+
   static String plural(long n, String word) {
     return n + " " + word + (n == 1 ? "" : "s");
   }

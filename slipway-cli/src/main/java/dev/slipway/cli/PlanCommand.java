@@ -2,6 +2,7 @@ package dev.slipway.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.engine.capacity.CostPlanner;
 import dev.slipway.engine.plan.ApplicationPlan;
 import dev.slipway.engine.plan.EnvironmentPlan;
 import dev.slipway.engine.plan.OutputLayout;
@@ -16,14 +17,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code slipway plan}: render, validate and check every environment; write {@code out/}. */
@@ -34,14 +33,8 @@ final class PlanCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Platform directory (with slipway.yaml). Default: current directory.")
-  Path dir = Path.of(".");
-
-  @Option(names = "--env", split = ",", paramLabel = "ENV", description = "Only these environments (repeatable, comma-separated).")
-  List<String> envs = new ArrayList<>();
-
-  @Option(names = "--app", split = ",", paramLabel = "APP", description = "Only these applications (repeatable, comma-separated).")
-  List<String> apps = new ArrayList<>();
+  @Mixin
+  PlatformOptions platform;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "table (default) or json.")
   String format = "table";
@@ -59,15 +52,14 @@ final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (!format.equals("table") && !format.equals("json")) {
-      err.println("error: --output must be table or json, got '" + format + "'");
+    if (!Output.checkFormat(err, format, "table", "json")) {
       return Main.BAD_INPUT;
     }
     Timings t = new Timings(err);
-    Workspace ws = Workspace.load(dir);
+    Workspace ws = Workspace.load(platform.dir);
     t.mark("load");
     Plan plan = new Planner(PolicyEvaluator.baseline(), true)
-        .plan(ws, new Planner.Scope(new LinkedHashSet<>(envs), new LinkedHashSet<>(apps)));
+        .plan(ws, new Planner.Scope(platform.environments(), platform.applications(), platform.sets));
     t.mark("resolve+render+validate+policy");
     if (plan.hasSpecErrors()) {
       if (format.equals("json")) {
@@ -83,13 +75,13 @@ final class PlanCommand implements Callable<Integer> {
       out.print(ExplainPrinter.print(plan));
       return Main.OK;
     }
-    Path target = outDir != null ? outDir : dir.resolve("out");
+    Path target = outDir != null ? outDir : platform.dir.resolve("out");
     String written = null;
     if (!noWrite) {
       try {
         SortedMap<String, String> files = OutputLayout.files(plan);
         t.mark("serialise");
-        written = OutputWriter.write(target, files, plan, !apps.isEmpty());
+        written = OutputWriter.write(target, files, plan, !platform.apps.isEmpty());
         t.mark("write");
       } catch (IOException | OutputWriter.Refused e) {
         err.println("error: cannot write manifests: " + e.getMessage());
@@ -132,7 +124,7 @@ final class PlanCommand implements Callable<Integer> {
       }
       if (e.cost() != null) {
         out.println("  environment total " + range(e.cost().atMin().total(), e.cost().atMax().total()) + " "
-            + e.cost().catalog().currency() + "/month; nodes " + CostCommand.describe(e.cost().atMin().capacity())
+            + e.cost().catalog().currency() + "/month; nodes " + CostPlanner.describeNodes(e.cost().atMin().capacity())
             + " at minimum (details: slipway cost)");
       }
       out.print(Output.table(rows, "  "));

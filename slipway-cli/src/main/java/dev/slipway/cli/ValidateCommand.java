@@ -71,8 +71,7 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (!format.equals("text") && !format.equals("json")) {
-      err.println("error: --output must be text or json, got '" + format + "'");
+    if (!Output.checkFormat(err, format, "text", "json")) {
       return Main.BAD_INPUT;
     }
     List<ManifestCheck.SourceFile> sources = new ArrayList<>();

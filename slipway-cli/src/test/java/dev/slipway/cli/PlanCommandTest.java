@@ -76,6 +76,14 @@ class PlanCommandTest {
   }
 
   @Test
+  void explainsWhatIfValues() {
+    CliRun r = CliRun.run("plan", CliRun.example(tmp).toString(), "--explain", "--env", "dev", "--app", "hello-world",
+        "--set", "hello-world.web.replicas=50");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).containsPattern("replicas\\s+50\\s+what-if --set \\(--set hello-world.web.replicas=50\\)");
+  }
+
+  @Test
   void rejectsBadInputWithLocationsExitCodeTwoAndWritesNothing() throws Exception {
     Path dir = CliRun.example(tmp);
     Path app = dir.resolve("apps/proyecto06/app.yaml");

@@ -187,9 +187,10 @@ public final class CostPlanner {
     return Math.round(v * 100) / 100.0;
   }
 
-  static String describeNodes(CapacityPlan c) {
+  /** "5 x t3.medium on-demand, 1 x m5.large on-demand". */
+  public static String describeNodes(CapacityPlan c) {
     if (c.nodes().isEmpty()) {
-      return "no nodes";
+      return "none";
     }
     List<String> parts = new ArrayList<>();
     c.nodeCounts().forEach((k, v) -> parts.add(v + " x " + k));
