@@ -9,7 +9,6 @@ import dev.slipway.engine.capacity.CostReport;
 import dev.slipway.engine.plan.EnvironmentPlan;
 import dev.slipway.engine.plan.Plan;
 import dev.slipway.engine.plan.Planner;
-import dev.slipway.engine.policy.PolicyEvaluator;
 import dev.slipway.model.Diagnostic;
 import dev.slipway.model.load.Workspace;
 import java.io.PrintWriter;
@@ -50,7 +49,7 @@ final class CostCommand implements Callable<Integer> {
       return Main.BAD_INPUT;
     }
     Workspace ws = Workspace.load(platform.dir);
-    Plan plan = new Planner(PolicyEvaluator.baseline(), true)
+    Plan plan = new Planner(true)
         .plan(ws, new Planner.Scope(platform.environments(), platform.applications(), platform.sets));
     if (plan.hasSpecErrors()) {
       PlanCommand.printDiagnostics(err, plan.specDiagnostics());

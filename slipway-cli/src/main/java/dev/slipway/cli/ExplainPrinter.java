@@ -1,7 +1,7 @@
 package dev.slipway.cli;
 
 import dev.slipway.engine.plan.EnvironmentPlan;
-import dev.slipway.engine.policy.BaselineRules;
+import dev.slipway.engine.policy.SecretNames;
 import dev.slipway.engine.plan.Plan;
 import dev.slipway.model.load.ResolvedApplication;
 import dev.slipway.model.yaml.SpecNode;
@@ -67,7 +67,7 @@ final class ExplainPrinter {
       }
     } else if (n instanceof Scalar s) {
       String value = s.kind() == Scalar.Kind.STRING ? quoteIfNeeded(s.value()) : s.value();
-      if (path.startsWith("env.") && BaselineRules.looksLikeSecretName(path.substring(4))) {
+      if (path.startsWith("env.") && SecretNames.looksLikeSecret(path.substring(4))) {
         value = "(hidden: the name looks like a secret)";
       }
       rows.add(new String[] {path, value, s.origin().describe()});

@@ -8,7 +8,6 @@ import dev.slipway.engine.plan.EnvironmentPlan;
 import dev.slipway.engine.plan.OutputLayout;
 import dev.slipway.engine.plan.Plan;
 import dev.slipway.engine.plan.Planner;
-import dev.slipway.engine.policy.PolicyEvaluator;
 import dev.slipway.engine.policy.PolicyFinding;
 import dev.slipway.engine.render.RenderedObject;
 import dev.slipway.model.Diagnostic;
@@ -58,7 +57,7 @@ final class PlanCommand implements Callable<Integer> {
     Timings t = new Timings(err);
     Workspace ws = Workspace.load(platform.dir);
     t.mark("load");
-    Plan plan = new Planner(PolicyEvaluator.baseline(), true)
+    Plan plan = new Planner(true)
         .plan(ws, new Planner.Scope(platform.environments(), platform.applications(), platform.sets));
     t.mark("resolve+render+validate+policy");
     if (plan.hasSpecErrors()) {

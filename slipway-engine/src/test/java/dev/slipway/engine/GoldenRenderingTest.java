@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.slipway.engine.plan.OutputLayout;
 import dev.slipway.engine.plan.Plan;
 import dev.slipway.engine.plan.Planner;
-import dev.slipway.engine.policy.PolicyEvaluator;
 import dev.slipway.model.load.Workspace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +32,7 @@ class GoldenRenderingTest {
 
   static SortedMap<String, String> render(Path platform) {
     Workspace ws = Workspace.load(platform);
-    Plan plan = new Planner(PolicyEvaluator.baseline()).plan(ws, Planner.Scope.ALL);
+    Plan plan = new Planner().plan(ws, Planner.Scope.ALL);
     assertThat(plan.specDiagnostics()).isEmpty();
     return OutputLayout.files(plan);
   }

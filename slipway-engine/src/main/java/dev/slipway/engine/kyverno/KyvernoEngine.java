@@ -25,6 +25,14 @@ public final class KyvernoEngine {
 
   /** Results of every rule of {@code policy} that applies to {@code resource}. */
   public static List<RuleResult> apply(KyvernoPolicy policy, JsonNode resource) {
+    return apply(policy, resource, null);
+  }
+
+  /**
+   * As {@link #apply(KyvernoPolicy, JsonNode)}, with Slipway's facts about the environment and
+   * the workload available to expressions as {@code slipway} (null for none).
+   */
+  public static List<RuleResult> apply(KyvernoPolicy policy, JsonNode resource, JsonNode slipway) {
     List<RuleResult> out = new ArrayList<>();
     String kind = resource.path("kind").asText();
     String apiVersion = resource.path("apiVersion").asText();
@@ -62,7 +70,7 @@ public final class KyvernoEngine {
         status = Status.SKIP;
         message = "excluded";
       } else {
-        Evaluation e = evaluate(rule, target, ns);
+        Evaluation e = evaluate(rule, target, ns, slipway);
         status = e.status;
         message = e.message;
       }
@@ -130,8 +138,11 @@ public final class KyvernoEngine {
 
   private record Evaluation(Status status, String message) {}
 
-  private static Evaluation evaluate(KyvernoPolicy.Rule rule, JsonNode target, String ns) {
+  private static Evaluation evaluate(KyvernoPolicy.Rule rule, JsonNode target, String ns, JsonNode slipway) {
     ObjectNode ctx = F.objectNode();
+    if (slipway != null) {
+      ctx.set("slipway", slipway);
+    }
     ObjectNode request = ctx.putObject("request");
     request.set("object", target);
     // Kyverno's CLI evaluates resources as if they were being created.
@@ -249,7 +260,8 @@ public final class KyvernoEngine {
         elements = F.arrayNode().add(elements);
       }
       for (int i = 0; i < elements.size(); i++) {
-        ObjectNode ec = ctx.deepCopy();
+        ObjectNode ec = F.objectNode();
+        ec.setAll(ctx);
         ec.set("element", elements.get(i));
         ec.put("elementIndex", i);
         if (!Conditions.evaluate(entry.get("preconditions"), ec)) {

@@ -32,7 +32,8 @@ public final class Variables {
       .withFunctionRegistry(FunctionRegistry.defaultRegistry().extend(
           new StringFunction("to_upper", s -> s.toUpperCase(Locale.ROOT)),
           new StringFunction("to_lower", s -> s.toLowerCase(Locale.ROOT)),
-          new StringFunction("trim", String::trim)))
+          new StringFunction("trim", String::trim),
+          new RegexMatch(), new Items(), new ImageReference()))
       .withSilentTypeErrors(true)
       .build());
   private static final Map<String, Expression<JsonNode>> CACHE = new ConcurrentHashMap<>();
@@ -128,6 +129,66 @@ public final class Variables {
 
   public static boolean hasVariables(String text) {
     return VARIABLE.matcher(text).find();
+  }
+
+  /** Kyverno's {@code regex_match(regex, value)}: whether the regular expression matches anywhere in the value. */
+  private static final class RegexMatch extends BaseFunction {
+    private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+
+    RegexMatch() {
+      super("regex_match", ArgumentConstraints.typeOf(JmesPathType.STRING), ArgumentConstraints.typeOf(JmesPathType.STRING, JmesPathType.NUMBER));
+    }
+
+    @Override
+    protected <T> T callFunction(Adapter<T> runtime, List<FunctionArgument<T>> arguments) {
+      String regex = runtime.toString(arguments.get(0).value());
+      String value = runtime.toString(arguments.get(1).value());
+      return runtime.createBoolean(PATTERNS.computeIfAbsent(regex, Pattern::compile).matcher(value).find());
+    }
+  }
+
+  /** Kyverno's {@code items(object, keyName, valueName)}: an object's entries as a list of pairs. */
+  private static final class Items extends BaseFunction {
+    Items() {
+      super("items", ArgumentConstraints.typeOf(JmesPathType.OBJECT), ArgumentConstraints.typeOf(JmesPathType.STRING),
+          ArgumentConstraints.typeOf(JmesPathType.STRING));
+    }
+
+    @Override
+    protected <T> T callFunction(Adapter<T> runtime, List<FunctionArgument<T>> arguments) {
+      T object = arguments.get(0).value();
+      T keyName = arguments.get(1).value();
+      T valueName = arguments.get(2).value();
+      List<T> out = new java.util.ArrayList<>();
+      for (T key : runtime.getPropertyNames(object)) {
+        Map<T, T> pair = new java.util.LinkedHashMap<>();
+        pair.put(keyName, key);
+        pair.put(valueName, runtime.getProperty(object, key));
+        out.add(runtime.createObject(pair));
+      }
+      return runtime.createArray(out);
+    }
+  }
+
+  /**
+   * {@code image_reference(image)}: an image reference as a container runtime resolves it:
+   * {@code registry}, {@code repository} (fully qualified), {@code tag}, {@code digest}.
+   */
+  private static final class ImageReference extends BaseFunction {
+    ImageReference() {
+      super("image_reference", ArgumentConstraints.typeOf(JmesPathType.STRING));
+    }
+
+    @Override
+    protected <T> T callFunction(Adapter<T> runtime, List<FunctionArgument<T>> arguments) {
+      var ref = dev.slipway.engine.policy.Images.parse(runtime.toString(arguments.get(0).value()));
+      Map<T, T> m = new java.util.LinkedHashMap<>();
+      m.put(runtime.createString("registry"), runtime.createString(ref.registry()));
+      m.put(runtime.createString("repository"), runtime.createString(ref.repository()));
+      m.put(runtime.createString("tag"), ref.tag() == null ? runtime.createNull() : runtime.createString(ref.tag()));
+      m.put(runtime.createString("digest"), ref.digest() == null ? runtime.createNull() : runtime.createString(ref.digest()));
+      return runtime.createObject(m);
+    }
   }
 
   /** A Kyverno string function of one string argument. */

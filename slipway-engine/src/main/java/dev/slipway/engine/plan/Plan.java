@@ -20,15 +20,17 @@ public record Plan(List<Diagnostic> specDiagnostics, List<EnvironmentPlan> envir
         || e.applications().stream().anyMatch(a -> a.validation().stream().anyMatch(Diagnostic::isError)));
   }
 
-  /** Policy failures in environments whose enforcement is {@code enforce}. */
+  /** Failures of {@code Enforce} policies in environments whose enforcement is {@code enforce}: what fails a plan. */
   public long enforcedViolations() {
-    return environments.stream().filter(EnvironmentPlan::enforced)
-        .flatMap(e -> e.applications().stream()).mapToLong(ApplicationPlan::policyFailures).sum();
+    return environments.stream().filter(EnvironmentPlan::enforced).flatMap(e -> e.applications().stream())
+        .flatMap(a -> a.policy().stream())
+        .filter(f -> f.outcome() == PolicyFinding.Outcome.FAIL && f.enforce()).count();
   }
 
   /**
-   * Every diagnostic of the plan, policy findings included: a failure is an error where policy
-   * is enforced and a warning elsewhere; a waived failure is info carrying the waiver's reason.
+   * Every diagnostic of the plan, policy findings included: a failure is an error where the
+   * environment enforces and the policy's action is {@code Enforce}, a warning otherwise; a waived
+   * failure, or a rule type not evaluated, is info; a rule that could not be evaluated is a warning.
    */
   public List<Diagnostic> allDiagnostics() {
     List<Diagnostic> out = new ArrayList<>(specDiagnostics);
@@ -45,14 +47,18 @@ public record Plan(List<Diagnostic> specDiagnostics, List<EnvironmentPlan> envir
   public static List<Diagnostic> policyDiagnostics(EnvironmentPlan e, ApplicationPlan a) {
     List<Diagnostic> out = new ArrayList<>();
     for (PolicyFinding f : a.policy()) {
-      if (f.outcome() == PolicyFinding.Outcome.PASS) {
+      Diagnostic.Severity sev = switch (f.outcome()) {
+        case PASS -> null;
+        case WAIVED, NOT_EVALUATED -> Diagnostic.Severity.INFO;
+        case ERROR -> Diagnostic.Severity.WARNING;
+        case FAIL -> e.enforced() && f.enforce() ? Diagnostic.Severity.ERROR : Diagnostic.Severity.WARNING;
+      };
+      if (sev == null) {
         continue;
       }
-      Diagnostic.Severity sev = f.outcome() == PolicyFinding.Outcome.WAIVED ? Diagnostic.Severity.INFO
-          : e.enforced() ? Diagnostic.Severity.ERROR : Diagnostic.Severity.WARNING;
-      String msg = f.objectRef() + ": " + f.message()
-          + (f.waiver() != null ? " (waived: " + f.waiver() + ")" : "");
-      out.add(new Diagnostic(sev, "policy." + f.rule(), f.file(), 0, 0, f.path(), msg));
+      String msg = f.objectRef() + ": " + (f.outcome() == PolicyFinding.Outcome.ERROR ? "rule could not be evaluated: " : "")
+          + f.message() + (f.waiver() != null ? " (waived: " + f.waiver() + ")" : "");
+      out.add(new Diagnostic(sev, "policy." + f.rule(), f.file(), 0, 0, "", msg));
     }
     return out;
   }

@@ -3,9 +3,10 @@ package dev.slipway.engine.plan;
 import dev.slipway.engine.capacity.Catalog;
 import dev.slipway.engine.capacity.CostPlanner;
 import dev.slipway.engine.capacity.CostReport;
-import dev.slipway.engine.policy.PolicyContext;
-import dev.slipway.engine.policy.PolicyEvaluator;
+import dev.slipway.engine.kyverno.KyvernoPolicy;
+import dev.slipway.engine.kyverno.PolicySources;
 import dev.slipway.engine.policy.PolicyFinding;
+import dev.slipway.engine.policy.PolicyStep;
 import dev.slipway.engine.render.ApplicationBundle;
 import dev.slipway.engine.render.ApplicationRenderer;
 import dev.slipway.engine.render.ClusterRenderer;
@@ -16,7 +17,6 @@ import dev.slipway.model.Diagnostic;
 import dev.slipway.model.Diagnostics;
 import dev.slipway.model.Position;
 import dev.slipway.model.load.ComponentResolver;
-import dev.slipway.model.load.PlatformLoader;
 import dev.slipway.model.load.ResolvedApplication;
 import dev.slipway.model.load.WhatIf;
 import dev.slipway.model.load.Workspace;
@@ -33,17 +33,15 @@ import java.util.TreeSet;
  * environment, and only when the specs are error-free, render, validate and check policy.
  */
 public final class Planner {
-  private final PolicyEvaluator policy;
   private final boolean withCost;
   private final ManifestValidator validator = new ManifestValidator(ManifestValidator.Options.RENDERED);
 
-  public Planner(PolicyEvaluator policy) {
-    this(policy, false);
+  public Planner() {
+    this(false);
   }
 
   /** @param withCost also plan capacity and estimate cost per environment */
-  public Planner(PolicyEvaluator policy, boolean withCost) {
-    this.policy = policy;
+  public Planner(boolean withCost) {
     this.withCost = withCost;
   }
 
@@ -69,6 +67,8 @@ public final class Planner {
     WhatIf whatIf = WhatIf.parse(scope.whatIf(), d);
     checkWhatIf(ws, whatIf, d);
     CostPlanner cost = withCost ? new CostPlanner(Catalog.load(ws.platform().pricing(), d)) : null;
+    // The policy files the platform names are read here, once, before anything is rendered.
+    List<KyvernoPolicy> policies = PolicySources.load(ws.root(), ws.platform().policies(), d);
     List<EnvironmentSpec> envs = ws.platform().environments().stream()
         .filter(e -> scope.environments().isEmpty() || scope.environments().contains(e.name())).toList();
     // Cost needs every application of an environment: they share its nodes.
@@ -87,7 +87,7 @@ public final class Planner {
     }
     List<EnvironmentPlan> out = new ArrayList<>();
     for (int i = 0; i < envs.size(); i++) {
-      out.add(planEnvironment(envs.get(i), resolved.get(i), ws, scope, cost));
+      out.add(planEnvironment(envs.get(i), resolved.get(i), ws, scope, cost, policies));
     }
     return new Plan(d.list(), List.copyOf(out));
   }
@@ -110,8 +110,8 @@ public final class Planner {
   }
 
   private EnvironmentPlan planEnvironment(EnvironmentSpec env, List<ResolvedApplication> apps, Workspace ws, Scope scope,
-      CostPlanner cost) {
-    List<ApplicationPlan> plans = apps.parallelStream().map(a -> planApplication(ws, a)).toList();
+      CostPlanner cost, List<KyvernoPolicy> policies) {
+    List<ApplicationPlan> plans = apps.parallelStream().map(a -> planApplication(ws, a, policies)).toList();
     plans = withCollisions(env, plans);
     CostReport report = cost == null ? null
         : cost.plan(env, plans.stream().map(ApplicationPlan::bundle).toList(), ws.platform().region());
@@ -169,14 +169,12 @@ public final class Planner {
     return out;
   }
 
-  private ApplicationPlan planApplication(Workspace ws, ResolvedApplication app) {
+  private ApplicationPlan planApplication(Workspace ws, ResolvedApplication app, List<KyvernoPolicy> policies) {
     ApplicationBundle bundle = ApplicationRenderer.render(ws.platform(), app);
     EnvironmentSpec env = app.environment();
     List<Diagnostic> validation = validate(bundle.objects(), o -> OutputLayout.appFile(env.name(), app.name(), o));
-    PolicyContext ctx = new PolicyContext(env.name(), env.production(), env.policy().allowMutableTags(),
-        env.policy().allowedRegistries(), bundle.objects());
-    List<PolicyFinding> findings = !ws.platform().policies().contains(PlatformLoader.BASELINE) ? List.of()
-        : policy.evaluate(bundle.objects(), ctx, app.app().waivers(), o -> OutputLayout.appFile(env.name(), app.name(), o));
+    List<PolicyFinding> findings = PolicyStep.evaluate(policies, env, bundle.objects(), app.app().waivers(),
+        o -> OutputLayout.appFile(env.name(), app.name(), o));
     return new ApplicationPlan(app, bundle, validation, findings);
   }
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import dev.slipway.engine.plan.EnvironmentPlan;
 import dev.slipway.engine.plan.Plan;
 import dev.slipway.engine.plan.Planner;
-import dev.slipway.engine.policy.PolicyEvaluator;
 import dev.slipway.model.Diagnostic;
 import dev.slipway.model.load.Workspace;
 import java.nio.file.Files;
@@ -21,7 +20,7 @@ class CostPlannerTest {
   static final Path EXAMPLE = Path.of("..", "examples", "acme");
 
   static EnvironmentPlan plan(Path platform, String env, String... sets) {
-    Plan p = new Planner(PolicyEvaluator.baseline(), true)
+    Plan p = new Planner(true)
         .plan(Workspace.load(platform), new Planner.Scope(Set.of(env), Set.of(), List.of(sets)));
     assertThat(p.specDiagnostics()).filteredOn(Diagnostic::isError).isEmpty();
     return p.environments().get(0);
@@ -89,7 +88,7 @@ class CostPlannerTest {
     Path platform = dir.resolve("slipway.yaml");
     Files.writeString(platform, Files.readString(platform).replace("  region: us-east-1\n",
         "  region: us-east-1\n  pricing:\n    spotPriceRatio: cheap\n"));
-    Plan p = new Planner(PolicyEvaluator.baseline(), true).plan(Workspace.load(dir), Planner.Scope.ALL);
+    Plan p = new Planner(true).plan(Workspace.load(dir), Planner.Scope.ALL);
     assertThat(p.specDiagnostics()).anySatisfy(d -> {
       assertThat(d.file()).isEqualTo("slipway.yaml");
       assertThat(d.path()).isEqualTo("spec.pricing.spotPriceRatio");

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.slipway.engine.policy.PolicyEvaluator;
 import dev.slipway.engine.render.RenderedObject;
 import dev.slipway.model.load.Workspace;
 import java.nio.file.Path;
@@ -42,7 +41,7 @@ class YamlEmitterTest {
   @Test
   void readsBackEveryRenderedObjectUnchanged() {
     for (Path platform : List.of(Path.of("..", "examples", "acme"), Path.of("src", "test", "resources", "golden", "types"))) {
-      Plan plan = new Planner(PolicyEvaluator.baseline()).plan(Workspace.load(platform), Planner.Scope.ALL);
+      Plan plan = new Planner().plan(Workspace.load(platform), Planner.Scope.ALL);
       for (var e : plan.environments()) {
         e.clusterObjects().forEach(o -> assertRoundTrips(o.body()));
         for (var a : e.applications()) {

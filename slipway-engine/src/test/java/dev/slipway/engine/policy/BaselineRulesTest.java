@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.slipway.engine.kyverno.KyvernoPolicy;
+import dev.slipway.engine.kyverno.PolicySources;
 import dev.slipway.engine.render.RenderedObject;
 import dev.slipway.model.Position;
 import dev.slipway.model.spec.ApplicationSpec.Waiver;
@@ -15,9 +17,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Table tests: each baseline rule against an object that passes and objects that fail it. */
+/**
+ * Table tests: each rule of the built-in baseline (Kyverno policies run by Slipway's engine)
+ * against an object that passes and objects that fail it.
+ */
 class BaselineRulesTest {
   static final ObjectMapper YAML = new YAMLMapper();
+  static final List<KyvernoPolicy> BASELINE = PolicySources.baseline();
 
   static final String GOOD = """
       apiVersion: apps/v1
@@ -63,16 +69,24 @@ class BaselineRulesTest {
         n.path("metadata").path("name").asText(), "web", 0, n);
   }
 
-  static PolicyContext ctx(boolean production, List<RenderedObject> siblings) {
-    return new PolicyContext("prod", production, false, List.of("registry.example.com"), siblings);
+  static dev.slipway.model.spec.EnvironmentSpec env(boolean production, boolean mutableTags) {
+    var policy = new dev.slipway.model.spec.EnvironmentSpec.PolicySettings(
+        dev.slipway.model.spec.EnvironmentSpec.Enforcement.ENFORCE, List.of("registry.example.com"), mutableTags);
+    return new dev.slipway.model.spec.EnvironmentSpec("prod", Position.NONE, production, null, null, "{app}", policy, List.of(),
+        null, null, null);
+  }
+
+  static List<PolicyFinding> findings(List<RenderedObject> objects, dev.slipway.model.spec.EnvironmentSpec env,
+      List<Waiver> waivers) {
+    return PolicyStep.evaluate(BASELINE, env, objects, waivers, x -> "f.yaml");
   }
 
   static List<PolicyFinding> failures(String objectYaml, boolean production, String... siblings) {
     RenderedObject o = object(objectYaml);
     List<RenderedObject> all = new java.util.ArrayList<>(Stream.of(siblings).map(BaselineRulesTest::object).toList());
     all.add(o);
-    return PolicyEvaluator.baseline().evaluate(List.of(o), ctx(production, all), List.of(), x -> "f.yaml").stream()
-        .filter(f -> f.outcome() == PolicyFinding.Outcome.FAIL).toList();
+    return findings(all, env(production, false), List.of()).stream()
+        .filter(f -> f.outcome() == PolicyFinding.Outcome.FAIL && f.objectRef().equals(o.ref())).toList();
   }
 
   @Test
@@ -147,7 +161,7 @@ class BaselineRulesTest {
   void waiverTurnsAFailureIntoAWaivedFindingWithItsReason() {
     RenderedObject o = object(GOOD.replace("readinessProbe: {httpGet: {path: /, port: 8080}}", ""));
     Waiver w = new Waiver("require-probes", "no endpoint yet", List.of("web"), List.of(), Position.NONE);
-    List<PolicyFinding> fs = PolicyEvaluator.baseline().evaluate(List.of(o), ctx(false, List.of(o)), List.of(w), x -> "f.yaml");
+    List<PolicyFinding> fs = findings(List.of(o), env(false, false), List.of(w));
     assertThat(fs).filteredOn(f -> f.rule().equals("require-probes")).singleElement().satisfies(f -> {
       assertThat(f.outcome()).isEqualTo(PolicyFinding.Outcome.WAIVED);
       assertThat(f.waiver()).isEqualTo("no endpoint yet");
@@ -157,9 +171,7 @@ class BaselineRulesTest {
   @Test
   void toleratesMutableTagsWhereTheEnvironmentAllowsThem() {
     RenderedObject o = object(GOOD.replace("web:1.2.3", "web:latest"));
-    PolicyContext dev = new PolicyContext("dev", false, true, List.of(), List.of(o));
-    assertThat(PolicyEvaluator.baseline().evaluate(List.of(o), dev, List.of(), x -> "f"))
-        .noneMatch(f -> f.outcome() == PolicyFinding.Outcome.FAIL);
+    assertThat(findings(List.of(o), env(false, true), List.of())).noneMatch(f -> f.outcome() == PolicyFinding.Outcome.FAIL);
   }
 
   @Test

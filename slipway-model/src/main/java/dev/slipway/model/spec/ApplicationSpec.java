@@ -29,8 +29,10 @@ public record ApplicationSpec(
    */
   public record Waiver(String rule, String reason, List<String> components, List<String> environments, Position position) {
 
+    /** Whether this waiver covers rule {@code ruleId} ({@code policy/rule} or a rule name). */
     public boolean covers(String ruleId, String component, String environment) {
-      return rule.equals(ruleId)
+      boolean named = rule.equals(ruleId) || ruleId.endsWith("/" + rule) || ruleId.startsWith(rule + "/");
+      return named
           && (components.isEmpty() || component != null && components.contains(component))
           && (environments.isEmpty() || environments.contains(environment));
     }
