@@ -132,15 +132,6 @@ class BadInputTest {
   }
 
   @Test
-  void warnsThatPolicySourcesOtherThanTheBaselineAreNotEvaluated() {
-    SpecFixture.write(dir, SpecFixture.PLATFORM.replace("  region: us-east-1\n", "  region: us-east-1\n  policies: [builtin:baseline, ./policies/]\n"));
-    assertThat(SpecFixture.diagnostics(dir)).singleElement().satisfies(d -> {
-      assertThat(d.severity()).isEqualTo(Diagnostic.Severity.WARNING);
-      assertThat(d.message()).contains("'./policies/' is not evaluated");
-    });
-  }
-
-  @Test
   void reportsMissingPlatformFile() {
     assertThat(SpecFixture.diagnostics(dir)).singleElement()
         .satisfies(d -> assertThat(d.message()).contains("no slipway.yaml"));

@@ -65,13 +65,7 @@ public final class PlatformLoader {
     if (policies == null) {
       policies = List.of(BASELINE);
     }
-    for (String p : policies) {
-      if (!p.equals(BASELINE)) {
-        d.warning("spec.unsupported", spec.position("policies"), "spec.policies",
-            "policy source '" + p + "' is not evaluated: this Slipway runs only " + BASELINE
-                + " (Kyverno policies are not supported yet)");
-      }
-    }
+
     List<EnvironmentSpec> envs = new ArrayList<>();
     SpecNode envNode = spec.raw("environments");
     if (envNode == null) {

@@ -1,0 +1,109 @@
+package dev.slipway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PolicyCommandTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void runsKyvernoTestSuitesAndCountsResults() {
+    CliRun r = CliRun.run("policy", "test", Path.of("..", "examples", "acme", "policies").toString());
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("require-team-labels").contains("Deployment/unlabelled").containsPattern("(?m)^2 passed, 0 failed$");
+  }
+
+  @Test
+  void exitsOneWhenAResultDiffersFromTheExpectation() throws Exception {
+    Path suite = Files.createDirectories(tmp.resolve("suite"));
+    Path src = Path.of("..", "examples", "acme", "policies");
+    Files.copy(src.resolve("require-team-labels.yaml"), tmp.resolve("require-team-labels.yaml"));
+    Files.copy(src.resolve("tests").resolve("resources.yaml"), suite.resolve("resources.yaml"));
+    Files.writeString(suite.resolve("kyverno-test.yaml"), Files.readString(src.resolve("tests").resolve("kyverno-test.yaml"))
+        .replace("resources: [unlabelled]\n  result: fail", "resources: [unlabelled]\n  result: pass"));
+    CliRun r = CliRun.run("policy", "test", suite.toString(), "-o", "json");
+    assertThat(r.exitCode()).isEqualTo(1);
+    var json = new ObjectMapper().readTree(r.out());
+    assertThat(json.path("passed").asInt()).isEqualTo(1);
+    assertThat(json.path("failed").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void checksManifestsAgainstPoliciesLikeKyvernoApply() throws Exception {
+    Path manifest = tmp.resolve("pod.yaml");
+    Files.writeString(manifest, """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: root-pod}
+        spec:
+          containers:
+          - name: app
+            image: nginx:latest
+        """);
+    CliRun r = CliRun.run("policy", "check", "-p", "builtin:baseline", manifest.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.out()).contains("require-run-as-non-root").contains("Pod/root-pod").contains("fail");
+  }
+
+  @Test
+  void reportsBrokenPoliciesWithPolicyRuleAndLineWithoutCrashing() throws Exception {
+    Path policy = tmp.resolve("broken.yaml");
+    Files.writeString(policy, """
+        apiVersion: kyverno.io/v1
+        kind: ClusterPolicy
+        metadata: {name: broken}
+        spec:
+          rules:
+          - name: bad-operator
+            match: {any: [{resources: {kinds: [Pod]}}]}
+            validate:
+              deny:
+                conditions:
+                  all:
+                  - key: "{{ request.object.metadata.name }}"
+                    operator: Equalz
+                    value: x
+        """);
+    CliRun r = CliRun.run("policy", "check", "-p", policy.toString(), policy.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("broken.yaml:13:").contains("policy broken, rule bad-operator: unknown operator 'Equalz'")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void reportsUnsupportedRuleTypesAsNotEvaluated() throws Exception {
+    Path policy = tmp.resolve("mutate.yaml");
+    Files.writeString(policy, """
+        apiVersion: kyverno.io/v1
+        kind: ClusterPolicy
+        metadata: {name: add-label}
+        spec:
+          rules:
+          - name: add-label
+            match: {any: [{resources: {kinds: [ConfigMap]}}]}
+            mutate: {patchStrategicMerge: {metadata: {labels: {team: a}}}}
+        """);
+    Path cm = tmp.resolve("cm.yaml");
+    Files.writeString(cm, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n");
+    CliRun r = CliRun.run("policy", "check", "-p", policy.toString(), cm.toString());
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("not evaluated").contains("mutate rules are not evaluated");
+  }
+
+  @Test
+  void planFailsOnABrokenPlatformPolicyAndWritesNothing() throws Exception {
+    Path dir = CliRun.example(tmp.resolve("p"));
+    Files.writeString(dir.resolve("policies/require-team-labels.yaml"),
+        Files.readString(dir.resolve("policies/require-team-labels.yaml")).replace("pattern:", "patern:\n        deny: {conditions: {all: [{key: a, operator: Bogus, value: b}]}}\n        pattern:"));
+    CliRun r = CliRun.run("plan", dir.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("unknown operator 'Bogus'");
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+}
