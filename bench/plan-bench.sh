@@ -11,6 +11,7 @@ trap 'rm -rf "$work"' EXIT
 
 "$root/slipway" --version >/dev/null   # builds the jar if needed, outside the timing
 cp "$root/examples/acme/slipway.yaml" "$work/"
+cp -r "$root/examples/acme/policies" "$work/"
 for i in $(seq -w 1 "$n"); do
   mkdir -p "$work/apps/app$i"
   cat > "$work/apps/app$i/app.yaml" <<YAML
@@ -60,6 +61,11 @@ best() {
 
 echo "slipway plan: $n applications x 3 environments, $(nproc) cores, best of $runs, $(java -version 2>&1 | head -1)"
 best "plan --no-write (pipeline only)" clean --no-write
+# The same without any policy, to isolate the policy engine's share (13 baseline + 1 example policy).
+cp "$work/slipway.yaml" "$work/slipway.yaml.orig"
+sed -i 's|^  policies: .*|  policies: []|' "$work/slipway.yaml"
+best "plan --no-write, no policies" clean --no-write
+mv "$work/slipway.yaml.orig" "$work/slipway.yaml"
 best "plan, empty out/ (writes every file)" clean
 tail -1 "$work/last.txt"
 best "plan again, out/ up to date" keep

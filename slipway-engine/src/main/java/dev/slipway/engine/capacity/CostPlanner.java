@@ -318,11 +318,16 @@ public final class CostPlanner {
     return total;
   }
 
+  /** Pods per application and component, counted once per plan (a plan has thousands of monitors). */
+  private final Map<CapacityPlan, Map<String, Long>> podCounts = new java.util.IdentityHashMap<>();
+
   private double samples(ApplicationBundle b, RenderedObject sm, CapacityPlan capacity, double hours) {
-    long targets = capacity.nodes().stream().flatMap(n -> n.pods().stream())
-        .filter(p -> p.group().application().equals(b.application()) && sm.component() != null
-            && sm.component().equals(p.group().component()))
-        .count();
+    Map<String, Long> counts = podCounts.computeIfAbsent(capacity, c -> {
+      Map<String, Long> m = new HashMap<>();
+      c.nodes().forEach(n -> n.pods().forEach(p -> m.merge(p.group().application() + "/" + p.group().component(), 1L, Long::sum)));
+      return m;
+    });
+    long targets = sm.component() == null ? 0 : counts.getOrDefault(b.application() + "/" + sm.component(), 0L);
     double interval = seconds(sm.body().path("spec").path("endpoints").path(0).path("interval").asText("30s"));
     return targets * catalog.assumptions().seriesPerTarget() * (hours * 3600 / Math.max(1, interval));
   }

@@ -23,6 +23,12 @@ public final class Workloads {
 
   public static List<PodGroup> groups(ApplicationBundle bundle, Scenario scenario) {
     List<PodGroup> out = new ArrayList<>();
+    java.util.Map<String, RenderedObject> scalers = new java.util.HashMap<>();
+    for (RenderedObject s : bundle.objects()) {
+      if (s.kind().equals("HorizontalPodAutoscaler") || s.kind().equals("ScaledObject")) {
+        scalers.put(s.body().path("spec").path("scaleTargetRef").path("name").asText(), s);
+      }
+    }
     for (RenderedObject o : bundle.objects()) {
       String kind = o.kind();
       if (!kind.equals("Deployment") && !kind.equals("StatefulSet") && !kind.equals("CronJob")) {
@@ -31,7 +37,7 @@ public final class Workloads {
       int count = switch (kind) {
         case "CronJob" -> scenario == Scenario.MAX ? 1 : 0; // room for one run at a time, at peak
         case "StatefulSet" -> o.body().path("spec").path("replicas").asInt(1);
-        default -> replicas(o, bundle, scenario);
+        default -> replicas(o, scalers.get(o.name()), scenario);
       };
       if (count == 0) {
         continue;
@@ -55,18 +61,13 @@ public final class Workloads {
     return out;
   }
 
-  private static int replicas(RenderedObject deployment, ApplicationBundle bundle, Scenario scenario) {
-    for (RenderedObject s : bundle.objects()) {
-      JsonNode spec = s.body().path("spec");
-      if (!spec.path("scaleTargetRef").path("name").asText().equals(deployment.name())) {
-        continue;
-      }
-      if (s.kind().equals("HorizontalPodAutoscaler")) {
+  private static int replicas(RenderedObject deployment, RenderedObject scaler, Scenario scenario) {
+    if (scaler != null) {
+      JsonNode spec = scaler.body().path("spec");
+      if (scaler.kind().equals("HorizontalPodAutoscaler")) {
         return scenario == Scenario.MIN ? spec.path("minReplicas").asInt(1) : spec.path("maxReplicas").asInt(1);
       }
-      if (s.kind().equals("ScaledObject")) {
-        return scenario == Scenario.MIN ? spec.path("minReplicaCount").asInt(0) : spec.path("maxReplicaCount").asInt(100);
-      }
+      return scenario == Scenario.MIN ? spec.path("minReplicaCount").asInt(0) : spec.path("maxReplicaCount").asInt(100);
     }
     return deployment.body().path("spec").path("replicas").asInt(1);
   }

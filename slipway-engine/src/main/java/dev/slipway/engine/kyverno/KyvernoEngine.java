@@ -33,6 +33,35 @@ public final class KyvernoEngine {
    * the workload available to expressions as {@code slipway} (null for none).
    */
   public static List<RuleResult> apply(KyvernoPolicy policy, JsonNode resource, JsonNode slipway) {
+    return apply(policy, subject(resource), slipway);
+  }
+
+  /** A resource prepared for evaluation: the pod its controller would create is derived once, on demand. */
+  public static final class Subject {
+    final JsonNode resource;
+    private JsonNode pod;
+    private boolean podDone;
+
+    Subject(JsonNode resource) {
+      this.resource = resource;
+    }
+
+    JsonNode pod() {
+      if (!podDone) {
+        pod = podOf(resource);
+        podDone = true;
+      }
+      return pod;
+    }
+  }
+
+  public static Subject subject(JsonNode resource) {
+    return new Subject(resource);
+  }
+
+  /** As {@link #apply(KyvernoPolicy, JsonNode, JsonNode)} for a prepared resource, shared across policies. */
+  public static List<RuleResult> apply(KyvernoPolicy policy, Subject subject, JsonNode slipway) {
+    JsonNode resource = subject.resource;
     List<RuleResult> out = new ArrayList<>();
     String kind = resource.path("kind").asText();
     String apiVersion = resource.path("apiVersion").asText();
@@ -51,7 +80,7 @@ public final class KyvernoEngine {
         matchAs = null;
       } else if (autogen(policy, rule, kind) && ResourceMatcher.matches(rule.match(), resource, "v1", "Pod")) {
         applies = true;
-        target = podOf(resource);
+        target = subject.pod();
         matchAs = target;
       } else {
         continue;
@@ -215,11 +244,13 @@ public final class KyvernoEngine {
   }
 
   private static Evaluation pattern(JsonNode pattern, JsonNode target, JsonNode ctx, JsonNode validate) throws PolicyError {
-    JsonNode p;
-    try {
-      p = Variables.substitute(pattern, ctx);
-    } catch (Variables.VariableException e) {
-      throw new PolicyError(e.getMessage());
+    JsonNode p = pattern;
+    if (Variables.hasVariables(pattern)) {
+      try {
+        p = Variables.substitute(pattern, ctx);
+      } catch (Variables.VariableException e) {
+        throw new PolicyError(e.getMessage());
+      }
     }
     PatternMatcher.Outcome o = PatternMatcher.match(target, p, "");
     return switch (o.kind()) {

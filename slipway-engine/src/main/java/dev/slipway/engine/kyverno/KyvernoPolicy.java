@@ -17,6 +17,49 @@ public record KyvernoPolicy(String name, String namespace, String file, Position
   public record Rule(String name, Position position, JsonNode match, JsonNode exclude, JsonNode preconditions,
       JsonNode context, JsonNode validate, String otherType) {}
 
+  /**
+   * Whether a resource of {@code kind} could match any rule (directly or through autogen); a
+   * cheap test that spares evaluating policies that cannot apply. Kinds with wildcards or
+   * group/version forms count as "could match".
+   */
+  public boolean mayApplyTo(String kind) {
+    return candidateKinds().map(k -> k.contains(kind)).orElse(true);
+  }
+
+  private java.util.Optional<java.util.Set<String>> candidateKinds() {
+    java.util.Set<String> kinds = new java.util.HashSet<>();
+    for (Rule r : rules) {
+      java.util.List<JsonNode> filters = new java.util.ArrayList<>();
+      JsonNode m = r.match();
+      if (m == null) {
+        continue;
+      }
+      if (m.has("any") || m.has("all")) {
+        m.path("any").forEach(filters::add);
+        m.path("all").forEach(filters::add);
+      } else {
+        filters.add(m);
+      }
+      for (JsonNode f : filters) {
+        JsonNode ks = f.path("resources").path("kinds");
+        if (ks.isMissingNode() || ks.isEmpty()) {
+          return java.util.Optional.empty();
+        }
+        for (JsonNode k : ks) {
+          String text = k.asText();
+          if (text.contains("*") || text.contains("?") || text.contains("/")) {
+            return java.util.Optional.empty();
+          }
+          kinds.add(text);
+          if (text.equals("Pod")) {
+            kinds.addAll(KyvernoEngine.CONTROLLERS);
+          }
+        }
+      }
+    }
+    return java.util.Optional.of(kinds);
+  }
+
   /** {@code name}, or {@code namespace/name} for a namespaced Policy, as kyverno-test files name it. */
   public String qualifiedName() {
     return namespace == null ? name : namespace + "/" + name;

@@ -107,6 +107,9 @@ public final class Variables {
   }
 
   public static JsonNode substitute(String text, JsonNode context) throws VariableException {
+    if (!text.contains("{{")) {
+      return JsonNodeFactory.instance.textNode(text);
+    }
     Matcher m = VARIABLE.matcher(text);
     if (!m.find()) {
       return JsonNodeFactory.instance.textNode(text);
@@ -128,7 +131,31 @@ public final class Variables {
   }
 
   public static boolean hasVariables(String text) {
-    return VARIABLE.matcher(text).find();
+    return text.contains("{{");
+  }
+
+  /** Whether any string in the tree holds a variable (walks without copying). */
+  public static boolean hasVariables(JsonNode node) {
+    if (node == null) {
+      return false;
+    }
+    if (node.isTextual()) {
+      return hasVariables(node.asText());
+    }
+    if (node.isContainerNode()) {
+      for (JsonNode child : node) {
+        if (hasVariables(child)) {
+          return true;
+        }
+      }
+      var names = node.fieldNames();
+      while (names.hasNext()) {
+        if (hasVariables(names.next())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Kyverno's {@code regex_match(regex, value)}: whether the regular expression matches anywhere in the value. */

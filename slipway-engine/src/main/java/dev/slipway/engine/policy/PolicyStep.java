@@ -23,6 +23,7 @@ import java.util.function.Function;
  */
 public final class PolicyStep {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  private static final java.util.Set<String> WORKLOADS = java.util.Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet");
 
   private PolicyStep() {}
 
@@ -30,13 +31,19 @@ public final class PolicyStep {
       List<Waiver> waivers, Function<RenderedObject, String> fileOf) {
     ObjectNode environment = environment(env);
     List<PolicyFinding> out = new ArrayList<>();
+    java.util.Map<String, List<KyvernoPolicy>> byKind = new java.util.HashMap<>();
     for (RenderedObject o : objects) {
       ObjectNode slipway = F.objectNode();
       slipway.set("environment", environment);
-      slipway.set("workload", workload(o, objects));
-      for (KyvernoPolicy p : policies) {
+      slipway.set("workload", WORKLOADS.contains(o.kind()) ? workload(o, objects) : F.objectNode());
+      KyvernoEngine.Subject subject = KyvernoEngine.subject(o.body());
+      String ref = o.ref();
+      String file = fileOf.apply(o);
+      List<KyvernoPolicy> applicable = byKind.computeIfAbsent(o.kind(),
+          k -> policies.stream().filter(p -> p.mayApplyTo(k)).toList());
+      for (KyvernoPolicy p : applicable) {
         boolean enforce = p.failureAction().equalsIgnoreCase("Enforce");
-        for (RuleResult r : KyvernoEngine.apply(p, o.body(), slipway)) {
+        for (RuleResult r : KyvernoEngine.apply(p, subject, slipway)) {
           String id = r.rule().equals(p.name()) ? r.rule() : p.qualifiedName() + "/" + r.rule();
           PolicyFinding.Outcome outcome = switch (r.status()) {
             case PASS -> PolicyFinding.Outcome.PASS;
@@ -56,7 +63,7 @@ public final class PolicyStep {
               reason = w.reason();
             }
           }
-          out.add(new PolicyFinding(id, o.ref(), fileOf.apply(o), o.component(), r.message(), outcome, enforce, reason));
+          out.add(new PolicyFinding(id, ref, file, o.component(), r.message(), outcome, enforce, reason));
         }
       }
     }
