@@ -77,6 +77,35 @@ class PolicyCommandTest {
   }
 
   @Test
+  void reportsBrokenExpressionsAndMalformedPolicyFiles() throws Exception {
+    Path jmes = tmp.resolve("jmes.yaml");
+    Files.writeString(jmes, """
+        apiVersion: kyverno.io/v1
+        kind: ClusterPolicy
+        metadata: {name: broken-expression}
+        spec:
+          rules:
+          - name: bad-jmespath
+            match: {any: [{resources: {kinds: [Pod]}}]}
+            validate:
+              deny:
+                conditions:
+                  all:
+                  - key: "{{ request.object.metadata.[name }}"
+                    operator: Equals
+                    value: x
+        """);
+    Path yaml = tmp.resolve("yaml.yaml");
+    Files.writeString(yaml, "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: x\n");
+    CliRun r1 = CliRun.run("policy", "check", "-p", jmes.toString(), jmes.toString());
+    CliRun r2 = CliRun.run("policy", "check", "-p", yaml.toString(), jmes.toString());
+    assertThat(r1.exitCode()).isEqualTo(2);
+    assertThat(r1.err()).contains("jmes.yaml:12:").contains("policy broken-expression, rule bad-jmespath: invalid JMESPath expression");
+    assertThat(r2.exitCode()).isEqualTo(2);
+    assertThat(r2.err()).contains("yaml.yaml:").contains("malformed YAML").doesNotContain("Exception");
+  }
+
+  @Test
   void reportsUnsupportedRuleTypesAsNotEvaluated() throws Exception {
     Path policy = tmp.resolve("mutate.yaml");
     Files.writeString(policy, """
