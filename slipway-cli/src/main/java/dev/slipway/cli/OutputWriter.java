@@ -55,18 +55,26 @@ final class OutputWriter {
     }
     int written = 0;
     int unchanged = 0;
+    // Directories created by this run hold no earlier files: nothing to compare, nothing to stat.
+    java.util.Set<Path> fresh = new java.util.HashSet<>();
+    java.util.Set<Path> known = new java.util.HashSet<>();
     for (Map.Entry<String, String> f : files.entrySet()) {
       if (appsOnly && (f.getKey().endsWith("/kustomization.yaml") && f.getKey().split("/").length == 2
           || f.getKey().contains("/" + OutputLayout.CLUSTER_DIR + "/"))) {
         continue;
       }
       Path p = outDir.resolve(f.getKey());
+      Path dir = p.getParent();
+      if (known.add(dir) && !Files.isDirectory(dir)) {
+        Files.createDirectories(dir);
+        fresh.add(dir);
+      }
       byte[] content = f.getValue().getBytes(StandardCharsets.UTF_8);
-      if (Files.isRegularFile(p) && Files.size(p) == content.length && Arrays.equals(Files.readAllBytes(p), content)) {
+      if (!fresh.contains(dir) && Files.isRegularFile(p) && Files.size(p) == content.length
+          && Arrays.equals(Files.readAllBytes(p), content)) {
         unchanged++;
         continue;
       }
-      Files.createDirectories(p.getParent());
       Files.write(p, content);
       written++;
     }
