@@ -125,16 +125,7 @@ public final class KyvernoEngine {
 
   /** True when every filter selects kind Pod only and by nothing autogen cannot carry over. */
   private static boolean podOnly(JsonNode block) {
-    if (block == null || block.isNull()) {
-      return false;
-    }
-    List<JsonNode> filters = new ArrayList<>();
-    if (block.has("any") || block.has("all")) {
-      block.path("any").forEach(filters::add);
-      block.path("all").forEach(filters::add);
-    } else {
-      filters.add(block);
-    }
+    List<JsonNode> filters = ResourceMatcher.filters(block);
     for (JsonNode f : filters) {
       JsonNode r = f.path("resources");
       JsonNode kinds = r.path("kinds");

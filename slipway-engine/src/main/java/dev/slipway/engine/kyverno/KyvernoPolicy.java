@@ -29,18 +29,7 @@ public record KyvernoPolicy(String name, String namespace, String file, Position
   private java.util.Optional<java.util.Set<String>> candidateKinds() {
     java.util.Set<String> kinds = new java.util.HashSet<>();
     for (Rule r : rules) {
-      java.util.List<JsonNode> filters = new java.util.ArrayList<>();
-      JsonNode m = r.match();
-      if (m == null) {
-        continue;
-      }
-      if (m.has("any") || m.has("all")) {
-        m.path("any").forEach(filters::add);
-        m.path("all").forEach(filters::add);
-      } else {
-        filters.add(m);
-      }
-      for (JsonNode f : filters) {
+      for (JsonNode f : ResourceMatcher.filters(r.match())) {
         JsonNode ks = f.path("resources").path("kinds");
         if (ks.isMissingNode() || ks.isEmpty()) {
           return java.util.Optional.empty();

@@ -12,6 +12,21 @@ import java.util.Map;
 final class ResourceMatcher {
   private ResourceMatcher() {}
 
+  /** The resource filters of a match or exclude block: its {@code any} and {@code all} lists, or the block itself. */
+  static java.util.List<JsonNode> filters(JsonNode block) {
+    java.util.List<JsonNode> out = new java.util.ArrayList<>();
+    if (block == null || block.isNull()) {
+      return out;
+    }
+    if (block.has("any") || block.has("all")) {
+      block.path("any").forEach(out::add);
+      block.path("all").forEach(out::add);
+    } else {
+      out.add(block);
+    }
+    return out;
+  }
+
   /** Whether {@code block} selects the resource, seen as {@code kind} (autogen swaps in a controller kind). */
   static boolean matches(JsonNode block, JsonNode resource, String apiVersion, String kind) {
     if (block == null || block.isNull() || block.isEmpty()) {
