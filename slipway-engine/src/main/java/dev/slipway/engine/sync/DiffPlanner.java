@@ -1,0 +1,131 @@
+package dev.slipway.engine.sync;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import dev.slipway.engine.plan.YamlEmitter;
+import dev.slipway.engine.render.RenderedObject;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compares rendered objects with the objects Slipway owns in a cluster. Pure: the desired set and
+ * the live set in, one {@link ObjectDiff} per object out, in sync order then extras. What "in
+ * sync" means is what a sync would change: the three-way merge of last-applied, desired and live.
+ */
+public final class DiffPlanner {
+  /** Where Slipway keeps the configuration it applied, as kubectl keeps its own. */
+  public static final String LAST_APPLIED = "slipway.dev/last-applied";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> SERVER_FIELDS =
+      List.of("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields", "selfLink", "deletionTimestamp");
+
+  private DiffPlanner() {}
+
+  /** The identity sync uses: group, kind, namespace, name. */
+  public static String key(JsonNode obj) {
+    String apiVersion = obj.path("apiVersion").asText();
+    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+    JsonNode meta = obj.path("metadata");
+    return group + "/" + obj.path("kind").asText() + "/" + meta.path("namespace").asText("") + "/" + meta.path("name").asText();
+  }
+
+  public static List<ObjectDiff> compare(List<RenderedObject> desired, List<JsonNode> owned) {
+    Map<String, JsonNode> live = new LinkedHashMap<>();
+    owned.forEach(o -> live.put(key(o), o));
+    List<ObjectDiff> out = new ArrayList<>();
+    for (RenderedObject d : desired) {
+      JsonNode want = withLastApplied(d.body());
+      JsonNode have = live.remove(key(d.body()));
+      if (have == null) {
+        out.add(new ObjectDiff(d.ref(), ObjectDiff.SyncState.MISSING, want, null, want, unified(d.ref(), null, want)));
+        continue;
+      }
+      ThreeWayMerge.Result r = ThreeWayMerge.merge(lastApplied(have), want, have);
+      ObjectDiff.SyncState state = r.changed() ? ObjectDiff.SyncState.OUT_OF_SYNC : ObjectDiff.SyncState.SYNCED;
+      out.add(new ObjectDiff(d.ref(), state, want, have, r.merged(), r.changed() ? unified(d.ref(), have, r.merged()) : ""));
+    }
+    for (JsonNode extra : live.values()) {
+      String ref = extra.path("kind").asText() + "/" + extra.path("metadata").path("namespace").asText("") + "/"
+          + extra.path("metadata").path("name").asText();
+      out.add(new ObjectDiff(ref.replace("//", "/"), ObjectDiff.SyncState.EXTRA, null, extra, null, unified(ref, extra, null)));
+    }
+    return out;
+  }
+
+  /** The desired object with the annotation recording it, as it will be applied. */
+  static JsonNode withLastApplied(JsonNode desired) {
+    ObjectNode copy = desired.deepCopy();
+    ObjectNode meta = copy.with("metadata");
+    ObjectNode annotations = meta.with("annotations");
+    annotations.remove(LAST_APPLIED);
+    try {
+      annotations.set(LAST_APPLIED, TextNode.valueOf(JSON.writeValueAsString(copy)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    return copy;
+  }
+
+  static JsonNode lastApplied(JsonNode live) {
+    String text = live.path("metadata").path("annotations").path(LAST_APPLIED).asText("");
+    if (text.isEmpty()) {
+      return null;
+    }
+    try {
+      return JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      return null; // an unreadable record counts as none: everything rendered is applied again
+    }
+  }
+
+  /** The object as a person reviews it: no server-set fields, no status, no record annotation, Secret values masked. */
+  static JsonNode normalise(JsonNode obj) {
+    if (obj == null) {
+      return null;
+    }
+    ObjectNode n = obj.deepCopy();
+    n.remove("status");
+    if (n.get("metadata") instanceof ObjectNode meta) {
+      SERVER_FIELDS.forEach(meta::remove);
+      if (meta.get("annotations") instanceof ObjectNode a) {
+        a.remove(LAST_APPLIED);
+        a.remove("kubectl.kubernetes.io/last-applied-configuration");
+        if (a.isEmpty()) {
+          meta.remove("annotations");
+        }
+      }
+    }
+    if (n.path("kind").asText().equals("Secret")) {
+      for (String field : List.of("data", "stringData")) {
+        if (n.get(field) instanceof ObjectNode data) {
+          List<String> keys = new ArrayList<>();
+          data.fieldNames().forEachRemaining(keys::add);
+          keys.forEach(k -> data.put(k, "***"));
+        }
+      }
+    }
+    return n;
+  }
+
+  static String unified(String ref, JsonNode before, JsonNode after) {
+    List<String> a = lines(normalise(before));
+    List<String> b = lines(normalise(after));
+    var patch = DiffUtils.diff(a, b);
+    if (patch.getDeltas().isEmpty()) {
+      return "";
+    }
+    return String.join("\n", UnifiedDiffUtils.generateUnifiedDiff("live/" + ref, "desired/" + ref, a, patch, 3)) + "\n";
+  }
+
+  private static List<String> lines(JsonNode n) {
+    return n == null ? List.of() : Arrays.asList(YamlEmitter.write(n).split("\n"));
+  }
+}
