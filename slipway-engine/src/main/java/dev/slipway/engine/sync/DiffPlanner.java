@@ -74,7 +74,8 @@ public final class DiffPlanner {
     return copy;
   }
 
-  static JsonNode lastApplied(JsonNode live) {
+  /** The configuration Slipway last applied to {@code live}, or null when there is none. */
+  public static JsonNode lastApplied(JsonNode live) {
     String text = live.path("metadata").path("annotations").path(LAST_APPLIED).asText("");
     if (text.isEmpty()) {
       return null;

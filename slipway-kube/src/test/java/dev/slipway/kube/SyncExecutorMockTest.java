@@ -1,0 +1,182 @@
+package dev.slipway.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.engine.plan.Planner;
+import dev.slipway.engine.render.ApplicationBundle;
+import dev.slipway.engine.render.RenderedObject;
+import dev.slipway.engine.sync.ObjectDiff.SyncState;
+import dev.slipway.model.load.Workspace;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sync against fabric8's mock API server in CRUD mode (no real cluster can run here). A small
+ * fake controller sets status where a real one would, so waves can become healthy.
+ */
+@EnableKubernetesMockClient(crud = true)
+class SyncExecutorMockTest {
+  KubernetesClient client;
+  private ScheduledExecutorService controller;
+
+  static final SyncExecutor.Options SYNC = new SyncExecutor.Options(false, false, false, Duration.ofSeconds(10), Duration.ofMillis(50));
+  static final SyncExecutor.Options PRUNE = new SyncExecutor.Options(false, true, false, Duration.ofSeconds(10), Duration.ofMillis(50));
+
+  static ApplicationBundle bundle(String app) {
+    var plan = new Planner().plan(Workspace.load(Path.of("..", "examples", "acme")), new Planner.Scope(Set.of("dev"), Set.of(app)));
+    return plan.environments().get(0).applications().get(0).bundle();
+  }
+
+  SyncExecutor executor() {
+    return new SyncExecutor(new ClusterClient(client, 3, 10), Clock.systemUTC());
+  }
+
+  /** Marks workloads available, ingresses addressed and add-on resources ready, as controllers do. */
+  void startController() {
+    controller = Executors.newSingleThreadScheduledExecutor();
+    controller.scheduleWithFixedDelay(() -> {
+      try {
+        markReady("apps/v1", "Deployment", Map.of("observedGeneration", 1, "replicas", 1, "updatedReplicas", 1,
+            "availableReplicas", 1, "readyReplicas", 1));
+        markReady("apps/v1", "StatefulSet", Map.of("observedGeneration", 1, "replicas", 1, "readyReplicas", 1,
+            "currentRevision", "r1", "updateRevision", "r1"));
+        markReady("networking.k8s.io/v1", "Ingress", Map.of("loadBalancer", Map.of("ingress", List.of(Map.of("hostname", "alb.example")))));
+        for (String[] k : List.of(new String[] {"external-secrets.io/v1", "ExternalSecret"}, new String[] {"external-secrets.io/v1", "SecretStore"},
+            new String[] {"keda.sh/v1alpha1", "ScaledObject"})) {
+          markReady(k[0], k[1], Map.of("conditions", List.of(Map.of("type", "Ready", "status", "True"))));
+        }
+      } catch (RuntimeException e) {
+        // a conflicting write from the sync: try again on the next tick
+      }
+    }, 0, 20, TimeUnit.MILLISECONDS);
+  }
+
+  private void markReady(String apiVersion, String kind, Map<String, Object> status) {
+    var ctx = ClusterClient.context(apiVersion, kind);
+    for (GenericKubernetesResource r : client.genericKubernetesResources(ctx).inAnyNamespace().list().getItems()) {
+      if (status.equals(r.getAdditionalProperties().get("status"))) {
+        continue;
+      }
+      r.setAdditionalProperty("status", status);
+      client.genericKubernetesResources(ctx).inNamespace(r.getMetadata().getNamespace()).resource(r).update();
+    }
+  }
+
+  @AfterEach
+  void stopController() {
+    if (controller != null) {
+      controller.shutdownNow();
+    }
+  }
+
+  @Test
+  void firstSyncCreatesEverythingAndTheSecondWritesNothing() {
+    startController();
+    ApplicationBundle b = bundle("proyecto06");
+    SyncExecutor.Outcome first = executor().sync("dev", b, SYNC, m -> { });
+    assertThat(first.succeeded()).as(first.failure()).isTrue();
+    assertThat(first.writes()).isEqualTo(b.objects().size());
+    SyncExecutor.Outcome second = executor().sync("dev", b, SYNC, m -> { });
+    assertThat(second.succeeded()).isTrue();
+    assertThat(second.writes()).isZero();
+    assertThat(second.steps()).allSatisfy(s -> assertThat(s.action()).isEqualTo("unchanged"));
+  }
+
+  @Test
+  void detectsAnOutOfBandEditAndCorrectsIt() {
+    startController();
+    ApplicationBundle b = bundle("hello-world");
+    assertThat(executor().sync("dev", b, SYNC, m -> { }).succeeded()).isTrue();
+    var ctx = ClusterClient.context("apps/v1", "Deployment");
+    GenericKubernetesResource d = client.genericKubernetesResources(ctx).inNamespace("hello-world").withName("web").get();
+    @SuppressWarnings("unchecked")
+    var containers = (List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+        d.getAdditionalProperties().get("spec")).get("template")).get("spec")).get("containers");
+    containers.get(0).put("image", "nginx:hacked");
+    client.genericKubernetesResources(ctx).inNamespace("hello-world").resource(d).update();
+
+    assertThat(executor().diff("dev", b)).filteredOn(x -> x.state() == SyncState.OUT_OF_SYNC).singleElement()
+        .satisfies(x -> assertThat(x.diff()).contains("nginx:hacked"));
+    SyncExecutor.Outcome fix = executor().sync("dev", b, SYNC, m -> { });
+    assertThat(fix.writes()).isEqualTo(1);
+    JsonNode live = new ClusterClient(client).get("apps/v1", "Deployment", "hello-world", "web");
+    assertThat(live.at("/spec/template/spec/containers/0/image").asText()).isEqualTo("docker.io/nginxinc/nginx-unprivileged:1.27-alpine");
+  }
+
+  @Test
+  void prunesRemovedComponentsOnlyWhenAsked() {
+    startController();
+    ApplicationBundle full = bundle("proyecto06");
+    assertThat(executor().sync("dev", full, SYNC, m -> { }).succeeded()).isTrue();
+    List<RenderedObject> without = new ArrayList<>(full.objects());
+    without.removeIf(o -> "frontend".equals(o.component()));
+    ApplicationBundle smaller = new ApplicationBundle(full.environment(), full.application(), full.namespace(), without);
+
+    SyncExecutor.Outcome kept = executor().sync("dev", smaller, SYNC, m -> { });
+    assertThat(kept.steps()).anySatisfy(s -> assertThat(s.action()).isEqualTo("not pruned"));
+    assertThat(new ClusterClient(client).get("apps/v1", "Deployment", "proyecto06", "frontend")).isNotNull();
+
+    SyncExecutor.Outcome pruned = executor().sync("dev", smaller, PRUNE, m -> { });
+    assertThat(pruned.steps()).anySatisfy(s -> assertThat(s.ref()).isEqualTo("Deployment/proyecto06/frontend")
+        .satisfies(x -> assertThat(s.action()).isEqualTo("pruned")));
+    assertThat(new ClusterClient(client).get("apps/v1", "Deployment", "proyecto06", "frontend")).isNull();
+  }
+
+  @Test
+  void neverPrunesAfterAFailedApply() {
+    startController();
+    ApplicationBundle full = bundle("proyecto06");
+    assertThat(executor().sync("dev", full, SYNC, m -> { }).succeeded()).isTrue();
+    List<RenderedObject> changed = new ArrayList<>(full.objects());
+    changed.removeIf(o -> "frontend".equals(o.component()));
+    ApplicationBundle smaller = new ApplicationBundle(full.environment(), full.application(), full.namespace(), changed);
+    // Someone else deleted the namespace's service account, and creating it is refused.
+    new ClusterClient(client).delete(new ClusterClient(client).get("v1", "ServiceAccount", "proyecto06", "backend"));
+    ClusterClient refusing = new ClusterClient(client, 1, 1) {
+      @Override
+      public JsonNode create(JsonNode obj) {
+        throw new KubernetesClientException("forbidden", 403, null);
+      }
+    };
+    SyncExecutor.Outcome o = new SyncExecutor(refusing, Clock.systemUTC()).sync("dev", smaller, PRUNE, m -> { });
+    assertThat(o.succeeded()).isFalse();
+    assertThat(o.failure()).contains("create of ServiceAccount/proyecto06/backend failed").contains("nothing was pruned");
+    assertThat(new ClusterClient(client).get("apps/v1", "Deployment", "proyecto06", "frontend")).isNotNull();
+  }
+
+  @Test
+  void stopsAtAnUnhealthyWaveAndSaysWhich() {
+    ApplicationBundle b = bundle("proyecto06");
+    var quick = new SyncExecutor.Options(false, false, false, Duration.ofMillis(300), Duration.ofMillis(50));
+    SyncExecutor.Outcome o = executor().sync("dev", b, quick, m -> { });
+    assertThat(o.succeeded()).isFalse();
+    assertThat(o.failure()).contains("wave 0 not healthy after 300ms").contains("is Progressing");
+    // The next wave was not applied.
+    assertThat(new ClusterClient(client).get("apps/v1", "Deployment", "proyecto06", "backend")).isNull();
+  }
+
+  @Test
+  void dryRunWritesNothing() {
+    ApplicationBundle b = bundle("hello-world");
+    var dry = new SyncExecutor.Options(true, true, false, Duration.ofSeconds(1), Duration.ofMillis(50));
+    SyncExecutor.Outcome o = executor().sync("dev", b, dry, m -> { });
+    assertThat(o.writes()).isZero();
+    assertThat(o.steps()).allSatisfy(s -> assertThat(s.action()).startsWith("would"));
+    assertThat(new ClusterClient(client).get("apps/v1", "Deployment", "hello-world", "web")).isNull();
+  }
+}
