@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Platform orchestrator for Kubernetes: plan, validate and check environments from slipway.yaml and apps/*/app.yaml.",
-    subcommands = {PlanCommand.class, CostCommand.class, PolicyCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {PlanCommand.class, CostCommand.class, PolicyCommand.class, ValidateCommand.class,
+        ClusterCommands.Diff.class, ClusterCommands.Sync.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int FINDINGS = 1;

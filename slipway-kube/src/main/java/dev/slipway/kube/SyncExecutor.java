@@ -57,8 +57,22 @@ public final class SyncExecutor {
     this.clock = clock;
   }
 
-  /** What Slipway owns of this application in the cluster. */
+  /** The pseudo-application of an environment's cluster-wide objects (node pools, shared namespaces). */
+  public static final String CLUSTER = "_cluster";
+  private static final List<String[]> CLUSTER_KINDS = List.of(new String[] {"v1", "Namespace"},
+      new String[] {"karpenter.k8s.aws/v1", "EC2NodeClass"}, new String[] {"karpenter.sh/v1", "NodePool"});
+
+  /** What Slipway owns of this application (or of the environment, for {@link #CLUSTER}) in the cluster. */
   public List<JsonNode> owned(String environment, ApplicationBundle bundle) {
+    if (bundle.application().equals(CLUSTER)) {
+      Map<String, String> labels = new TreeMap<>(Map.of(Labels.ENVIRONMENT, environment, Labels.MANAGED_BY, "slipway"));
+      List<JsonNode> out = new ArrayList<>();
+      for (String[] k : CLUSTER_KINDS) {
+        client.list(k[0], k[1], null, labels).stream()
+            .filter(o -> !o.path("metadata").path("labels").has(Labels.APPLICATION)).forEach(out::add);
+      }
+      return out;
+    }
     Map<String, String> labels = new TreeMap<>(Map.of(Labels.ENVIRONMENT, environment, Labels.APPLICATION, bundle.application(),
         Labels.MANAGED_BY, "slipway"));
     List<JsonNode> out = new ArrayList<>();

@@ -1,0 +1,225 @@
+package dev.slipway.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.slipway.engine.plan.EnvironmentPlan;
+import dev.slipway.engine.plan.Plan;
+import dev.slipway.engine.plan.Planner;
+import dev.slipway.engine.render.ApplicationBundle;
+import dev.slipway.engine.sync.ObjectDiff;
+import dev.slipway.kube.ClusterClient;
+import dev.slipway.kube.SyncExecutor;
+import dev.slipway.model.load.Workspace;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The commands that talk to an environment's cluster: {@code diff} and {@code sync}. */
+final class ClusterCommands {
+  private ClusterCommands() {}
+
+  /** Options for reaching the cluster of one environment. */
+  static final class Target {
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig file. Default: $KUBECONFIG, else ~/.kube/config.")
+    Path kubeconfig;
+
+    /** A client for the environment's context; refuses to fall back to another context. */
+    KubernetesClient connect(String context) throws IOException {
+      Path file = kubeconfig;
+      if (file == null) {
+        String env = System.getenv("KUBECONFIG");
+        file = env != null && !env.isBlank() ? Path.of(env.split(java.io.File.pathSeparator)[0])
+            : Path.of(System.getProperty("user.home"), ".kube", "config");
+      }
+      if (!Files.isRegularFile(file)) {
+        throw new IOException("no kubeconfig at " + file + " (use --kubeconfig)");
+      }
+      String text = Files.readString(file);
+      JsonNode kc = new YAMLMapper().readTree(text);
+      boolean found = false;
+      for (JsonNode c : kc.path("contexts")) {
+        found |= c.path("name").asText().equals(context);
+      }
+      if (!found) {
+        throw new IOException("context '" + context + "' is not in " + file + "; refusing to use another cluster");
+      }
+      Config config = Config.fromKubeconfig(context, text, file.toString());
+      config.setRequestTimeout(30_000);
+      config.setConnectionTimeout(10_000);
+      return new KubernetesClientBuilder().withConfig(config).build();
+    }
+  }
+
+  /** The environment's rendered bundles: cluster-wide objects first (unless narrowed to apps), then each application. */
+  static List<ApplicationBundle> bundles(EnvironmentPlan e, boolean appsOnly) {
+    List<ApplicationBundle> out = new ArrayList<>();
+    if (!appsOnly && !e.clusterObjects().isEmpty()) {
+      out.add(new ApplicationBundle(e.name(), SyncExecutor.CLUSTER, null, e.clusterObjects()));
+    }
+    e.applications().forEach(a -> out.add(a.bundle()));
+    return out;
+  }
+
+  static Plan plan(PlatformOptions platform, PrintWriter err) {
+    Workspace ws = Workspace.load(platform.dir);
+    Plan plan = new Planner().plan(ws, new Planner.Scope(platform.environments(), platform.applications(), platform.sets));
+    if (plan.hasSpecErrors()) {
+      PlanCommand.printDiagnostics(err, plan.specDiagnostics());
+      return null;
+    }
+    if (plan.environments().size() != 1) {
+      err.println("error: name one environment with --env");
+      return null;
+    }
+    return plan;
+  }
+
+  /** {@code slipway diff}: how the cluster differs from what Slipway renders. */
+  @Command(name = "diff", mixinStandardHelpOptions = true,
+      description = {"Compares every object Slipway renders for an environment with its cluster: Synced, OutOfSync, Missing, Extra.",
+          "Exit codes: 0 in sync, 1 differences, 2 bad input or no cluster."})
+  static final class Diff implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    PlatformOptions platform;
+
+    @Mixin
+    Target target;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      Plan plan = plan(platform, err);
+      if (plan == null) {
+        return Main.BAD_INPUT;
+      }
+      EnvironmentPlan e = plan.environments().get(0);
+      try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
+        SyncExecutor executor = new SyncExecutor(new ClusterClient(kc), Clock.systemUTC());
+        boolean inSync = true;
+        for (ApplicationBundle b : bundles(e, !platform.apps.isEmpty())) {
+          for (ObjectDiff d : executor.diff(e.name(), b)) {
+            String state = switch (d.state()) {
+              case SYNCED -> "Synced";
+              case OUT_OF_SYNC -> "OutOfSync";
+              case MISSING -> "Missing";
+              case EXTRA -> "Extra";
+            };
+            out.println(String.format("%-10s %s", state, d.ref()));
+            if (d.state() == ObjectDiff.SyncState.OUT_OF_SYNC) {
+              out.print(d.diff().indent(4));
+            }
+            inSync &= d.state() == ObjectDiff.SyncState.SYNCED;
+          }
+        }
+        out.println(inSync ? "In sync." : "Out of sync: run slipway sync to apply.");
+        return inSync ? Main.OK : Main.FINDINGS;
+      } catch (IOException | KubernetesClientException ex) {
+        err.println("error: cannot reach the cluster of environment " + e.name() + ": " + ex.getMessage());
+        return Main.BAD_INPUT;
+      }
+    }
+  }
+
+  /** {@code slipway sync}: apply an environment in waves. */
+  @Command(name = "sync", mixinStandardHelpOptions = true,
+      description = {"Applies what Slipway renders for an environment, in waves, waiting for each to be healthy.",
+          "Exit codes: 0 synced, 1 an apply failed or a wave stayed unhealthy, 2 bad input or no cluster."})
+  static final class Sync implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    PlatformOptions platform;
+
+    @Mixin
+    Target target;
+
+    @Option(names = "--dry-run", description = "Show what would be applied and pruned; write nothing.")
+    boolean dryRun;
+
+    @Option(names = "--prune", description = "Delete objects Slipway owns that are no longer rendered (never after a failed apply).")
+    boolean prune;
+
+    @Option(names = "--prune-volumes", description = "With --prune, also delete volume claims (their data is lost).")
+    boolean pruneVolumes;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "How long each wave may take to become healthy (e.g. 90s, 5m). Default: 5m.")
+    String timeout = "5m";
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      Duration deadline = duration(timeout);
+      if (deadline == null) {
+        err.println("error: --timeout must be a duration such as 90s or 5m, got '" + timeout + "'");
+        return Main.BAD_INPUT;
+      }
+      Plan plan = plan(platform, err);
+      if (plan == null) {
+        return Main.BAD_INPUT;
+      }
+      EnvironmentPlan e = plan.environments().get(0);
+      if (plan.enforcedViolations() > 0 && !dryRun) {
+        err.println("error: environment " + e.name() + " has enforced policy violations; run slipway plan to see them. Nothing was applied.");
+        return Main.FINDINGS;
+      }
+      SyncExecutor.Options options = new SyncExecutor.Options(dryRun, prune, pruneVolumes, deadline, Duration.ofSeconds(1));
+      try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
+        SyncExecutor executor = new SyncExecutor(new ClusterClient(kc), Clock.systemUTC());
+        int writes = 0;
+        for (ApplicationBundle b : bundles(e, !platform.apps.isEmpty())) {
+          out.println("== " + e.name() + "/" + b.application());
+          SyncExecutor.Outcome o = executor.sync(e.name(), b, options, m -> out.println("  " + m));
+          writes += o.writes();
+          for (SyncExecutor.Step s : o.steps()) {
+            if (!s.action().equals("unchanged")) {
+              out.println("  " + s.action() + " " + s.ref() + (s.detail().isEmpty() || s.action().startsWith("would") ? "" : ": " + s.detail()));
+            }
+          }
+          if (!o.succeeded()) {
+            err.println("sync of " + b.application() + " failed: " + o.failure());
+            return Main.FINDINGS;
+          }
+        }
+        out.println((dryRun ? "Dry run: nothing written." : "Synced: " + writes + " write(s)."));
+        return Main.OK;
+      } catch (IOException | KubernetesClientException ex) {
+        err.println("error: cannot reach the cluster of environment " + e.name() + ": " + ex.getMessage());
+        return Main.BAD_INPUT;
+      }
+    }
+
+    static Duration duration(String s) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)(ms|s|m|h)$").matcher(s.trim());
+      if (!m.matches()) {
+        return null;
+      }
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        default -> Duration.ofHours(n);
+      };
+    }
+  }
+}

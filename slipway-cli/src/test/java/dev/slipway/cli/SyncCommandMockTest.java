@@ -1,0 +1,112 @@
+package dev.slipway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code slipway diff} and {@code sync} end to end, against fabric8's mock API server through a kubeconfig. */
+@EnableKubernetesMockClient(crud = true, https = false)
+class SyncCommandMockTest {
+  KubernetesClient client;
+  @TempDir
+  Path tmp;
+  private ScheduledExecutorService controller;
+
+  Path kubeconfig() throws Exception {
+    Path kc = tmp.resolve("kubeconfig");
+    Files.writeString(kc, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: mock
+          cluster: {server: "%s", insecure-skip-tls-verify: true}
+        users:
+        - name: me
+          user: {token: test}
+        contexts:
+        - name: acme-dev
+          context: {cluster: mock, user: me}
+        current-context: acme-dev
+        """.formatted(client.getMasterUrl().toString()));
+    return kc;
+  }
+
+  /** Marks Deployments available and the secret store and external secrets ready, as their controllers would. */
+  void startController() {
+    controller = Executors.newSingleThreadScheduledExecutor();
+    controller.scheduleWithFixedDelay(() -> {
+      try {
+        ready(new ResourceDefinitionContext.Builder().withGroup("apps").withVersion("v1").withKind("Deployment")
+            .withPlural("deployments").withNamespaced(true).build(),
+            Map.of("observedGeneration", 1, "replicas", 1, "updatedReplicas", 1, "availableReplicas", 1));
+        ready(new ResourceDefinitionContext.Builder().withGroup("networking.k8s.io").withVersion("v1").withKind("Ingress")
+            .withPlural("ingresses").withNamespaced(true).build(), Map.of("loadBalancer", Map.of("ingress", List.of(Map.of("ip", "10.0.0.1")))));
+        for (String kind : List.of("SecretStore", "ExternalSecret")) {
+          ready(new ResourceDefinitionContext.Builder().withGroup("external-secrets.io").withVersion("v1").withKind(kind)
+              .withPlural(kind.toLowerCase() + "s").withNamespaced(true).build(),
+              Map.of("conditions", List.of(Map.of("type", "Ready", "status", "True"))));
+        }
+      } catch (RuntimeException e) {
+        // retried on the next tick
+      }
+    }, 0, 20, TimeUnit.MILLISECONDS);
+  }
+
+  private void ready(ResourceDefinitionContext ctx, Map<String, Object> status) {
+    for (GenericKubernetesResource r : client.genericKubernetesResources(ctx).inAnyNamespace().list().getItems()) {
+      if (!status.equals(r.getAdditionalProperties().get("status"))) {
+        r.setAdditionalProperty("status", status);
+        client.genericKubernetesResources(ctx).inNamespace(r.getMetadata().getNamespace()).resource(r).update();
+      }
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    if (controller != null) {
+      controller.shutdownNow();
+    }
+  }
+
+  @Test
+  void syncsAnApplicationThenReportsItInSync() throws Exception {
+    startController();
+    Path dir = CliRun.example(tmp.resolve("p"));
+    String kc = kubeconfig().toString();
+    CliRun before = CliRun.run("diff", dir.toString(), "--env", "dev", "--app", "hello-world", "--kubeconfig", kc);
+    assertThat(before.exitCode()).as(before.out() + before.err()).isEqualTo(1);
+    assertThat(before.out()).contains("Missing    Deployment/hello-world/web");
+
+    CliRun sync = CliRun.run("sync", dir.toString(), "--env", "dev", "--app", "hello-world", "--kubeconfig", kc, "--timeout", "20s");
+    assertThat(sync.exitCode()).as(sync.out() + sync.err()).isZero();
+    assertThat(sync.out()).contains("wave 0: create Namespace/hello-world").contains("create Deployment/hello-world/web");
+
+    CliRun again = CliRun.run("sync", dir.toString(), "--env", "dev", "--app", "hello-world", "--kubeconfig", kc, "--timeout", "20s");
+    assertThat(again.out()).contains("Synced: 0 write(s).");
+
+    CliRun after = CliRun.run("diff", dir.toString(), "--env", "dev", "--app", "hello-world", "--kubeconfig", kc);
+    assertThat(after.exitCode()).as(after.out()).isZero();
+    assertThat(after.out()).contains("In sync.");
+  }
+
+  @Test
+  void refusesAContextThatIsNotInTheKubeconfig() throws Exception {
+    Path dir = CliRun.example(tmp.resolve("p"));
+    CliRun r = CliRun.run("sync", dir.toString(), "--env", "prod", "--kubeconfig", kubeconfig().toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("context 'acme-prod' is not in").contains("refusing to use another cluster");
+  }
+}
