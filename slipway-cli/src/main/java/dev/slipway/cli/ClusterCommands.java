@@ -138,6 +138,77 @@ final class ClusterCommands {
     }
   }
 
+  /** {@code slipway destroy}: ordered teardown of one application in one environment. */
+  @Command(name = "destroy", mixinStandardHelpOptions = true,
+      description = {"Deletes what Slipway owns of an application in an environment: ingresses and services first, then",
+          "workloads, then configuration. Volume claims (data) are kept unless --delete-data.",
+          "Exit codes: 0 done, 2 bad input, not confirmed, or no cluster."})
+  static final class Destroy implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    PlatformOptions platform;
+
+    @Mixin
+    Target target;
+
+    @Option(names = "--delete-data", description = "Also delete volume claims: their data is lost. Needs --yes.")
+    boolean deleteData;
+
+    @Option(names = "--yes", description = "Do not ask for confirmation.")
+    boolean yes;
+
+    @Option(names = "--dry-run", description = "Show what would be deleted.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      if (platform.apps.size() != 1) {
+        err.println("error: name the one application to destroy with --app");
+        return Main.BAD_INPUT;
+      }
+      if (deleteData && !yes) {
+        err.println("error: --delete-data deletes volumes and their data; add --yes to confirm");
+        return Main.BAD_INPUT;
+      }
+      Plan plan = plan(platform, err);
+      if (plan == null) {
+        return Main.BAD_INPUT;
+      }
+      EnvironmentPlan e = plan.environments().get(0);
+      ApplicationBundle bundle = e.applications().get(0).bundle();
+      if (!yes && !dryRun && !confirmed(bundle.application(), e.name(), out)) {
+        err.println("error: not confirmed; nothing was deleted (use --yes in scripts)");
+        return Main.BAD_INPUT;
+      }
+      try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
+        SyncExecutor.Outcome o = new SyncExecutor(new ClusterClient(kc), Clock.systemUTC())
+            .destroy(e.name(), bundle, deleteData, dryRun, m -> { });
+        o.steps().forEach(s -> out.println("  " + s.action() + " " + s.ref() + (s.detail().isEmpty() ? "" : ": " + s.detail())));
+        out.println(dryRun ? "Dry run: nothing deleted." : "Destroyed " + bundle.application() + " in " + e.name() + ": "
+            + o.writes() + " object(s) deleted.");
+        return Main.OK;
+      } catch (IOException | KubernetesClientException ex) {
+        err.println("error: cannot reach the cluster of environment " + e.name() + ": " + ex.getMessage());
+        return Main.BAD_INPUT;
+      }
+    }
+
+    private static boolean confirmed(String app, String env, PrintWriter out) {
+      java.io.Console console = System.console();
+      if (console == null) {
+        return false;
+      }
+      out.print("Destroy " + app + " in " + env + "? Type the application name to confirm: ");
+      out.flush();
+      String answer = console.readLine();
+      return app.equals(answer == null ? "" : answer.trim());
+    }
+  }
+
   /** {@code slipway sync}: apply an environment in waves. */
   @Command(name = "sync", mixinStandardHelpOptions = true,
       description = {"Applies what Slipway renders for an environment, in waves, waiting for each to be healthy.",

@@ -103,6 +103,24 @@ class SyncCommandMockTest {
   }
 
   @Test
+  void destroyNeedsConfirmationAndDataDeletionNeedsYes() throws Exception {
+    startController();
+    Path dir = CliRun.example(tmp.resolve("p"));
+    String kc = kubeconfig().toString();
+    assertThat(CliRun.run("sync", dir.toString(), "--env", "dev", "--app", "hello-world", "--kubeconfig", kc, "--timeout", "20s")
+        .exitCode()).isZero();
+    CliRun noConfirm = CliRun.run("destroy", dir.toString(), "--env", "dev", "--app", "hello-world", "--kubeconfig", kc);
+    assertThat(noConfirm.exitCode()).isEqualTo(2);
+    assertThat(noConfirm.err()).contains("not confirmed; nothing was deleted");
+    CliRun data = CliRun.run("destroy", dir.toString(), "--env", "dev", "--app", "hello-world", "--kubeconfig", kc, "--delete-data");
+    assertThat(data.exitCode()).isEqualTo(2);
+    assertThat(data.err()).contains("add --yes");
+    CliRun yes = CliRun.run("destroy", dir.toString(), "--env", "dev", "--app", "hello-world", "--kubeconfig", kc, "--yes");
+    assertThat(yes.exitCode()).as(yes.out() + yes.err()).isZero();
+    assertThat(yes.out()).contains("deleted Ingress/hello-world/web").contains("Destroyed hello-world in dev");
+  }
+
+  @Test
   void refusesAContextThatIsNotInTheKubeconfig() throws Exception {
     Path dir = CliRun.example(tmp.resolve("p"));
     CliRun r = CliRun.run("sync", dir.toString(), "--env", "prod", "--kubeconfig", kubeconfig().toString());

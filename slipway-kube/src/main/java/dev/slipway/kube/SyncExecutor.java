@@ -148,6 +148,50 @@ public final class SyncExecutor {
     return new Outcome(steps, true, null, writes);
   }
 
+  /**
+   * Teardown order, after seed 001: ingresses and services first (so cloud load balancers are
+   * released), then autoscalers and workloads, then configuration and identities, then the
+   * namespace. Volume claims go only when {@code deleteData} is set.
+   */
+  static final List<String> DESTROY_ORDER = List.of("Ingress", "Service", "ScaledObject", "HorizontalPodAutoscaler",
+      "PodDisruptionBudget", "CronJob", "Deployment", "StatefulSet", "ServiceMonitor", "PrometheusRule", "ExternalSecret",
+      "SecretStore", "ConfigMap", "NetworkPolicy", "ServiceAccount", "PersistentVolumeClaim", "Namespace");
+
+  /** Deletes what Slipway owns of an application, in teardown order; keeps volume claims unless {@code deleteData}. */
+  public Outcome destroy(String environment, ApplicationBundle bundle, boolean deleteData, boolean dryRun, Consumer<String> progress) {
+    List<JsonNode> owned = new ArrayList<>(owned(environment, bundle));
+    owned.sort(java.util.Comparator.comparingInt((JsonNode o) -> {
+      int i = DESTROY_ORDER.indexOf(o.path("kind").asText());
+      return i < 0 ? DESTROY_ORDER.size() - 1 : i;
+    }).thenComparing(o -> o.path("metadata").path("name").asText()));
+    List<Step> steps = new ArrayList<>();
+    int writes = 0;
+    boolean keptVolumes = false;
+    for (JsonNode o : owned) {
+      String kind = o.path("kind").asText();
+      String ref = kind + "/" + o.path("metadata").path("namespace").asText("") + "/" + o.path("metadata").path("name").asText();
+      ref = ref.replace("//", "/");
+      if (kind.equals("PersistentVolumeClaim") && !deleteData) {
+        steps.add(new Step(ref, "kept", "data is kept; use --delete-data to delete it"));
+        keptVolumes = true;
+        continue;
+      }
+      if (kind.equals("Namespace") && keptVolumes) {
+        steps.add(new Step(ref, "kept", "holds the kept volume claims"));
+        continue;
+      }
+      progress.accept("delete " + ref);
+      if (dryRun) {
+        steps.add(new Step(ref, "would delete", ""));
+        continue;
+      }
+      client.delete(o);
+      writes++;
+      steps.add(new Step(ref, "deleted", ""));
+    }
+    return new Outcome(steps, true, null, writes);
+  }
+
   /** Creates or updates; on a conflict (someone wrote in between) re-reads, re-merges and retries. */
   private JsonNode apply(ObjectDiff d) {
     if (d.state() == SyncState.MISSING) {

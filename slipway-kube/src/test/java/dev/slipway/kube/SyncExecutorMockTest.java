@@ -171,6 +171,30 @@ class SyncExecutorMockTest {
   }
 
   @Test
+  void destroysInTeardownOrderAndKeepsDataUnlessAsked() {
+    startController();
+    ApplicationBundle b = bundle("proyecto06");
+    assertThat(executor().sync("dev", b, SYNC, m -> { }).succeeded()).isTrue();
+    // The StatefulSet controller would create the claim from the template, with its labels.
+    var pvc = new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata().withName("data-database-0")
+        .withNamespace("proyecto06").withLabels(Map.of("slipway.dev/environment", "dev", "slipway.dev/application", "proyecto06",
+            "app.kubernetes.io/managed-by", "slipway")).endMetadata().build();
+    client.persistentVolumeClaims().inNamespace("proyecto06").resource(pvc).create();
+
+    List<String> order = new ArrayList<>();
+    SyncExecutor.Outcome kept = executor().destroy("dev", b, false, false, order::add);
+    assertThat(order.get(0)).startsWith("delete Ingress/");
+    assertThat(order.indexOf("delete Service/proyecto06/backend")).isLessThan(order.indexOf("delete Deployment/proyecto06/backend"));
+    assertThat(order.indexOf("delete Deployment/proyecto06/backend")).isLessThan(order.indexOf("delete ConfigMap/proyecto06/backend-env"));
+    assertThat(kept.steps()).anySatisfy(s -> assertThat(s.action() + " " + s.ref()).isEqualTo("kept PersistentVolumeClaim/proyecto06/data-database-0"));
+    assertThat(client.persistentVolumeClaims().inNamespace("proyecto06").withName("data-database-0").get()).isNotNull();
+    assertThat(new ClusterClient(client).get("apps/v1", "Deployment", "proyecto06", "backend")).isNull();
+
+    executor().destroy("dev", b, true, false, m -> { });
+    assertThat(client.persistentVolumeClaims().inNamespace("proyecto06").withName("data-database-0").get()).isNull();
+  }
+
+  @Test
   void dryRunWritesNothing() {
     ApplicationBundle b = bundle("hello-world");
     var dry = new SyncExecutor.Options(true, true, false, Duration.ofSeconds(1), Duration.ofMillis(50));
