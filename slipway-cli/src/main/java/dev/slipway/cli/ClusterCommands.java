@@ -75,8 +75,13 @@ final class ClusterCommands {
   }
 
   static Plan plan(PlatformOptions platform, PrintWriter err) {
-    Workspace ws = Workspace.load(platform.dir);
-    Plan plan = new Planner().plan(ws, new Planner.Scope(platform.environments(), platform.applications(), platform.sets));
+    return plan(platform.dir, platform.environments(), platform.applications(), platform.sets, err);
+  }
+
+  /** Plans one environment of the platform in {@code dir}; null (with the reason printed) when it cannot. */
+  static Plan plan(Path dir, java.util.Set<String> envs, java.util.Set<String> apps, List<String> sets, PrintWriter err) {
+    Workspace ws = Workspace.load(dir);
+    Plan plan = new Planner().plan(ws, new Planner.Scope(envs, apps, sets));
     if (plan.hasSpecErrors()) {
       PlanCommand.printDiagnostics(err, plan.specDiagnostics());
       return null;
@@ -254,22 +259,11 @@ final class ClusterCommands {
         return Main.FINDINGS;
       }
       SyncExecutor.Options options = new SyncExecutor.Options(dryRun, prune, pruneVolumes, deadline, Duration.ofSeconds(1));
+      Deployer.Provenance provenance = dryRun ? null : Deployer.Provenance.of(platform.dir, platform.sets, err);
       try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
-        SyncExecutor executor = new SyncExecutor(new ClusterClient(kc), Clock.systemUTC());
-        int writes = 0;
-        for (ApplicationBundle b : bundles(e, !platform.apps.isEmpty())) {
-          out.println("== " + e.name() + "/" + b.application());
-          SyncExecutor.Outcome o = executor.sync(e.name(), b, options, m -> out.println("  " + m));
-          writes += o.writes();
-          for (SyncExecutor.Step s : o.steps()) {
-            if (!s.action().equals("unchanged")) {
-              out.println("  " + s.action() + " " + s.ref() + (s.detail().isEmpty() || s.action().startsWith("would") ? "" : ": " + s.detail()));
-            }
-          }
-          if (!o.succeeded()) {
-            err.println("sync of " + b.application() + " failed: " + o.failure());
-            return Main.FINDINGS;
-          }
+        int writes = new Deployer(kc, Clock.systemUTC(), out, err).deploy(e, bundles(e, !platform.apps.isEmpty()), options, provenance, 0);
+        if (writes < 0) {
+          return Main.FINDINGS;
         }
         out.println((dryRun ? "Dry run: nothing written." : "Synced: " + writes + " write(s)."));
         return Main.OK;

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Platform orchestrator for Kubernetes: plan, validate and check environments from slipway.yaml and apps/*/app.yaml.",
     subcommands = {PlanCommand.class, CostCommand.class, PolicyCommand.class, ValidateCommand.class,
-        ClusterCommands.Diff.class, ClusterCommands.Sync.class, ClusterCommands.Destroy.class, CommandLine.HelpCommand.class})
+        ClusterCommands.Diff.class, ClusterCommands.Sync.class, HistoryCommands.History.class, HistoryCommands.Rollback.class,
+        ClusterCommands.Destroy.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int FINDINGS = 1;

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,8 +66,12 @@ class SyncCommandMockTest {
     }, 0, 20, TimeUnit.MILLISECONDS);
   }
 
-  private void ready(ResourceDefinitionContext ctx, Map<String, Object> status) {
+  private void ready(ResourceDefinitionContext ctx, Map<String, Object> wanted) {
     for (GenericKubernetesResource r : client.genericKubernetesResources(ctx).inAnyNamespace().list().getItems()) {
+      Map<String, Object> status = new java.util.HashMap<>(wanted);
+      if (status.containsKey("observedGeneration") && r.getMetadata().getGeneration() != null) {
+        status.put("observedGeneration", r.getMetadata().getGeneration().intValue());
+      }
       if (!status.equals(r.getAdditionalProperties().get("status"))) {
         r.setAdditionalProperty("status", status);
         client.genericKubernetesResources(ctx).inNamespace(r.getMetadata().getNamespace()).resource(r).update();
@@ -118,6 +123,70 @@ class SyncCommandMockTest {
     CliRun yes = CliRun.run("destroy", dir.toString(), "--env", "dev", "--app", "hello-world", "--kubeconfig", kc, "--yes");
     assertThat(yes.exitCode()).as(yes.out() + yes.err()).isZero();
     assertThat(yes.out()).contains("deleted Ingress/hello-world/web").contains("Destroyed hello-world in dev");
+  }
+
+  private static void commit(Git git, String message) throws Exception {
+    git.add().addFilepattern(".").call();
+    git.commit().setMessage(message).setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").call();
+  }
+
+  private String image() {
+    return client.apps().deployments().inNamespace("hello-world").withName("web").get().getSpec().getTemplate().getSpec()
+        .getContainers().get(0).getImage();
+  }
+
+  @Test
+  void recordsEachSyncAndRollsBackToAnEarlierCommit() throws Exception {
+    startController();
+    Path dir = CliRun.example(tmp.resolve("repo"));
+    Path appYaml = dir.resolve("apps/hello-world/app.yaml");
+    String kc = kubeconfig().toString();
+    String[] scope = {dir.toString(), "--env", "dev", "--app", "hello-world", "--kubeconfig", kc};
+    try (Git git = Git.init().setDirectory(dir.toFile()).call()) {
+      commit(git, "first");
+      assertThat(CliRun.run(concat("sync", scope, "--timeout", "20s")).exitCode()).isZero();
+      assertThat(image()).endsWith(":1.27-alpine");
+
+      Files.writeString(appYaml, Files.readString(appYaml).replace(":1.27-alpine", ":1.28-alpine"));
+      commit(git, "nginx 1.28");
+      CliRun second = CliRun.run(concat("sync", scope, "--timeout", "20s"));
+      assertThat(second.out()).as(second.err()).contains("history: revision 2");
+      assertThat(image()).endsWith(":1.28-alpine");
+
+      CliRun noop = CliRun.run(concat("sync", scope, "--timeout", "20s"));
+      assertThat(noop.out()).as("a sync that changes nothing adds no revision").doesNotContain("history: revision");
+
+      CliRun history = CliRun.run(concat("history", scope));
+      assertThat(history.exitCode()).as(history.err()).isZero();
+      assertThat(history.out().lines().toList()).hasSize(3);
+      assertThat(history.out()).contains("nginx-unprivileged:1.27-alpine").contains("nginx-unprivileged:1.28-alpine")
+          .contains("Succeeded");
+
+      CliRun rollback = CliRun.run(concat("rollback", scope, "--timeout", "20s"));
+      assertThat(rollback.exitCode()).as(rollback.out() + rollback.err()).isZero();
+      assertThat(rollback.out()).contains("to revision 1").contains("update Deployment/hello-world/web");
+      assertThat(image()).as("the first commit's image is back").endsWith(":1.27-alpine");
+      assertThat(CliRun.run(concat("history", scope)).out()).contains("rollback to 1");
+
+      CliRun forward = CliRun.run(concat("sync", scope, "--timeout", "20s"));
+      assertThat(forward.out()).contains("was rolled back to revision 1").contains("history: revision 4");
+      assertThat(image()).endsWith(":1.28-alpine");
+
+      Files.writeString(appYaml, Files.readString(appYaml).replace(":1.28-alpine", ":1.29-alpine"));
+      CliRun dirty = CliRun.run(concat("sync", scope, "--timeout", "20s"));
+      assertThat(dirty.out()).contains("history: revision 5 (uncommitted changes: cannot be rolled back to)");
+      CliRun refused = CliRun.run(concat("rollback", scope, "--to", "5"));
+      assertThat(refused.exitCode()).isEqualTo(2);
+      assertThat(refused.err()).contains("revision 5 was synced from uncommitted changes");
+      assertThat(CliRun.run(concat("rollback", scope, "--to", "99")).err()).contains("no revision 99 in the history of hello-world");
+    }
+  }
+
+  private static String[] concat(String command, String[] scope, String... more) {
+    List<String> args = new java.util.ArrayList<>(List.of(command));
+    args.addAll(List.of(scope));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
   }
 
   @Test

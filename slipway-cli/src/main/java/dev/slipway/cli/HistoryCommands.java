@@ -1,0 +1,256 @@
+package dev.slipway.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.slipway.engine.plan.EnvironmentPlan;
+import dev.slipway.engine.plan.Plan;
+import dev.slipway.engine.render.ApplicationBundle;
+import dev.slipway.git.PlatformRepository;
+import dev.slipway.kube.HistoryStore;
+import dev.slipway.kube.HistoryStore.Revision;
+import dev.slipway.kube.SyncExecutor;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code slipway history} and {@code slipway rollback}: an application's past syncs, and redeploying one. */
+final class HistoryCommands {
+  private HistoryCommands() {}
+
+  /** The one application named with --app, planned in the one environment named with --env; null when not. */
+  static ApplicationBundle oneApplication(PlatformOptions platform, Plan plan, PrintWriter err) {
+    if (plan == null) {
+      return null;
+    }
+    if (platform.apps.size() != 1 || plan.environments().get(0).applications().size() != 1) {
+      err.println("error: name one application with --app");
+      return null;
+    }
+    return plan.environments().get(0).applications().get(0).bundle();
+  }
+
+  static String shortCommit(Revision r) {
+    if (r.commit() == null) {
+      return "-";
+    }
+    return r.commit().substring(0, Math.min(12, r.commit().length())) + (r.dirty() ? "+dirty" : "");
+  }
+
+  static String note(Revision r) {
+    List<String> notes = new ArrayList<>();
+    if (r.rollbackOf() > 0) {
+      notes.add("rollback to " + r.rollbackOf());
+    }
+    if (!r.sets().isEmpty()) {
+      notes.add("--set " + String.join(" --set ", r.sets()));
+    }
+    if (!r.reproducible()) {
+      notes.add(r.commit() == null ? "not in Git" : "uncommitted changes");
+    }
+    return String.join("; ", notes);
+  }
+
+  /** {@code slipway history}. */
+  @Command(name = "history", mixinStandardHelpOptions = true,
+      description = {"Lists the recorded syncs of an application in an environment, newest last (the last "
+          + HistoryStore.KEEP + " are kept,", "in a ConfigMap next to the application).",
+          "Exit codes: 0 listed, 2 bad input or no cluster."})
+  static final class History implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    PlatformOptions platform;
+
+    @Mixin
+    ClusterCommands.Target target;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "text (default) or json.")
+    String format = "text";
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      if (!format.equals("text") && !format.equals("json")) {
+        err.println("error: --output must be text or json, got '" + format + "'");
+        return Main.BAD_INPUT;
+      }
+      Plan plan = ClusterCommands.plan(platform, err);
+      ApplicationBundle bundle = oneApplication(platform, plan, err);
+      if (bundle == null) {
+        return Main.BAD_INPUT;
+      }
+      EnvironmentPlan e = plan.environments().get(0);
+      try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
+        List<Revision> revisions = new HistoryStore(new dev.slipway.kube.ClusterClient(kc)).list(e.name(), bundle);
+        if (format.equals("json")) {
+          ArrayNode a = Output.JSON.createArrayNode();
+          revisions.forEach(r -> a.add(Output.JSON.valueToTree(r)));
+          out.println(Output.json(a));
+          return Main.OK;
+        }
+        if (revisions.isEmpty()) {
+          out.println("No syncs of " + bundle.application() + " in " + e.name() + " recorded yet.");
+          return Main.OK;
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"REV", "TIME", "WHO", "COMMIT", "RESULT", "WRITES", "IMAGES", "NOTE"});
+        for (Revision r : revisions) {
+          rows.add(new String[] {String.valueOf(r.number()), r.time(), r.who(), shortCommit(r), r.result(), String.valueOf(r.writes()),
+              String.join(",", r.images()), note(r)});
+        }
+        out.print(Output.table(rows, ""));
+        return Main.OK;
+      } catch (IOException | KubernetesClientException | IllegalStateException ex) {
+        err.println("error: cannot read the history of " + bundle.application() + " in " + e.name() + ": " + ex.getMessage());
+        return Main.BAD_INPUT;
+      }
+    }
+  }
+
+  /** {@code slipway rollback}. */
+  @Command(name = "rollback", mixinStandardHelpOptions = true,
+      description = {"Redeploys an application as it was at an earlier revision: the platform files of that revision's Git",
+          "commit (with its --set overrides) are rendered again and synced. Revisions synced from uncommitted",
+          "files cannot be rolled back to. The next slipway sync deploys the current files again.",
+          "Exit codes: 0 rolled back, 1 the sync failed, 2 bad input, no such revision, or no cluster."})
+  static final class Rollback implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    PlatformOptions platform;
+
+    @Mixin
+    ClusterCommands.Target target;
+
+    @Option(names = "--to", paramLabel = "REV",
+        description = "Revision to return to (see slipway history). Default: the newest successful revision that deployed something else than the latest.")
+    Integer to;
+
+    @Option(names = "--dry-run", description = "Show what would be applied and pruned; write nothing.")
+    boolean dryRun;
+
+    @Option(names = "--prune", description = "Also delete objects the revision did not have (volume claims are kept).")
+    boolean prune;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "How long each wave may take to become healthy. Default: 5m.")
+    String timeout = "5m";
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      Duration deadline = ClusterCommands.Sync.duration(timeout);
+      if (deadline == null) {
+        err.println("error: --timeout must be a duration such as 90s or 5m, got '" + timeout + "'");
+        return Main.BAD_INPUT;
+      }
+      if (!platform.sets.isEmpty()) {
+        err.println("error: rollback uses the --set overrides recorded with the revision; do not pass --set");
+        return Main.BAD_INPUT;
+      }
+      Plan current = ClusterCommands.plan(platform, err);
+      ApplicationBundle bundle = oneApplication(platform, current, err);
+      if (bundle == null) {
+        return Main.BAD_INPUT;
+      }
+      EnvironmentPlan e = current.environments().get(0);
+      Path checkout = null;
+      try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
+        Deployer deployer = new Deployer(kc, Clock.systemUTC(), out, err);
+        List<Revision> revisions = deployer.history().list(e.name(), bundle);
+        Optional<Revision> chosen = choose(revisions);
+        if (chosen.isEmpty()) {
+          err.println("error: " + (to != null ? "no revision " + to + " in the history of " : "no earlier successful revision of ")
+              + bundle.application() + " in " + e.name() + " (see slipway history)");
+          return Main.BAD_INPUT;
+        }
+        Revision r = chosen.get();
+        if (!r.reproducible()) {
+          err.println("error: revision " + r.number() + " was synced from " + (r.commit() == null ? "files outside Git" : "uncommitted changes")
+              + "; its files cannot be found again, so it cannot be rolled back to");
+          return Main.BAD_INPUT;
+        }
+        checkout = Files.createTempDirectory("slipway-rollback-");
+        Optional<PlatformRepository> repo = PlatformRepository.find(platform.dir);
+        if (repo.isEmpty()) {
+          err.println("error: " + platform.dir + " is not in a Git repository; cannot read revision " + r.number() + "'s files");
+          return Main.BAD_INPUT;
+        }
+        try (PlatformRepository git = repo.get()) {
+          git.export(r.commit(), checkout);
+        }
+        out.println("Rolling back " + bundle.application() + " in " + e.name() + " to revision " + r.number() + " (commit "
+            + shortCommit(r) + ", synced " + r.time() + " by " + r.who() + ")");
+        Plan old = ClusterCommands.plan(checkout, Set.of(e.name()), new LinkedHashSet<>(platform.apps), r.sets(), err);
+        if (old == null || old.environments().get(0).applications().isEmpty()) {
+          err.println("error: revision " + r.number() + "'s files no longer plan for " + bundle.application() + " in " + e.name());
+          return Main.BAD_INPUT;
+        }
+        if (old.enforcedViolations() > 0 && !dryRun) {
+          err.println("error: revision " + r.number() + " violates enforced policies as they stand today; nothing was applied");
+          return Main.FINDINGS;
+        }
+        EnvironmentPlan oldEnv = old.environments().get(0);
+        ApplicationBundle oldBundle = oldEnv.applications().get(0).bundle();
+        if (!HistoryStore.hash(oldBundle).equals(r.hash())) {
+          out.println("  note: revision " + r.number() + "'s files render differently today (Slipway or its built-in policies changed)");
+        }
+        SyncExecutor.Options options = new SyncExecutor.Options(dryRun, prune, false, deadline, Duration.ofSeconds(1));
+        int writes = deployer.deploy(oldEnv, List.of(oldBundle), options,
+            new Deployer.Provenance(r.commit(), false, r.sets()), r.number());
+        if (writes < 0) {
+          return Main.FINDINGS;
+        }
+        out.println(dryRun ? "Dry run: nothing written." : "Rolled back to revision " + r.number() + ": " + writes + " write(s).");
+        return Main.OK;
+      } catch (IOException | KubernetesClientException | IllegalStateException ex) {
+        err.println("error: cannot roll back " + bundle.application() + " in " + e.name() + ": " + ex.getMessage());
+        return Main.BAD_INPUT;
+      } finally {
+        delete(checkout);
+      }
+    }
+
+    private Optional<Revision> choose(List<Revision> revisions) {
+      if (to != null) {
+        return revisions.stream().filter(r -> r.number() == to).findFirst();
+      }
+      if (revisions.isEmpty()) {
+        return Optional.empty();
+      }
+      String latest = revisions.get(revisions.size() - 1).hash();
+      return revisions.stream().filter(r -> r.result().equals("Succeeded") && !r.hash().equals(latest))
+          .max(Comparator.comparingInt(Revision::number));
+    }
+
+    private static void delete(Path dir) {
+      if (dir == null) {
+        return;
+      }
+      try (Stream<Path> w = Files.walk(dir)) {
+        w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException ignored) {
+        // a temporary directory; the OS cleans it eventually
+      }
+    }
+  }
+}
