@@ -190,6 +190,31 @@ class SyncCommandMockTest {
   }
 
   @Test
+  void statusShowsSyncHealthRevisionAndDriftPerApplicationAndEnvironment() throws Exception {
+    startController();
+    Path dir = CliRun.example(tmp.resolve("p"));
+    String kc = kubeconfig().toString();
+    assertThat(CliRun.run("sync", dir.toString(), "--env", "dev", "--app", "hello-world", "--kubeconfig", kc, "--timeout", "20s")
+        .exitCode()).isZero();
+    CliRun synced = CliRun.run("status", dir.toString(), "--env", "dev", "--app", "hello-world", "--kubeconfig", kc);
+    assertThat(synced.exitCode()).as(synced.out() + synced.err()).isZero();
+    assertThat(synced.out()).containsPattern("dev +hello-world +Synced +Healthy +1 - +20\\d\\d-\\S+Z +-");
+
+    client.apps().deployments().inNamespace("hello-world").withName("web")
+        .edit(d -> { d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("nginx:evil"); return d; });
+    CliRun drifted = CliRun.run("status", dir.toString(), "--env", "dev", "--kubeconfig", kc);
+    assertThat(drifted.exitCode()).isEqualTo(1);
+    assertThat(drifted.out()).containsPattern("dev +hello-world +OutOfSync")
+        .contains("OutOfSync Deployment/hello-world/web")
+        .containsPattern("dev +proyecto06 +OutOfSync +Missing +- +-").contains("not deployed: its 24 objects are missing");
+
+    CliRun everywhere = CliRun.run("status", dir.toString(), "--kubeconfig", kc, "-o", "json");
+    assertThat(everywhere.exitCode()).as("staging and prod have no context in this kubeconfig").isEqualTo(2);
+    assertThat(everywhere.err()).contains("cannot read the cluster of environment staging");
+    assertThat(everywhere.out()).contains("\"environment\" : \"prod\"").contains("\"healthDetail\" : \"cluster unreachable\"");
+  }
+
+  @Test
   void refusesAContextThatIsNotInTheKubeconfig() throws Exception {
     Path dir = CliRun.example(tmp.resolve("p"));
     CliRun r = CliRun.run("sync", dir.toString(), "--env", "prod", "--kubeconfig", kubeconfig().toString());

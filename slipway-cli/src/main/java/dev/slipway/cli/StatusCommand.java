@@ -1,0 +1,161 @@
+package dev.slipway.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.engine.plan.EnvironmentPlan;
+import dev.slipway.engine.plan.Plan;
+import dev.slipway.engine.plan.Planner;
+import dev.slipway.engine.render.ApplicationBundle;
+import dev.slipway.engine.sync.Health;
+import dev.slipway.engine.sync.HealthStatus;
+import dev.slipway.engine.sync.ObjectDiff;
+import dev.slipway.engine.sync.ObjectDiff.SyncState;
+import dev.slipway.kube.ClusterClient;
+import dev.slipway.kube.HistoryStore;
+import dev.slipway.kube.HistoryStore.Revision;
+import dev.slipway.kube.SyncExecutor;
+import dev.slipway.model.load.Workspace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code slipway status}: the application × environment matrix, read from each environment's cluster. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = {"Shows, for every application in every environment (or those named), whether the cluster matches what",
+        "Slipway renders, the applications' health, the deployed revision, the last sync and the drifted objects.",
+        "Exit codes: 0 all synced and healthy, 1 something is out of sync or unhealthy, 2 bad input or a cluster unreachable."})
+final class StatusCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin
+  PlatformOptions platform;
+
+  @Mixin
+  ClusterCommands.Target target;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "text (default) or json.")
+  String format = "text";
+
+  static final String NOT_DEPLOYED = "not deployed";
+
+  /** One cell of the matrix. */
+  record Row(String environment, String application, String sync, String health, String healthDetail, Revision revision,
+      List<String> drifted) {}
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!format.equals("text") && !format.equals("json")) {
+      err.println("error: --output must be text or json, got '" + format + "'");
+      return Main.BAD_INPUT;
+    }
+    Plan plan = new Planner().plan(Workspace.load(platform.dir),
+        new Planner.Scope(platform.environments(), platform.applications(), platform.sets));
+    if (plan.hasSpecErrors()) {
+      PlanCommand.printDiagnostics(err, plan.specDiagnostics());
+      return Main.BAD_INPUT;
+    }
+    List<Row> rows = new ArrayList<>();
+    boolean unreachable = false;
+    for (EnvironmentPlan e : plan.environments()) {
+      try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
+        ClusterClient client = new ClusterClient(kc);
+        SyncExecutor executor = new SyncExecutor(client, Clock.systemUTC());
+        HistoryStore history = new HistoryStore(client);
+        for (var a : e.applications()) {
+          rows.add(row(e.name(), a.bundle(), executor, history));
+        }
+      } catch (IOException | KubernetesClientException | IllegalStateException ex) {
+        err.println("error: cannot read the cluster of environment " + e.name() + ": " + ex.getMessage());
+        unreachable = true;
+        for (var a : e.applications()) {
+          rows.add(new Row(e.name(), a.bundle().application(), "Unknown", HealthStatus.UNKNOWN.label(), "cluster unreachable", null, List.of()));
+        }
+      }
+    }
+    if (format.equals("json")) {
+      ArrayNode arr = Output.JSON.createArrayNode();
+      for (Row r : rows) {
+        ObjectNode o = arr.addObject().put("environment", r.environment()).put("application", r.application()).put("sync", r.sync())
+            .put("health", r.health()).put("healthDetail", r.healthDetail());
+        if (r.revision() != null) {
+          o.put("revision", r.revision().number()).put("commit", r.revision().commit()).put("lastSync", r.revision().time())
+              .put("lastResult", r.revision().result());
+        }
+        r.drifted().forEach(o.putArray("drifted")::add);
+      }
+      out.println(Output.json(arr));
+    } else {
+      List<String[]> table = new ArrayList<>();
+      table.add(new String[] {"ENV", "APP", "SYNC", "HEALTH", "REVISION", "LAST SYNC", "DRIFT"});
+      for (Row r : rows) {
+        Revision rev = r.revision();
+        table.add(new String[] {r.environment(), r.application(), r.sync(), r.health(),
+            rev == null ? "-" : rev.number() + " " + HistoryCommands.shortCommit(rev),
+            rev == null ? "-" : rev.time() + (rev.result().equals("Succeeded") ? "" : " (failed)"),
+            r.drifted().isEmpty() ? "-" : String.valueOf(r.drifted().size())});
+      }
+      out.print(Output.table(table, ""));
+      for (Row r : rows) {
+        if (!r.drifted().isEmpty() || !r.healthDetail().isEmpty()) {
+          out.println();
+          out.println(r.environment() + "/" + r.application() + ":");
+          if (r.healthDetail().equals(NOT_DEPLOYED)) {
+            out.println("  not deployed: its " + r.drifted().size() + " objects are missing (run slipway sync)");
+            continue;
+          }
+          if (!r.healthDetail().isEmpty()) {
+            out.println("  " + r.health() + ": " + r.healthDetail());
+          }
+          r.drifted().forEach(d -> out.println("  " + d));
+        }
+      }
+    }
+    if (unreachable) {
+      return Main.BAD_INPUT;
+    }
+    boolean good = rows.stream().allMatch(r -> r.sync().equals("Synced") && r.health().equals(HealthStatus.HEALTHY.label()));
+    return good ? Main.OK : Main.FINDINGS;
+  }
+
+  /** Sync state, worst health (with the first reason for it), last revision and drifted objects of one application. */
+  static Row row(String environment, ApplicationBundle bundle, SyncExecutor executor, HistoryStore history) {
+    List<ObjectDiff> diffs = executor.diff(environment, bundle);
+    HealthStatus health = HealthStatus.HEALTHY;
+    String detail = "";
+    List<String> drifted = new ArrayList<>();
+    for (ObjectDiff d : diffs) {
+      switch (d.state()) {
+        case OUT_OF_SYNC -> drifted.add("OutOfSync " + d.ref());
+        case MISSING -> drifted.add("Missing   " + d.ref());
+        case EXTRA -> drifted.add("Extra     " + d.ref());
+        default -> { }
+      }
+      if (d.state() == SyncState.EXTRA) {
+        continue;
+      }
+      Health.Assessment a = Health.assess(d.live());
+      if (a != null && a.status().worst(health) != health) {
+        health = a.status();
+        detail = d.ref() + (a.message().isEmpty() ? "" : ": " + a.message());
+      }
+    }
+    if (!diffs.isEmpty() && diffs.stream().allMatch(d -> d.state() == SyncState.MISSING)) {
+      detail = NOT_DEPLOYED;
+    }
+    List<Revision> revisions = history.list(environment, bundle);
+    Revision last = revisions.isEmpty() ? null : revisions.get(revisions.size() - 1);
+    return new Row(environment, bundle.application(), drifted.isEmpty() ? "Synced" : "OutOfSync", health.label(), detail, last, drifted);
+  }
+}
