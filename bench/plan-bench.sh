@@ -10,39 +10,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 "$root/slipway" --version >/dev/null   # builds the jar if needed, outside the timing
-cp "$root/examples/acme/slipway.yaml" "$work/"
-cp -r "$root/examples/acme/policies" "$work/"
-for i in $(seq -w 1 "$n"); do
-  mkdir -p "$work/apps/app$i"
-  cat > "$work/apps/app$i/app.yaml" <<YAML
-apiVersion: slipway.dev/v1alpha1
-kind: Application
-metadata: {name: app$i}
-spec:
-  components:
-    database: {type: postgres, version: "16", storage: {size: 5Gi}, secrets: {POSTGRES_PASSWORD: app$i/db-password}}
-    backend:
-      type: api
-      image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app$i-backend:1.0.$i
-      port: 8000
-      probes: {liveness: /health, readiness: /health}
-      env: {LOG_LEVEL: info}
-      secrets: {DATABASE_URL: app$i/database-url}
-      autoscaling: {min: 2, max: 10, cpu: 70}
-      metrics: {path: /metrics}
-      dependsOn: [database]
-    frontend:
-      type: web
-      image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app$i-frontend:1.0.$i
-      port: 8080
-      probes: {liveness: /, readiness: /}
-      ingress: {path: /}
-      dependsOn: [backend]
-  environments:
-    dev: {components: {backend: {replicas: 1, autoscaling: null}}}
-    prod: {components: {backend: {resources: {cpu: "1", memory: 2Gi}, autoscaling: {min: 3, max: 20}}}}
-YAML
-done
+"$root/bench/gen-apps.sh" "$n" "$work"
 
 best() {
   local label="$1" clean="$2"; shift 2

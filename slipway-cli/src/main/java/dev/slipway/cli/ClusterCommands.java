@@ -240,6 +240,10 @@ final class ClusterCommands {
     @Option(names = "--timeout", paramLabel = "DURATION", description = "How long each wave may take to become healthy (e.g. 90s, 5m). Default: 5m.")
     String timeout = "5m";
 
+    @Option(names = "--server-side", description = {"Apply with Kubernetes server-side apply (field manager slipway, conflicts forced)",
+        "instead of the client-side three-way merge. Needs a real API server."})
+    boolean serverSide;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
@@ -258,7 +262,7 @@ final class ClusterCommands {
         err.println("error: environment " + e.name() + " has enforced policy violations; run slipway plan to see them. Nothing was applied.");
         return Main.FINDINGS;
       }
-      SyncExecutor.Options options = new SyncExecutor.Options(dryRun, prune, pruneVolumes, deadline, Duration.ofSeconds(1));
+      SyncExecutor.Options options = new SyncExecutor.Options(dryRun, prune, pruneVolumes, deadline, Duration.ofSeconds(1), serverSide);
       Deployer.Provenance provenance = dryRun ? null : Deployer.Provenance.of(platform.dir, platform.sets, err);
       try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
         int writes = new Deployer(kc, Clock.systemUTC(), out, err).deploy(e, bundles(e, !platform.apps.isEmpty()), options, provenance, 0);

@@ -99,6 +99,22 @@ public class ClusterClient {
     });
   }
 
+  /**
+   * Server-side apply with field manager {@value #FIELD_MANAGER}, taking over fields other
+   * managers set ({@code force=true}, as {@code kubectl apply --server-side --force-conflicts}).
+   */
+  public JsonNode serverSideApply(JsonNode obj) {
+    return retry(() -> {
+      GenericKubernetesResource r = fromJson(obj);
+      r.getMetadata().setResourceVersion(null);
+      var op = client.genericKubernetesResources(context(r.getApiVersion(), r.getKind()));
+      var res = r.getMetadata().getNamespace() == null ? op.resource(r) : op.inNamespace(r.getMetadata().getNamespace()).resource(r);
+      return toJson(res.fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply(), r.getApiVersion(), r.getKind());
+    });
+  }
+
+  public static final String FIELD_MANAGER = "slipway";
+
   public void delete(JsonNode obj) {
     retry(() -> {
       GenericKubernetesResource r = fromJson(obj);

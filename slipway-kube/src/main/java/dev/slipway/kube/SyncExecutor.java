@@ -40,8 +40,17 @@ public final class SyncExecutor {
       new String[] {"batch/v1", "CronJob"}, new String[] {"networking.k8s.io/v1", "Ingress"},
       new String[] {"monitoring.coreos.com/v1", "ServiceMonitor"}, new String[] {"monitoring.coreos.com/v1", "PrometheusRule"});
 
-  /** How to sync. */
-  public record Options(boolean dryRun, boolean prune, boolean pruneVolumes, Duration timeout, Duration pollInterval) {}
+  /**
+   * How to sync.
+   *
+   * @param serverSide apply with server-side apply (field manager {@value ClusterClient#FIELD_MANAGER},
+   *     forcing conflicts) instead of the client-side three-way merge
+   */
+  public record Options(boolean dryRun, boolean prune, boolean pruneVolumes, Duration timeout, Duration pollInterval, boolean serverSide) {
+    public Options(boolean dryRun, boolean prune, boolean pruneVolumes, Duration timeout, Duration pollInterval) {
+      this(dryRun, prune, pruneVolumes, timeout, pollInterval, false);
+    }
+  }
 
   /** What happened to one object. */
   public record Step(String ref, String action, String detail) {}
@@ -111,7 +120,7 @@ public final class SyncExecutor {
           continue;
         }
         try {
-          applied.add(apply(d));
+          applied.add(options.serverSide() ? client.serverSideApply(d.desired()) : apply(d));
           writes++;
           steps.add(new Step(o.ref(), action, ""));
         } catch (KubernetesClientException e) {
@@ -216,22 +225,34 @@ public final class SyncExecutor {
     return DiffPlanner.lastApplied(live);
   }
 
-  /** Waits until every object of the wave is healthy (or suspended); returns why not, or null. */
+  /**
+   * Waits until every object of the wave is healthy (or suspended). The first pass judges the
+   * objects as the server last returned them (listed, created or updated), so a wave with nothing
+   * to wait for costs no request; later passes re-read only the objects not yet healthy.
+   * Returns why the wave is not healthy by the deadline, or null.
+   */
   private String waitHealthy(List<JsonNode> objects, int wave, Options options, Consumer<String> progress) {
     Instant deadline = clock.instant().plus(options.timeout());
     Instant started = clock.instant();
+    List<JsonNode> pending = new ArrayList<>(objects);
+    boolean first = true;
     while (true) {
       String waitingFor = null;
-      for (JsonNode o : objects) {
-        JsonNode live = client.get(o.path("apiVersion").asText(), o.path("kind").asText(),
+      for (java.util.Iterator<JsonNode> it = pending.iterator(); it.hasNext(); ) {
+        JsonNode o = it.next();
+        JsonNode live = first ? o : client.get(o.path("apiVersion").asText(), o.path("kind").asText(),
             o.path("metadata").path("namespace").asText(null), o.path("metadata").path("name").asText());
         Health.Assessment h = Health.assess(live);
         if (h != null && h.status() != HealthStatus.HEALTHY && h.status() != HealthStatus.SUSPENDED) {
-          waitingFor = live == null ? "missing" : o.path("kind").asText() + "/" + o.path("metadata").path("name").asText()
-              + " is " + h.status().label() + (h.message().isEmpty() ? "" : ": " + h.message());
-          break;
+          if (waitingFor == null) {
+            waitingFor = live == null ? "missing" : o.path("kind").asText() + "/" + o.path("metadata").path("name").asText()
+                + " is " + h.status().label() + (h.message().isEmpty() ? "" : ": " + h.message());
+          }
+        } else {
+          it.remove();
         }
       }
+      first = false;
       if (waitingFor == null) {
         return null;
       }
