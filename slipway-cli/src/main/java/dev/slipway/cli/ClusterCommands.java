@@ -121,13 +121,7 @@ final class ClusterCommands {
         boolean inSync = true;
         for (ApplicationBundle b : bundles(e, !platform.apps.isEmpty())) {
           for (ObjectDiff d : executor.diff(e.name(), b)) {
-            String state = switch (d.state()) {
-              case SYNCED -> "Synced";
-              case OUT_OF_SYNC -> "OutOfSync";
-              case MISSING -> "Missing";
-              case EXTRA -> "Extra";
-            };
-            out.println(String.format("%-10s %s", state, d.ref()));
+            out.println(String.format("%-10s %s", d.state().label(), d.ref()));
             if (d.state() == ObjectDiff.SyncState.OUT_OF_SYNC) {
               out.print(d.diff().indent(4));
             }
@@ -240,6 +234,16 @@ final class ClusterCommands {
     @Option(names = "--timeout", paramLabel = "DURATION", description = "How long each wave may take to become healthy (e.g. 90s, 5m). Default: 5m.")
     String timeout = "5m";
 
+    @Option(names = "--watch", description = {"Keep running after the sync: re-sync when the platform files change, report drift",
+        "in the cluster within seconds, and correct it where the environment has sync.selfHeal."})
+    boolean watch;
+
+    @Option(names = "--interval", paramLabel = "DURATION", description = "With --watch, how often to look at the platform files. Default: 5s.")
+    String interval = "5s";
+
+    @Option(names = "--watch-timeout", paramLabel = "DURATION", description = "With --watch, stop after this long. Default: until interrupted.")
+    String watchTimeout;
+
     @Option(names = "--server-side", description = {"Apply with Kubernetes server-side apply (field manager slipway, conflicts forced)",
         "instead of the client-side three-way merge. Needs a real API server."})
     boolean serverSide;
@@ -251,6 +255,16 @@ final class ClusterCommands {
       Duration deadline = duration(timeout);
       if (deadline == null) {
         err.println("error: --timeout must be a duration such as 90s or 5m, got '" + timeout + "'");
+        return Main.BAD_INPUT;
+      }
+      Duration every = duration(interval);
+      Duration stopAfter = watchTimeout == null ? null : duration(watchTimeout);
+      if (every == null || watchTimeout != null && stopAfter == null) {
+        err.println("error: --interval and --watch-timeout take durations such as 5s or 10m");
+        return Main.BAD_INPUT;
+      }
+      if (watch && dryRun) {
+        err.println("error: --watch and --dry-run do not go together");
         return Main.BAD_INPUT;
       }
       Plan plan = plan(platform, err);
@@ -266,11 +280,13 @@ final class ClusterCommands {
       Deployer.Provenance provenance = dryRun ? null : Deployer.Provenance.of(platform.dir, platform.sets, err);
       try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
         int writes = new Deployer(kc, Clock.systemUTC(), out, err).deploy(e, bundles(e, !platform.apps.isEmpty()), options, provenance, 0);
-        if (writes < 0) {
-          return Main.FINDINGS;
+        if (writes >= 0) {
+          out.println((dryRun ? "Dry run: nothing written." : "Synced: " + writes + " write(s)."));
         }
-        out.println((dryRun ? "Dry run: nothing written." : "Synced: " + writes + " write(s)."));
-        return Main.OK;
+        if (watch) {
+          new WatchLoop(platform, kc, options, out, err).run(e, every, watchTimeout == null ? null : java.time.Instant.now().plus(stopAfter));
+        }
+        return writes < 0 ? Main.FINDINGS : Main.OK;
       } catch (IOException | KubernetesClientException ex) {
         err.println("error: cannot reach the cluster of environment " + e.name() + ": " + ex.getMessage());
         return Main.BAD_INPUT;

@@ -79,6 +79,11 @@ final class Deployer {
         out.println("  note: " + b.application() + " was rolled back to revision " + last.rollbackOf() + " by " + last.who() + " at "
             + last.time() + "; this sync replaces it with the platform's current files");
       }
+      Revision started = null;
+      if (app && !options.dryRun() && rollbackOf > 0) {
+        // Recorded before syncing, so a running watch sees the rollback as soon as objects change.
+        started = record(e.name(), b, draft(provenance, hash, b, "Running", 0, rollbackOf));
+      }
       SyncExecutor.Outcome o = executor.sync(e.name(), b, options, m -> out.println("  " + m));
       writes += o.writes();
       for (SyncExecutor.Step s : o.steps()) {
@@ -86,13 +91,14 @@ final class Deployer {
           out.println("  " + s.action() + " " + s.ref() + (s.detail().isEmpty() || s.action().startsWith("would") ? "" : ": " + s.detail()));
         }
       }
-      if (app && !options.dryRun()) {
+      String result = o.succeeded() ? "Succeeded" : "Failed: " + o.failure();
+      if (started != null) {
+        complete(e.name(), b, started.number(), result, o.writes());
+      } else if (app && !options.dryRun()) {
         boolean repeat = o.succeeded() && o.writes() == 0 && rollbackOf == 0 && last != null && last.hash().equals(hash)
             && last.result().equals("Succeeded");
         if (!repeat) {
-          record(e.name(), b, new Revision(0, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(), who(), provenance.commit(),
-              provenance.dirty(), provenance.sets(), hash, HistoryStore.images(b), o.succeeded() ? "Succeeded" : "Failed: " + o.failure(),
-              o.writes(), rollbackOf));
+          record(e.name(), b, draft(provenance, hash, b, result, o.writes(), rollbackOf));
         }
       }
       if (!o.succeeded()) {
@@ -103,13 +109,28 @@ final class Deployer {
     return writes;
   }
 
-  private void record(String environment, ApplicationBundle b, Revision draft) {
+  private Revision draft(Provenance provenance, String hash, ApplicationBundle b, String result, int writes, int rollbackOf) {
+    return new Revision(0, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(), who(), provenance.commit(), provenance.dirty(),
+        provenance.sets(), hash, HistoryStore.images(b), result, writes, rollbackOf);
+  }
+
+  private Revision record(String environment, ApplicationBundle b, Revision draft) {
     try {
       Revision r = history.record(environment, b, draft);
       out.println("  history: revision " + r.number() + (draft.commit() == null ? " (not in Git: cannot be rolled back to)"
           : draft.dirty() ? " (uncommitted changes: cannot be rolled back to)" : ""));
+      return r;
     } catch (KubernetesClientException | IllegalStateException ex) {
       err.println("warning: the sync of " + b.application() + " is not in its history: " + ex.getMessage());
+      return null;
+    }
+  }
+
+  private void complete(String environment, ApplicationBundle b, int number, String result, int writes) {
+    try {
+      history.complete(environment, b, number, result, writes);
+    } catch (KubernetesClientException | IllegalStateException ex) {
+      err.println("warning: revision " + number + " of " + b.application() + " could not be completed: " + ex.getMessage());
     }
   }
 

@@ -136,11 +136,8 @@ final class StatusCommand implements Callable<Integer> {
     String detail = "";
     List<String> drifted = new ArrayList<>();
     for (ObjectDiff d : diffs) {
-      switch (d.state()) {
-        case OUT_OF_SYNC -> drifted.add("OutOfSync " + d.ref());
-        case MISSING -> drifted.add("Missing   " + d.ref());
-        case EXTRA -> drifted.add("Extra     " + d.ref());
-        default -> { }
+      if (d.state() != SyncState.SYNCED) {
+        drifted.add(String.format("%-9s %s", d.state().label(), d.ref()));
       }
       if (d.state() == SyncState.EXTRA) {
         continue;

@@ -214,6 +214,79 @@ class SyncCommandMockTest {
     assertThat(everywhere.out()).contains("\"environment\" : \"prod\"").contains("\"healthDetail\" : \"cluster unreachable\"");
   }
 
+  private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
+  void watchSelfHealsDriftAndSyncsChangedPlatformFiles() throws Exception {
+    startController();
+    Path dir = CliRun.example(tmp.resolve("p"));
+    Path platformYaml = dir.resolve("slipway.yaml");
+    Files.writeString(platformYaml, Files.readString(platformYaml).replace("  - name: dev\n", "  - name: dev\n    sync: {selfHeal: true}\n"));
+    String kc = kubeconfig().toString();
+    java.io.StringWriter out = new java.io.StringWriter();
+    Thread watcher = new Thread(() -> Main.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(out, true), "sync", dir.toString(),
+        "--env", "dev", "--app", "hello-world", "--kubeconfig", kc, "--timeout", "20s", "--watch", "--interval", "1s",
+        "--watch-timeout", "60s"));
+    watcher.start();
+    try {
+      await("the watch to start", () -> out.toString().contains("watching dev"));
+      assertThat(out.toString()).contains("self-heal on");
+
+      client.apps().deployments().inNamespace("hello-world").withName("web")
+          .edit(d -> { d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("nginx:evil"); return d; });
+      await("drift to be corrected", () -> image().endsWith(":1.27-alpine"));
+      assertThat(out.toString()).contains("drift in hello-world: OutOfSync Deployment/hello-world/web").contains("self-healing hello-world");
+
+      Path appYaml = dir.resolve("apps/hello-world/app.yaml");
+      Files.writeString(appYaml, Files.readString(appYaml).replace(":1.27-alpine", ":1.28-alpine"));
+      await("the changed files to be synced", () -> image().endsWith(":1.28-alpine"));
+      assertThat(out.toString()).contains("platform files changed: syncing");
+    } finally {
+      watcher.interrupt();
+      watcher.join(10_000);
+    }
+  }
+
+  @Test
+  void aRunningWatchDoesNotUndoARollback() throws Exception {
+    startController();
+    Path dir = CliRun.example(tmp.resolve("repo"));
+    Path platformYaml = dir.resolve("slipway.yaml");
+    Files.writeString(platformYaml, Files.readString(platformYaml).replace("  - name: dev\n", "  - name: dev\n    sync: {selfHeal: true}\n"));
+    Path appYaml = dir.resolve("apps/hello-world/app.yaml");
+    String kc = kubeconfig().toString();
+    String[] scope = {dir.toString(), "--env", "dev", "--app", "hello-world", "--kubeconfig", kc};
+    try (Git git = Git.init().setDirectory(dir.toFile()).call()) {
+      commit(git, "first");
+      assertThat(CliRun.run(concat("sync", scope, "--timeout", "20s")).exitCode()).isZero();
+      Files.writeString(appYaml, Files.readString(appYaml).replace(":1.27-alpine", ":1.28-alpine"));
+      commit(git, "nginx 1.28");
+      java.io.StringWriter out = new java.io.StringWriter();
+      Thread watcher = new Thread(() -> Main.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(out, true),
+          concat("sync", scope, "--timeout", "20s", "--watch", "--interval", "1s", "--watch-timeout", "60s")));
+      watcher.start();
+      try {
+        await("the watch to start", () -> out.toString().contains("watching dev"));
+        assertThat(image()).endsWith(":1.28-alpine");
+        assertThat(CliRun.run(concat("rollback", scope, "--timeout", "20s")).exitCode()).isZero();
+        await("the watch to see the rollback", () -> out.toString().contains("drift in hello-world, which was rolled back: left alone"));
+        Thread.sleep(1500);
+        assertThat(image()).as("self-heal did not undo the rollback").endsWith(":1.27-alpine");
+      } finally {
+        watcher.interrupt();
+        watcher.join(10_000);
+      }
+    }
+  }
+
   @Test
   void refusesAContextThatIsNotInTheKubeconfig() throws Exception {
     Path dir = CliRun.example(tmp.resolve("p"));

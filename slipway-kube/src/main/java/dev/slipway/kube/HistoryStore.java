@@ -82,13 +82,37 @@ public final class HistoryStore {
 
   /** Appends a revision (numbered after the last), keeping the newest {@value #KEEP}; retries on conflicts. */
   public Revision record(String environment, ApplicationBundle bundle, Revision draft) {
-    for (int attempt = 1; ; attempt++) {
-      JsonNode live = client.get("v1", "ConfigMap", namespaceOf(bundle), name(environment, bundle.application()));
-      List<Revision> revisions = live == null ? new ArrayList<>() : parse(live, environment, bundle);
+    return write(environment, bundle, revisions -> {
       int next = revisions.isEmpty() ? 1 : revisions.get(revisions.size() - 1).number() + 1;
       Revision r = new Revision(next, draft.time(), draft.who(), draft.commit(), draft.dirty(), draft.sets(), draft.hash(),
           draft.images(), draft.result(), draft.writes(), draft.rollbackOf());
       revisions.add(r);
+      return r;
+    });
+  }
+
+  /** Sets the result and write count of a revision recorded before its sync finished. */
+  public Revision complete(String environment, ApplicationBundle bundle, int number, String result, int writes) {
+    return write(environment, bundle, revisions -> {
+      for (int i = 0; i < revisions.size(); i++) {
+        Revision r = revisions.get(i);
+        if (r.number() == number) {
+          Revision done = new Revision(r.number(), r.time(), r.who(), r.commit(), r.dirty(), r.sets(), r.hash(), r.images(), result,
+              writes, r.rollbackOf());
+          revisions.set(i, done);
+          return done;
+        }
+      }
+      throw new IllegalStateException("revision " + number + " is no longer in the history");
+    });
+  }
+
+  /** Read-modify-write of the history ConfigMap, retried on conflicts. */
+  private Revision write(String environment, ApplicationBundle bundle, java.util.function.Function<List<Revision>, Revision> change) {
+    for (int attempt = 1; ; attempt++) {
+      JsonNode live = client.get("v1", "ConfigMap", namespaceOf(bundle), name(environment, bundle.application()));
+      List<Revision> revisions = live == null ? new ArrayList<>() : parse(live, environment, bundle);
+      Revision r = change.apply(revisions);
       while (revisions.size() > KEEP) {
         revisions.remove(0);
       }

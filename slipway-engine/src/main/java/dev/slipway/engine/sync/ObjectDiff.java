@@ -19,6 +19,16 @@ public record ObjectDiff(String ref, SyncState state, JsonNode desired, JsonNode
     /** Rendered but not in the cluster. */
     MISSING,
     /** Owned by Slipway in the cluster but no longer rendered: a prune candidate. */
-    EXTRA
+    EXTRA;
+
+    /** As printed: Synced, OutOfSync, Missing, Extra. */
+    public String label() {
+      return switch (this) {
+        case SYNCED -> "Synced";
+        case OUT_OF_SYNC -> "OutOfSync";
+        case MISSING -> "Missing";
+        case EXTRA -> "Extra";
+      };
+    }
   }
 }

@@ -73,7 +73,7 @@ class BaselineRulesTest {
     var policy = new dev.slipway.model.spec.EnvironmentSpec.PolicySettings(
         dev.slipway.model.spec.EnvironmentSpec.Enforcement.ENFORCE, List.of("registry.example.com"), mutableTags);
     return new dev.slipway.model.spec.EnvironmentSpec("prod", Position.NONE, production, null, null, "{app}", policy, List.of(),
-        null, null, null);
+        null, null, false, null);
   }
 
   static List<PolicyFinding> findings(List<RenderedObject> objects, dev.slipway.model.spec.EnvironmentSpec env,

@@ -169,11 +169,14 @@ public final class PlatformLoader {
       defaults = null;
     }
     AddonsSpec addons = bindAddons(Merge.over(platformAddons, f.raw("addons")), path, region, name, d);
+    Fields sync = f.childOrEmpty("sync");
+    Boolean selfHeal = sync.bool("selfHeal");
+    sync.finish();
     f.finish();
     if (name == null) {
       return null;
     }
-    return new EnvironmentSpec(name, f.position(), production, clusterSpec, domain, namespace, policy, pools, promotion, addons, defaults);
+    return new EnvironmentSpec(name, f.position(), production, clusterSpec, domain, namespace, policy, pools, promotion, addons, selfHeal != null && selfHeal, defaults);
   }
 
   private static List<NodePoolSpec> bindNodePools(Fields env, Diagnostics d) {

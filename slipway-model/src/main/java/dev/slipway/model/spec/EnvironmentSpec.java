@@ -11,6 +11,8 @@ import java.util.List;
  *
  * @param production whether production-only policy rules apply (default: named prod or production)
  * @param namespace pattern for application namespaces; {@code {app}} and {@code {env}} are replaced
+ * @param selfHeal whether {@code slipway sync --watch} corrects drift in this environment by itself
+ *     ({@code sync: {selfHeal: true}}); otherwise it reports drift and leaves it
  * @param defaults component fields every component in this environment starts from (the
  *     "platform" layer of {@code --explain}); kept as a tree so its positions survive the merge
  */
@@ -25,6 +27,7 @@ public record EnvironmentSpec(
     List<NodePoolSpec> nodePools,
     PromotionSpec promotion,
     AddonsSpec addons,
+    boolean selfHeal,
     SpecNode defaults) {
 
   public String namespaceFor(String app) {
@@ -51,7 +54,7 @@ public record EnvironmentSpec(
   public record PolicySettings(Enforcement enforcement, List<String> allowedRegistries, boolean allowMutableTags) {}
 
   public EnvironmentSpec withPolicy(PolicySettings p) {
-    return new EnvironmentSpec(name, position, production, cluster, domain, namespace, p, nodePools, promotion, addons, defaults);
+    return new EnvironmentSpec(name, position, production, cluster, domain, namespace, p, nodePools, promotion, addons, selfHeal, defaults);
   }
 
   /** {@code warn} reports violations; {@code enforce} also fails the plan. */

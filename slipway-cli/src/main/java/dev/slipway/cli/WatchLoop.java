@@ -1,0 +1,161 @@
+package dev.slipway.cli;
+
+import dev.slipway.engine.plan.EnvironmentPlan;
+import dev.slipway.engine.plan.Plan;
+import dev.slipway.engine.render.ApplicationBundle;
+import dev.slipway.engine.sync.ObjectDiff;
+import dev.slipway.kube.ClusterClient;
+import dev.slipway.kube.HistoryStore;
+import dev.slipway.kube.HistoryStore.Revision;
+import dev.slipway.kube.OwnedWatch;
+import dev.slipway.kube.SyncExecutor;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * {@code slipway sync --watch}: after the first sync, keeps the environment in step. Changes to the
+ * platform files are re-planned and synced; changes in the cluster to what Slipway owns are
+ * diffed within seconds and reported as drift, and corrected when the environment has
+ * {@code sync.selfHeal}. An application whose last sync was a rollback is left alone until a
+ * plain {@code slipway sync}: watching never undoes a rollback.
+ */
+final class WatchLoop {
+  private final PlatformOptions platform;
+  private final KubernetesClient kc;
+  private final SyncExecutor.Options options;
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final Clock clock = Clock.systemUTC();
+  private final Set<String> touched = new TreeSet<>();
+
+  WatchLoop(PlatformOptions platform, KubernetesClient kc, SyncExecutor.Options options, PrintWriter out, PrintWriter err) {
+    this.platform = platform;
+    this.kc = kc;
+    this.options = options;
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Runs until {@code until} (or forever when null) or interruption. */
+  void run(EnvironmentPlan initial, Duration interval, Instant until) {
+    EnvironmentPlan env = initial;
+    String fingerprint = fingerprint(platform.dir);
+    ClusterClient client = new ClusterClient(kc);
+    SyncExecutor executor = new SyncExecutor(client, clock);
+    HistoryStore history = new HistoryStore(client);
+    Deployer deployer = new Deployer(kc, clock, out, err);
+    say("watching " + env.name() + ": platform files every " + interval.toSeconds() + "s, owned objects continuously"
+        + (env.environment().selfHeal() ? "; self-heal on" : "; drift is reported (enable sync.selfHeal to correct it)"));
+    try (OwnedWatch watch = new OwnedWatch(kc, env.name(), this::touch)) {
+      Instant nextPoll = clock.instant().plus(interval);
+      while (until == null || clock.instant().isBefore(until)) {
+        Thread.sleep(250);
+        if (!clock.instant().isBefore(nextPoll)) {
+          nextPoll = clock.instant().plus(interval);
+          String now = fingerprint(platform.dir);
+          if (!now.equals(fingerprint)) {
+            fingerprint = now;
+            Plan plan = ClusterCommands.plan(platform, err);
+            if (plan == null) {
+              say("platform files changed but do not plan; keeping the last good plan");
+            } else if (plan.enforcedViolations() > 0) {
+              say("platform files changed but violate enforced policy; not syncing (see slipway plan)");
+            } else {
+              env = plan.environments().get(0);
+              say("platform files changed: syncing");
+              List<ApplicationBundle> bundles = new java.util.ArrayList<>();
+              for (ApplicationBundle b : ClusterCommands.bundles(env, !platform.apps.isEmpty())) {
+                if (rolledBack(history, b)) {
+                  say(b.application() + " was rolled back: not syncing it (run slipway sync to deploy the current files)");
+                } else {
+                  bundles.add(b);
+                }
+              }
+              deployer.deploy(env, bundles, options, Deployer.Provenance.of(platform.dir, platform.sets, err), 0);
+              drain();
+              continue;
+            }
+          }
+        }
+        for (String app : drain()) {
+          ApplicationBundle bundle = ClusterCommands.bundles(env, !platform.apps.isEmpty()).stream()
+              .filter(b -> b.application().equals(app)).findFirst().orElse(null);
+          if (bundle == null) {
+            continue;
+          }
+          List<String> drift = executor.diff(env.name(), bundle).stream().filter(d -> d.state() != ObjectDiff.SyncState.SYNCED)
+              .map(d -> d.state().label() + " " + d.ref()).toList();
+          if (drift.isEmpty()) {
+            continue;
+          }
+          if (rolledBack(history, bundle)) {
+            say("drift in " + app + ", which was rolled back: left alone (run slipway sync or slipway rollback)");
+            continue;
+          }
+          say("drift in " + app + ": " + String.join(", ", drift));
+          if (env.environment().selfHeal()) {
+            say("self-healing " + app);
+            deployer.deploy(env, List.of(bundle), options, Deployer.Provenance.of(platform.dir, platform.sets, err), 0);
+            drain();
+          }
+        }
+      }
+      say("stopped watching");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (KubernetesClientException | IllegalStateException e) {
+      err.println("error: watching " + env.name() + " failed: " + e.getMessage());
+    }
+  }
+
+  private synchronized void touch(String app) {
+    touched.add(app);
+  }
+
+  private synchronized Set<String> drain() {
+    Set<String> apps = new TreeSet<>(touched);
+    touched.clear();
+    return apps;
+  }
+
+  private static boolean rolledBack(HistoryStore history, ApplicationBundle b) {
+    if (b.application().equals(SyncExecutor.CLUSTER)) {
+      return false;
+    }
+    List<Revision> revisions = history.list(b.environment(), b);
+    return !revisions.isEmpty() && revisions.get(revisions.size() - 1).rollbackOf() > 0;
+  }
+
+  private void say(String message) {
+    out.println("[" + clock.instant().truncatedTo(ChronoUnit.SECONDS) + "] " + message);
+    out.flush();
+  }
+
+  /** Paths and checksums of the platform's files (not the generated out/). */
+  static String fingerprint(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      StringBuilder sb = new StringBuilder();
+      for (Path p : files.filter(Files::isRegularFile).filter(p -> !dir.relativize(p).startsWith("out")).sorted().toList()) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(Files.readAllBytes(p));
+        sb.append(dir.relativize(p)).append(' ').append(crc.getValue()).append('\n');
+      }
+      return sb.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

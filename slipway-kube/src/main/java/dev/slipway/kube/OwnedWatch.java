@@ -1,0 +1,71 @@
+package dev.slipway.kube;
+
+import dev.slipway.engine.render.Labels;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Watches everything Slipway owns in an environment and reports which application changed. Uses
+ * fabric8 informers (one per kind, equality label selector across namespaces), which list, then
+ * watch, and re-list by themselves when the server answers 410 Gone.
+ */
+public final class OwnedWatch implements AutoCloseable {
+  private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+
+  /**
+   * Starts watching; {@code changed} receives the application label of every object added,
+   * changed or deleted (or {@link SyncExecutor#CLUSTER} for environment-wide objects), from the
+   * informers' threads.
+   */
+  public OwnedWatch(KubernetesClient client, String environment, Consumer<String> changed) {
+    Map<String, String> labels = Map.of(Labels.ENVIRONMENT, environment, Labels.MANAGED_BY, "slipway");
+    ResourceEventHandler<GenericKubernetesResource> handler = new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(GenericKubernetesResource obj) {
+        changed.accept(app(obj));
+      }
+
+      @Override
+      public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+        if (!before.getMetadata().getResourceVersion().equals(after.getMetadata().getResourceVersion())) {
+          changed.accept(app(after));
+        }
+      }
+
+      @Override
+      public void onDelete(GenericKubernetesResource obj, boolean finalStateUnknown) {
+        changed.accept(app(obj));
+      }
+    };
+    List<String[]> kinds = new ArrayList<>(SyncExecutor.OWNED_KINDS);
+    kinds.add(new String[] {"karpenter.sh/v1", "NodePool"});
+    kinds.add(new String[] {"karpenter.k8s.aws/v1", "EC2NodeClass"});
+    for (String[] k : kinds) {
+      var ctx = ClusterClient.context(k[0], k[1]);
+      var op = client.genericKubernetesResources(ctx);
+      var scoped = ctx.isNamespaceScoped() ? op.inAnyNamespace() : op;
+      SharedIndexInformer<GenericKubernetesResource> informer = scoped.withLabels(labels).runnableInformer(0);
+      informer.addEventHandler(handler);
+      informer.exceptionHandler((isStarted, t) -> true);
+      informer.start();
+      informers.add(informer);
+    }
+  }
+
+  private static String app(GenericKubernetesResource obj) {
+    Map<String, String> l = obj.getMetadata().getLabels();
+    String app = l == null ? null : l.get(Labels.APPLICATION);
+    return app == null ? SyncExecutor.CLUSTER : app;
+  }
+
+  @Override
+  public void close() {
+    informers.forEach(SharedIndexInformer::close);
+  }
+}
