@@ -66,9 +66,13 @@ class SyncExecutorMockTest {
     }, 0, 20, TimeUnit.MILLISECONDS);
   }
 
-  private void markReady(String apiVersion, String kind, Map<String, Object> status) {
+  private void markReady(String apiVersion, String kind, Map<String, Object> wanted) {
     var ctx = ClusterClient.context(apiVersion, kind);
     for (GenericKubernetesResource r : client.genericKubernetesResources(ctx).inAnyNamespace().list().getItems()) {
+      Map<String, Object> status = new java.util.HashMap<>(wanted);
+      if (status.containsKey("observedGeneration") && r.getMetadata().getGeneration() != null) {
+        status.put("observedGeneration", r.getMetadata().getGeneration().intValue());
+      }
       if (status.equals(r.getAdditionalProperties().get("status"))) {
         continue;
       }
@@ -116,6 +120,39 @@ class SyncExecutorMockTest {
     assertThat(fix.writes()).isEqualTo(1);
     JsonNode live = new ClusterClient(client).get("apps/v1", "Deployment", "hello-world", "web");
     assertThat(live.at("/spec/template/spec/containers/0/image").asText()).isEqualTo("docker.io/nginxinc/nginx-unprivileged:1.27-alpine");
+  }
+
+  @Test
+  void retriesA409ConflictByRereadingAndKeepsTheOtherWritersChange() {
+    startController();
+    ApplicationBundle b = bundle("hello-world");
+    assertThat(executor().sync("dev", b, SYNC, m -> { }).succeeded()).isTrue();
+    var ctx = ClusterClient.context("apps/v1", "Deployment");
+    client.apps().deployments().inNamespace("hello-world").withName("web").edit(d -> {
+      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("nginx:hacked");
+      return d;
+    });
+    int[] updates = {0};
+    ClusterClient racing = new ClusterClient(client, 3, 10) {
+      @Override
+      public JsonNode update(JsonNode obj) {
+        if (updates[0]++ == 0) {
+          // Someone else writes between Slipway's read and its update: the update is stale.
+          client.genericKubernetesResources(ctx).inNamespace("hello-world").withName("web").edit(d -> {
+            d.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of("someone.example/note", "kept")));
+            return d;
+          });
+        }
+        return super.update(obj);
+      }
+    };
+    SyncExecutor.Outcome o = new SyncExecutor(racing, Clock.systemUTC()).sync("dev", b, SYNC, m -> { });
+
+    assertThat(o.succeeded()).as(o.failure()).isTrue();
+    assertThat(updates[0]).as("the first update met a 409 and was retried").isEqualTo(2);
+    JsonNode live = new ClusterClient(client).get("apps/v1", "Deployment", "hello-world", "web");
+    assertThat(live.at("/spec/template/spec/containers/0/image").asText()).isEqualTo("docker.io/nginxinc/nginx-unprivileged:1.27-alpine");
+    assertThat(live.at("/metadata/annotations/someone.example~1note").asText()).isEqualTo("kept");
   }
 
   @Test
