@@ -139,8 +139,9 @@ final class ClusterCommands {
 
   /** {@code slipway destroy}: ordered teardown of one application in one environment. */
   @Command(name = "destroy", mixinStandardHelpOptions = true,
-      description = {"Deletes what Slipway owns of an application in an environment: ingresses and services first, then",
-          "workloads, then configuration. Volume claims (data) are kept unless --delete-data.",
+      description = {"Deletes what Slipway owns of an application in an environment, in teardown order.",
+          "Ingresses and services first, then workloads, then configuration. Volume claims (data) are kept",
+          "unless --delete-data.",
           "Exit codes: 0 done, 2 bad input, not confirmed, or no cluster."})
   static final class Destroy implements Callable<Integer> {
     @Spec

@@ -68,8 +68,8 @@ final class HistoryCommands {
 
   /** {@code slipway history}. */
   @Command(name = "history", mixinStandardHelpOptions = true,
-      description = {"Lists the recorded syncs of an application in an environment, newest last (the last "
-          + HistoryStore.KEEP + " are kept,", "in a ConfigMap next to the application).",
+      description = {"Lists the recorded syncs of an application in an environment, newest last.",
+          "The last " + HistoryStore.KEEP + " are kept, in a ConfigMap next to the application.",
           "Exit codes: 0 listed, 2 bad input or no cluster."})
   static final class History implements Callable<Integer> {
     @Spec
@@ -127,9 +127,10 @@ final class HistoryCommands {
 
   /** {@code slipway rollback}. */
   @Command(name = "rollback", mixinStandardHelpOptions = true,
-      description = {"Redeploys an application as it was at an earlier revision: the platform files of that revision's Git",
-          "commit (with its --set overrides) are rendered again and synced. Revisions synced from uncommitted",
-          "files cannot be rolled back to. The next slipway sync deploys the current files again.",
+      description = {"Redeploys an application as it was at an earlier revision.",
+          "The platform files of that revision's Git commit (with its --set overrides) are rendered again and",
+          "synced. Revisions synced from uncommitted files cannot be rolled back to. The next slipway sync",
+          "deploys the current files again.",
           "Exit codes: 0 rolled back, 1 the sync failed, 2 bad input, no such revision, or no cluster."})
   static final class Rollback implements Callable<Integer> {
     @Spec

@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code slipway status}: the application × environment matrix, read from each environment's cluster. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Shows, for every application in every environment (or those named), whether the cluster matches what",
-        "Slipway renders, the applications' health, the deployed revision, the last sync and the drifted objects.",
+    description = {"Shows every application in every environment: sync state, health, revision, last sync, drift.",
+        "Read from each environment's cluster; --env and --app narrow it.",
         "Exit codes: 0 all synced and healthy, 1 something is out of sync or unhealthy, 2 bad input or a cluster unreachable."})
 final class StatusCommand implements Callable<Integer> {
   @Spec
@@ -47,6 +47,7 @@ final class StatusCommand implements Callable<Integer> {
   String format = "text";
 
   static final String NOT_DEPLOYED = "not deployed";
+  static final String UNREACHABLE = "cluster unreachable";
 
   /** One cell of the matrix. */
   record Row(String environment, String application, String sync, String health, String healthDetail, Revision revision,
@@ -80,7 +81,7 @@ final class StatusCommand implements Callable<Integer> {
         err.println("error: cannot read the cluster of environment " + e.name() + ": " + ex.getMessage());
         unreachable = true;
         for (var a : e.applications()) {
-          rows.add(new Row(e.name(), a.bundle().application(), "Unknown", HealthStatus.UNKNOWN.label(), "cluster unreachable", null, List.of()));
+          rows.add(new Row(e.name(), a.bundle().application(), "Unknown", HealthStatus.UNKNOWN.label(), UNREACHABLE, null, List.of()));
         }
       }
     }
@@ -108,7 +109,7 @@ final class StatusCommand implements Callable<Integer> {
       }
       out.print(Output.table(table, ""));
       for (Row r : rows) {
-        if (!r.drifted().isEmpty() || !r.healthDetail().isEmpty()) {
+        if (!r.healthDetail().equals(UNREACHABLE) && (!r.drifted().isEmpty() || !r.healthDetail().isEmpty())) {
           out.println();
           out.println(r.environment() + "/" + r.application() + ":");
           if (r.healthDetail().equals(NOT_DEPLOYED)) {

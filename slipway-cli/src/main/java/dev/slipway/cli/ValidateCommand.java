@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code slipway validate}: validate arbitrary manifests offline, like kubeconform. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-    description = {"Validates Kubernetes manifests offline: built-in kinds against fabric8's typed model,",
-        "Slipway's add-on kinds against bundled schemas, other kinds against --schema-location.",
+    description = {"Validates Kubernetes manifests offline, in the manner of kubeconform.",
+        "Built-in kinds are checked against fabric8's typed model, Slipway's add-on kinds against bundled",
+        "schemas, other kinds against --schema-location.",
         "Exit codes: 0 all valid or skipped, 1 invalid resources or errors, 2 bad usage."})
 final class ValidateCommand implements Callable<Integer> {
   @Spec
