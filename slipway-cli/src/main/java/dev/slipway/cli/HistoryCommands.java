@@ -81,15 +81,14 @@ final class HistoryCommands {
     @Mixin
     ClusterCommands.Target target;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "text (default) or json.")
-    String format = "text";
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "table (default) or json.")
+    String format = "table";
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      if (!format.equals("text") && !format.equals("json")) {
-        err.println("error: --output must be text or json, got '" + format + "'");
+      if (!Output.checkFormat(err, format, "table", "json")) {
         return Main.BAD_INPUT;
       }
       Plan plan = ClusterCommands.plan(platform, err);

@@ -43,8 +43,8 @@ final class StatusCommand implements Callable<Integer> {
   @Mixin
   ClusterCommands.Target target;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "text (default) or json.")
-  String format = "text";
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "table (default) or json.")
+  String format = "table";
 
   static final String NOT_DEPLOYED = "not deployed";
   static final String UNREACHABLE = "cluster unreachable";
@@ -57,8 +57,7 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (!format.equals("text") && !format.equals("json")) {
-      err.println("error: --output must be text or json, got '" + format + "'");
+    if (!Output.checkFormat(err, format, "table", "json")) {
       return Main.BAD_INPUT;
     }
     Plan plan = new Planner().plan(Workspace.load(platform.dir),

@@ -224,18 +224,28 @@ class SyncCommandMockTest {
     }
   }
 
+  private static void enableSelfHeal(Path dir) throws java.io.IOException {
+    Path platformYaml = dir.resolve("slipway.yaml");
+    Files.writeString(platformYaml, Files.readString(platformYaml).replace("  - name: dev\n", "  - name: dev\n    sync: {selfHeal: true}\n"));
+  }
+
+  /** Starts {@code slipway sync --watch} on a thread, its output going to {@code out} as it is printed. */
+  private static Thread watch(java.io.StringWriter out, String... scope) {
+    java.io.PrintWriter w = new java.io.PrintWriter(out, true);
+    Thread watcher = new Thread(() -> Main.run(w, w, concat("sync", scope, "--timeout", "20s", "--watch", "--interval", "1s",
+        "--watch-timeout", "60s")));
+    watcher.start();
+    return watcher;
+  }
+
   @Test
   void watchSelfHealsDriftAndSyncsChangedPlatformFiles() throws Exception {
     startController();
     Path dir = CliRun.example(tmp.resolve("p"));
-    Path platformYaml = dir.resolve("slipway.yaml");
-    Files.writeString(platformYaml, Files.readString(platformYaml).replace("  - name: dev\n", "  - name: dev\n    sync: {selfHeal: true}\n"));
+    enableSelfHeal(dir);
     String kc = kubeconfig().toString();
     java.io.StringWriter out = new java.io.StringWriter();
-    Thread watcher = new Thread(() -> Main.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(out, true), "sync", dir.toString(),
-        "--env", "dev", "--app", "hello-world", "--kubeconfig", kc, "--timeout", "20s", "--watch", "--interval", "1s",
-        "--watch-timeout", "60s"));
-    watcher.start();
+    Thread watcher = watch(out, dir.toString(), "--env", "dev", "--app", "hello-world", "--kubeconfig", kc);
     try {
       await("the watch to start", () -> out.toString().contains("watching dev"));
       assertThat(out.toString()).contains("self-heal on");
@@ -259,8 +269,7 @@ class SyncCommandMockTest {
   void aRunningWatchDoesNotUndoARollback() throws Exception {
     startController();
     Path dir = CliRun.example(tmp.resolve("repo"));
-    Path platformYaml = dir.resolve("slipway.yaml");
-    Files.writeString(platformYaml, Files.readString(platformYaml).replace("  - name: dev\n", "  - name: dev\n    sync: {selfHeal: true}\n"));
+    enableSelfHeal(dir);
     Path appYaml = dir.resolve("apps/hello-world/app.yaml");
     String kc = kubeconfig().toString();
     String[] scope = {dir.toString(), "--env", "dev", "--app", "hello-world", "--kubeconfig", kc};
@@ -270,9 +279,7 @@ class SyncCommandMockTest {
       Files.writeString(appYaml, Files.readString(appYaml).replace(":1.27-alpine", ":1.28-alpine"));
       commit(git, "nginx 1.28");
       java.io.StringWriter out = new java.io.StringWriter();
-      Thread watcher = new Thread(() -> Main.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(out, true),
-          concat("sync", scope, "--timeout", "20s", "--watch", "--interval", "1s", "--watch-timeout", "60s")));
-      watcher.start();
+      Thread watcher = watch(out, scope);
       try {
         await("the watch to start", () -> out.toString().contains("watching dev"));
         assertThat(image()).endsWith(":1.28-alpine");
