@@ -126,8 +126,9 @@ public class SyncBench {
     int requestsBefore = server.getRequestCount();
     long start = System.nanoTime();
     int writes = 0;
+    SyncExecutor.Snapshot snapshot = executor.snapshot(env);
     for (ApplicationBundle b : bundles) {
-      SyncExecutor.Outcome o = executor.sync(env, b, options, m -> { });
+      SyncExecutor.Outcome o = executor.sync(env, b, options, m -> { }, snapshot);
       if (!o.succeeded()) {
         throw new IllegalStateException(b.application() + ": " + o.failure());
       }

@@ -69,6 +69,8 @@ final class Deployer {
    */
   int deploy(EnvironmentPlan e, List<ApplicationBundle> bundles, SyncExecutor.Options options, Provenance provenance, int rollbackOf) {
     int writes = 0;
+    // Many applications: one list per kind for the environment instead of one per kind per application.
+    SyncExecutor.Snapshot snapshot = bundles.size() > 2 ? executor.snapshot(e.name()) : null;
     for (ApplicationBundle b : bundles) {
       out.println("== " + e.name() + "/" + b.application());
       boolean app = !b.application().equals(SyncExecutor.CLUSTER);
@@ -84,7 +86,7 @@ final class Deployer {
         // Recorded before syncing, so a running watch sees the rollback as soon as objects change.
         started = record(e.name(), b, draft(provenance, hash, b, "Running", 0, rollbackOf));
       }
-      SyncExecutor.Outcome o = executor.sync(e.name(), b, options, m -> out.println("  " + m));
+      SyncExecutor.Outcome o = executor.sync(e.name(), b, options, m -> out.println("  " + m), snapshot);
       writes += o.writes();
       for (SyncExecutor.Step s : o.steps()) {
         if (!s.action().equals("unchanged")) {

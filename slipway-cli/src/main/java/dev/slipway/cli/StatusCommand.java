@@ -6,6 +6,7 @@ import dev.slipway.engine.plan.EnvironmentPlan;
 import dev.slipway.engine.plan.Plan;
 import dev.slipway.engine.plan.Planner;
 import dev.slipway.engine.render.ApplicationBundle;
+import dev.slipway.engine.sync.DiffPlanner;
 import dev.slipway.engine.sync.Health;
 import dev.slipway.engine.sync.HealthStatus;
 import dev.slipway.engine.sync.ObjectDiff;
@@ -73,8 +74,9 @@ final class StatusCommand implements Callable<Integer> {
         ClusterClient client = new ClusterClient(kc);
         SyncExecutor executor = new SyncExecutor(client, Clock.systemUTC());
         HistoryStore history = new HistoryStore(client);
+        SyncExecutor.Snapshot snapshot = executor.snapshot(e.name());
         for (var a : e.applications()) {
-          rows.add(row(e.name(), a.bundle(), executor, history));
+          rows.add(row(e.name(), a.bundle(), snapshot, history));
         }
       } catch (IOException | KubernetesClientException | IllegalStateException ex) {
         err.println("error: cannot read the cluster of environment " + e.name() + ": " + ex.getMessage());
@@ -130,8 +132,8 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   /** Sync state, worst health (with the first reason for it), last revision and drifted objects of one application. */
-  static Row row(String environment, ApplicationBundle bundle, SyncExecutor executor, HistoryStore history) {
-    List<ObjectDiff> diffs = executor.diff(environment, bundle);
+  static Row row(String environment, ApplicationBundle bundle, SyncExecutor.Snapshot snapshot, HistoryStore history) {
+    List<ObjectDiff> diffs = DiffPlanner.compare(bundle.objects(), snapshot.of(bundle));
     HealthStatus health = HealthStatus.HEALTHY;
     String detail = "";
     List<String> drifted = new ArrayList<>();

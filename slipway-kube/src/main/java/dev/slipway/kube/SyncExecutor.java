@@ -96,8 +96,51 @@ public final class SyncExecutor {
     return DiffPlanner.compare(bundle.objects(), owned(environment, bundle));
   }
 
+  /**
+   * What Slipway owns in a whole environment, read with one list per kind (across namespaces),
+   * for syncing many applications without a list per kind per application. Objects changed after
+   * the snapshot are caught by the update's resourceVersion (409, then re-read and re-merge).
+   */
+  public record Snapshot(List<JsonNode> objects) {
+    /** The part of the snapshot {@link #owned} would return for this bundle. */
+    public List<JsonNode> of(ApplicationBundle bundle) {
+      List<JsonNode> out = new ArrayList<>();
+      boolean cluster = bundle.application().equals(CLUSTER);
+      for (JsonNode o : objects) {
+        String kind = o.path("kind").asText();
+        JsonNode app = o.path("metadata").path("labels").path(Labels.APPLICATION);
+        if (cluster) {
+          if (app.isMissingNode() && CLUSTER_KINDS.stream().anyMatch(k -> k[1].equals(kind))) {
+            out.add(o);
+          }
+        } else if (app.asText().equals(bundle.application()) && OWNED_KINDS.stream().anyMatch(k -> k[1].equals(kind))
+            && (kind.equals("Namespace") || o.path("metadata").path("namespace").asText().equals(bundle.namespace()))) {
+          out.add(o);
+        }
+      }
+      return out;
+    }
+  }
+
+  public Snapshot snapshot(String environment) {
+    Map<String, String> labels = new TreeMap<>(Map.of(Labels.ENVIRONMENT, environment, Labels.MANAGED_BY, "slipway"));
+    Map<String, String[]> kinds = new LinkedHashMap<>();
+    OWNED_KINDS.forEach(k -> kinds.put(k[1], k));
+    CLUSTER_KINDS.forEach(k -> kinds.put(k[1], k));
+    List<JsonNode> all = new ArrayList<>();
+    for (String[] k : kinds.values()) {
+      all.addAll(client.list(k[0], k[1], null, labels));
+    }
+    return new Snapshot(all);
+  }
+
   public Outcome sync(String environment, ApplicationBundle bundle, Options options, Consumer<String> progress) {
-    List<ObjectDiff> diffs = diff(environment, bundle);
+    return sync(environment, bundle, options, progress, null);
+  }
+
+  /** Syncs one bundle, comparing against {@code snapshot} when given instead of listing what it owns. */
+  public Outcome sync(String environment, ApplicationBundle bundle, Options options, Consumer<String> progress, Snapshot snapshot) {
+    List<ObjectDiff> diffs = snapshot == null ? diff(environment, bundle) : DiffPlanner.compare(bundle.objects(), snapshot.of(bundle));
     Map<String, ObjectDiff> byRef = new LinkedHashMap<>();
     diffs.forEach(d -> byRef.put(d.ref(), d));
     Map<Integer, List<RenderedObject>> waves = new TreeMap<>();

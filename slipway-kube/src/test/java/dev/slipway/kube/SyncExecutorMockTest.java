@@ -57,7 +57,8 @@ class SyncExecutorMockTest {
             "currentRevision", "r1", "updateRevision", "r1"));
         markReady("networking.k8s.io/v1", "Ingress", Map.of("loadBalancer", Map.of("ingress", List.of(Map.of("hostname", "alb.example")))));
         for (String[] k : List.of(new String[] {"external-secrets.io/v1", "ExternalSecret"}, new String[] {"external-secrets.io/v1", "SecretStore"},
-            new String[] {"keda.sh/v1alpha1", "ScaledObject"})) {
+            new String[] {"keda.sh/v1alpha1", "ScaledObject"}, new String[] {"karpenter.sh/v1", "NodePool"},
+            new String[] {"karpenter.k8s.aws/v1", "EC2NodeClass"})) {
           markReady(k[0], k[1], Map.of("conditions", List.of(Map.of("type", "Ready", "status", "True"))));
         }
       } catch (RuntimeException e) {
@@ -77,7 +78,8 @@ class SyncExecutorMockTest {
         continue;
       }
       r.setAdditionalProperty("status", status);
-      client.genericKubernetesResources(ctx).inNamespace(r.getMetadata().getNamespace()).resource(r).update();
+      var op = client.genericKubernetesResources(ctx);
+      (r.getMetadata().getNamespace() == null ? op.resource(r) : op.inNamespace(r.getMetadata().getNamespace()).resource(r)).update();
     }
   }
 
@@ -99,6 +101,25 @@ class SyncExecutorMockTest {
     assertThat(second.succeeded()).isTrue();
     assertThat(second.writes()).isZero();
     assertThat(second.steps()).allSatisfy(s -> assertThat(s.action()).isEqualTo("unchanged"));
+  }
+
+  @Test
+  void anEnvironmentSnapshotSeesWhatPerApplicationListsSeeWithOneListPerKind() {
+    startController();
+    var plan = new Planner().plan(Workspace.load(Path.of("..", "examples", "acme")), new Planner.Scope(Set.of("dev"), Set.of()));
+    List<ApplicationBundle> bundles = new ArrayList<>();
+    bundles.add(new ApplicationBundle("dev", SyncExecutor.CLUSTER, null, plan.environments().get(0).clusterObjects()));
+    plan.environments().get(0).applications().forEach(a -> bundles.add(a.bundle()));
+    SyncExecutor.Snapshot before = executor().snapshot("dev");
+    for (ApplicationBundle b : bundles) {
+      SyncExecutor.Outcome o = executor().sync("dev", b, SYNC, m -> { }, before);
+      assertThat(o.succeeded()).as(b.application() + ": " + o.failure()).isTrue();
+    }
+    SyncExecutor.Snapshot after = executor().snapshot("dev");
+    for (ApplicationBundle b : bundles) {
+      assertThat(after.of(b)).as(b.application()).hasSameSizeAs(executor().owned("dev", b)).hasSize(b.objects().size());
+      assertThat(executor().sync("dev", b, SYNC, m -> { }, after).writes()).as("re-sync of " + b.application()).isZero();
+    }
   }
 
   @Test
