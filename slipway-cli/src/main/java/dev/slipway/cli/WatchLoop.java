@@ -39,7 +39,8 @@ final class WatchLoop {
   private final PrintWriter out;
   private final PrintWriter err;
   private final Clock clock = Clock.systemUTC();
-  private final Set<String> touched = new TreeSet<>();
+  /** Applications the cluster watch saw change, waiting to be diffed. */
+  private final java.util.concurrent.BlockingQueue<String> touched = new java.util.concurrent.LinkedBlockingQueue<>();
 
   WatchLoop(PlatformOptions platform, KubernetesClient kc, SyncExecutor.Options options, PrintWriter out, PrintWriter err) {
     this.platform = platform;
@@ -62,7 +63,12 @@ final class WatchLoop {
     try (OwnedWatch watch = new OwnedWatch(kc, env.name(), this::touch)) {
       Instant nextPoll = clock.instant().plus(interval);
       while (until == null || clock.instant().isBefore(until)) {
-        Thread.sleep(250);
+        // Wake on the first change the watch reports, or when the files are due to be looked at.
+        long wait = Math.max(1, Duration.between(clock.instant(), until == null || nextPoll.isBefore(until) ? nextPoll : until).toMillis());
+        String first = touched.poll(wait, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (first != null) {
+          touched.add(first);
+        }
         if (!clock.instant().isBefore(nextPoll)) {
           nextPoll = clock.instant().plus(interval);
           String now = fingerprint(platform.dir);
@@ -121,14 +127,15 @@ final class WatchLoop {
     }
   }
 
-  private synchronized void touch(String app) {
+  private void touch(String app) {
     touched.add(app);
   }
 
-  private synchronized Set<String> drain() {
-    Set<String> apps = new TreeSet<>(touched);
-    touched.clear();
-    return apps;
+  /** The distinct applications reported since the last drain. */
+  private Set<String> drain() {
+    List<String> apps = new java.util.ArrayList<>();
+    touched.drainTo(apps);
+    return new TreeSet<>(apps);
   }
 
   private static boolean rolledBack(HistoryStore history, ApplicationBundle b) {
