@@ -61,6 +61,10 @@ final class Deployer {
     return history;
   }
 
+  SyncExecutor executor() {
+    return executor;
+  }
+
   /**
    * Syncs the bundles in order, stopping at the first failure; records a revision per application
    * unless dry-running. {@code rollbackOf} is the revision being restored, or 0.

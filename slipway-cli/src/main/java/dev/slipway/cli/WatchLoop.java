@@ -4,7 +4,6 @@ import dev.slipway.engine.plan.EnvironmentPlan;
 import dev.slipway.engine.plan.Plan;
 import dev.slipway.engine.render.ApplicationBundle;
 import dev.slipway.engine.sync.ObjectDiff;
-import dev.slipway.kube.ClusterClient;
 import dev.slipway.kube.HistoryStore;
 import dev.slipway.kube.HistoryStore.Revision;
 import dev.slipway.kube.OwnedWatch;
@@ -54,10 +53,9 @@ final class WatchLoop {
   void run(EnvironmentPlan initial, Duration interval, Instant until) {
     EnvironmentPlan env = initial;
     String fingerprint = fingerprint(platform.dir);
-    ClusterClient client = new ClusterClient(kc);
-    SyncExecutor executor = new SyncExecutor(client, clock);
-    HistoryStore history = new HistoryStore(client);
     Deployer deployer = new Deployer(kc, clock, out, err);
+    SyncExecutor executor = deployer.executor();
+    HistoryStore history = deployer.history();
     say("watching " + env.name() + ": platform files every " + interval.toSeconds() + "s, owned objects continuously"
         + (env.environment().selfHeal() ? "; self-heal on" : "; drift is reported (enable sync.selfHeal to correct it)"));
     try (OwnedWatch watch = new OwnedWatch(kc, env.name(), this::touch)) {
