@@ -142,7 +142,7 @@ final class ClusterCommands {
       description = {"Deletes what Slipway owns of an application in an environment, in teardown order.",
           "Ingresses and services first, then workloads, then configuration. Volume claims (data) are kept",
           "unless --delete-data.",
-          "Exit codes: 0 done, 2 bad input, not confirmed, or no cluster."})
+          "Exit codes: 0 done, 1 a delete failed (what was deleted stays deleted), 2 bad input, not confirmed, or no cluster."})
   static final class Destroy implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -188,6 +188,10 @@ final class ClusterCommands {
         SyncExecutor.Outcome o = new SyncExecutor(new ClusterClient(kc), Clock.systemUTC())
             .destroy(e.name(), bundle, deleteData, dryRun, m -> { });
         o.steps().forEach(s -> out.println("  " + s.action() + " " + s.ref() + (s.detail().isEmpty() ? "" : ": " + s.detail())));
+        if (!o.succeeded()) {
+          err.println("error: destroy of " + bundle.application() + " in " + e.name() + " stopped: " + o.failure());
+          return Main.FINDINGS;
+        }
         out.println(dryRun ? "Dry run: nothing deleted." : "Destroyed " + bundle.application() + " in " + e.name() + ": "
             + o.writes() + " object(s) deleted.");
         return Main.OK;

@@ -65,59 +65,205 @@ final class Deployer {
     return executor;
   }
 
+  /** One application's part of a sync, between its apply and its prune. */
+  private static final class Run {
+    final ApplicationBundle bundle;
+    final boolean app;
+    final String hash;
+    final String id = java.util.UUID.randomUUID().toString();
+    Revision last;
+    Revision started;
+    SyncExecutor.Outcome applied;
+    int writes;
+    String result;
+
+    Run(ApplicationBundle bundle) {
+      this.bundle = bundle;
+      this.app = !bundle.application().equals(SyncExecutor.CLUSTER);
+      this.hash = HistoryStore.hash(bundle);
+    }
+
+    boolean prunesSomething() {
+      return applied != null && applied.prunes().stream().anyMatch(SyncExecutor.PruneAction::delete);
+    }
+  }
+
   /**
-   * Syncs the bundles in order, stopping at the first failure; records a revision per application
-   * unless dry-running. {@code rollbackOf} is the revision being restored, or 0.
+   * Syncs the bundles: applies each in order, stopping at the first failure; then, only when every
+   * apply of the whole sync succeeded, says what it will prune and prunes it. Records a revision per
+   * application unless dry-running, a failed one included. {@code rollbackOf} is the revision being
+   * restored, or 0.
    *
-   * @return the number of writes, or -1 when a sync failed
+   * @return the number of writes, or -1 when the sync failed
+   * @throws KubernetesClientException when the cluster cannot be read before anything was written
    */
   int deploy(EnvironmentPlan e, List<ApplicationBundle> bundles, SyncExecutor.Options options, Provenance provenance, int rollbackOf) {
     int writes = 0;
     // Many applications: one list per kind for the environment instead of one per kind per application.
     SyncExecutor.Snapshot snapshot = bundles.size() > 2 ? executor.snapshot(e.name()) : null;
+    List<Run> runs = new java.util.ArrayList<>();
+    String failure = null;
     for (ApplicationBundle b : bundles) {
       out.println("== " + e.name() + "/" + b.application());
-      boolean app = !b.application().equals(SyncExecutor.CLUSTER);
-      List<Revision> past = app ? history.list(e.name(), b) : List.of();
-      String hash = HistoryStore.hash(b);
-      Revision last = past.isEmpty() ? null : past.get(past.size() - 1);
-      if (last != null && last.rollbackOf() > 0 && rollbackOf == 0 && !last.hash().equals(hash)) {
-        out.println("  note: " + b.application() + " was rolled back to revision " + last.rollbackOf() + " by " + last.who() + " at "
-            + last.time() + "; this sync replaces it with the platform's current files");
+      Run run = new Run(b);
+      runs.add(run);
+      if (run.app) {
+        run.last = lastRevision(e.name(), run, options);
       }
-      Revision started = null;
-      if (app && !options.dryRun() && rollbackOf > 0) {
+      if (run.last != null && run.last.rollbackOf() > 0 && rollbackOf == 0 && !run.last.hash().equals(run.hash)) {
+        out.println("  note: " + b.application() + " was rolled back to revision " + run.last.rollbackOf() + " by " + run.last.who() + " at "
+            + run.last.time() + "; this sync replaces it with the platform's current files");
+      }
+      if (run.app && !options.dryRun() && rollbackOf > 0) {
         // Recorded before syncing, so a running watch sees the rollback as soon as objects change.
-        started = record(e.name(), b, draft(provenance, hash, b, "Running", 0, rollbackOf));
+        run.started = record(e.name(), b, draft(provenance, run, HistoryStore.RUNNING, 0, rollbackOf));
       }
-      SyncExecutor.Outcome o = executor.sync(e.name(), b, options, m -> out.println("  " + m), snapshot);
-      writes += o.writes();
-      for (SyncExecutor.Step s : o.steps()) {
-        if (!s.action().equals("unchanged")) {
-          out.println("  " + s.action() + " " + s.ref() + (s.detail().isEmpty() || s.action().startsWith("would") ? "" : ": " + s.detail()));
+      try {
+        run.applied = executor.apply(e.name(), b, options, m -> out.println("  " + m), snapshot);
+      } catch (KubernetesClientException ex) {
+        if (writes == 0 && run.started == null) {
+          throw ex;
         }
+        String why = "cannot read what Slipway owns of " + b.application() + ": " + ex.getMessage();
+        run.applied = new SyncExecutor.Outcome(List.of(), false, why, 0, List.of());
       }
-      String result = o.succeeded() ? "Succeeded" : "Failed: " + o.failure();
-      if (started != null) {
-        complete(e.name(), b, started.number(), result, o.writes());
-      } else if (app && !options.dryRun()) {
-        boolean repeat = o.succeeded() && o.writes() == 0 && rollbackOf == 0 && last != null && last.hash().equals(hash)
-            && last.result().equals("Succeeded");
-        if (!repeat) {
-          record(e.name(), b, draft(provenance, hash, b, result, o.writes(), rollbackOf));
-        }
+      printSteps(run.applied);
+      run.writes = run.applied.writes();
+      writes += run.writes;
+      if (!run.applied.succeeded()) {
+        failure = "sync of " + b.application() + " failed: " + run.applied.failure();
+        run.result = "Failed: " + run.applied.failure();
+        finish(e.name(), run, options, provenance, rollbackOf);
+        break;
       }
-      if (!o.succeeded()) {
-        err.println("sync of " + b.application() + " failed: " + o.failure());
-        return -1;
+      run.result = "Succeeded";
+      if (!run.prunesSomething()) {
+        finish(e.name(), run, options, provenance, rollbackOf);
       }
+    }
+    writes += prune(e, runs, options, provenance, rollbackOf, failure);
+    for (Run run : runs) {
+      if (run.result != null && run.result.startsWith("Failed") && failure == null) {
+        failure = "sync of " + run.bundle.application() + " failed: " + run.result.substring("Failed: ".length());
+      }
+    }
+    if (failure != null) {
+      err.println(failure + (options.prune() ? " (nothing was pruned after the failure)" : ""));
+      return -1;
     }
     return writes;
   }
 
-  private Revision draft(Provenance provenance, String hash, ApplicationBundle b, String result, int writes, int rollbackOf) {
+  /**
+   * The prune phase of a sync: only when no apply failed anywhere in it. Lists every deletion before
+   * making the first, then deletes in order, stopping at the first failure.
+   */
+  private int prune(EnvironmentPlan e, List<Run> runs, SyncExecutor.Options options, Provenance provenance, int rollbackOf,
+      String failure) {
+    List<Run> pruning = runs.stream().filter(Run::prunesSomething).toList();
+    if (failure != null) {
+      for (Run run : pruning) {
+        out.println("  not pruned in " + run.bundle.application() + " (an apply failed in this sync): "
+            + run.applied.prunes().stream().filter(SyncExecutor.PruneAction::delete).map(SyncExecutor.PruneAction::ref).toList());
+        finish(e.name(), run, options, provenance, rollbackOf);
+      }
+      runs.stream().filter(r -> r.applied != null && r.applied.succeeded() && !pruning.contains(r))
+          .forEach(r -> printSteps(keptOnly(r.applied)));
+      return 0;
+    }
+    for (Run run : runs) {
+      if (!run.prunesSomething() && run.applied != null) {
+        printSteps(keptOnly(run.applied));
+      }
+    }
+    if (pruning.isEmpty()) {
+      return 0;
+    }
+    List<String> doomed = new java.util.ArrayList<>();
+    pruning.forEach(r -> r.applied.prunes().stream().filter(SyncExecutor.PruneAction::delete)
+        .forEach(a -> doomed.add(r.bundle.application() + ": " + a.ref() + (a.reason().isEmpty() ? "" : " (" + a.reason() + ")"))));
+    out.println("== prune: " + (options.dryRun() ? "would delete " : "deleting ") + doomed.size() + " object(s) no longer rendered");
+    doomed.forEach(d -> out.println("  " + d));
+    out.flush();
+    int writes = 0;
+    boolean stopped = false;
+    for (Run run : pruning) {
+      if (stopped) {
+        out.println("  not pruned in " + run.bundle.application() + " (an earlier prune failed)");
+        finish(e.name(), run, options, provenance, rollbackOf);
+        continue;
+      }
+      out.println("== " + e.name() + "/" + run.bundle.application() + ": prune");
+      SyncExecutor.Outcome o = executor.prune(run.applied.prunes(), options, m -> { });
+      printSteps(o);
+      run.writes += o.writes();
+      writes += o.writes();
+      if (!o.succeeded()) {
+        run.result = "Failed: " + o.failure();
+        stopped = true;
+      }
+      finish(e.name(), run, options, provenance, rollbackOf);
+    }
+    return writes;
+  }
+
+  private static SyncExecutor.Outcome keptOnly(SyncExecutor.Outcome applied) {
+    List<SyncExecutor.Step> steps = applied.prunes().stream()
+        .map(a -> new SyncExecutor.Step(a.ref(), a.ref().startsWith("PersistentVolumeClaim/") ? "kept" : "not pruned", a.reason()))
+        .toList();
+    return new SyncExecutor.Outcome(steps, true, null, 0, List.of());
+  }
+
+  private void printSteps(SyncExecutor.Outcome o) {
+    for (SyncExecutor.Step s : o.steps()) {
+      if (!s.action().equals("unchanged")) {
+        out.println("  " + s.action() + " " + s.ref() + (s.detail().isEmpty() || s.action().startsWith("would") ? "" : ": " + s.detail()));
+      }
+    }
+  }
+
+  /** The application's newest revision; marks revisions an interrupted run left "Running". Damaged history is reported, not fatal. */
+  private Revision lastRevision(String environment, Run run, SyncExecutor.Options options) {
+    try {
+      HistoryStore.History h = history.read(environment, run.bundle);
+      if (h.problem() != null) {
+        err.println("warning: " + run.bundle.application() + ": " + h.problem());
+      }
+      if (!options.dryRun() && h.revisions().stream().anyMatch(Revision::running)) {
+        List<Integer> marked = history.markInterrupted(environment, run.bundle, "the sync at " + clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        if (!marked.isEmpty()) {
+          out.println("  note: revision(s) " + marked + " of " + run.bundle.application() + " never completed; marked interrupted");
+        }
+        h = history.read(environment, run.bundle);
+      }
+      List<Revision> past = h.revisions();
+      return past.isEmpty() ? null : past.get(past.size() - 1);
+    } catch (KubernetesClientException | IllegalStateException ex) {
+      err.println("warning: cannot read the history of " + run.bundle.application() + ": " + ex.getMessage());
+      return null;
+    }
+  }
+
+  /** Records (or completes) the application's revision once its part of the sync is over. */
+  private void finish(String environment, Run run, SyncExecutor.Options options, Provenance provenance, int rollbackOf) {
+    if (!run.app || options.dryRun()) {
+      return;
+    }
+    if (run.started != null) {
+      complete(environment, run.bundle, run.started.number(), run.result, run.writes);
+      return;
+    }
+    boolean repeat = run.result.equals("Succeeded") && run.writes == 0 && rollbackOf == 0 && run.last != null
+        && run.last.hash().equals(run.hash) && run.last.result().equals("Succeeded");
+    if (!repeat) {
+      record(environment, run.bundle, draft(provenance, run, run.result, run.writes, rollbackOf));
+    }
+  }
+
+  private Revision draft(Provenance provenance, Run run, String result, int writes, int rollbackOf) {
+    ApplicationBundle b = run.bundle;
     return new Revision(0, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(), who(), provenance.commit(), provenance.dirty(),
-        provenance.sets(), hash, HistoryStore.images(b), result, writes, rollbackOf);
+        provenance.sets(), run.hash, HistoryStore.images(b), result, writes, rollbackOf, run.id);
   }
 
   private Revision record(String environment, ApplicationBundle b, Revision draft) {

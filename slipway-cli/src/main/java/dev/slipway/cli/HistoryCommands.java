@@ -98,7 +98,11 @@ final class HistoryCommands {
       }
       EnvironmentPlan e = plan.environments().get(0);
       try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
-        List<Revision> revisions = new HistoryStore(new dev.slipway.kube.ClusterClient(kc)).list(e.name(), bundle);
+        HistoryStore.History h = new HistoryStore(new dev.slipway.kube.ClusterClient(kc)).read(e.name(), bundle);
+        if (h.problem() != null) {
+          err.println("warning: " + h.problem());
+        }
+        List<Revision> revisions = h.revisions();
         if (format.equals("json")) {
           ArrayNode a = Output.JSON.createArrayNode();
           revisions.forEach(r -> a.add(Output.JSON.valueToTree(r)));

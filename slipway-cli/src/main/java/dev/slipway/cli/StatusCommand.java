@@ -52,7 +52,12 @@ final class StatusCommand implements Callable<Integer> {
 
   /** One cell of the matrix. */
   record Row(String environment, String application, String sync, String health, String healthDetail, Revision revision,
-      List<String> drifted) {}
+      List<String> drifted, String historyProblem) {
+    Row(String environment, String application, String sync, String health, String healthDetail, Revision revision,
+        List<String> drifted) {
+      this(environment, application, sync, health, healthDetail, revision, drifted, null);
+    }
+  }
 
   @Override
   public Integer call() {
@@ -76,7 +81,11 @@ final class StatusCommand implements Callable<Integer> {
         HistoryStore history = new HistoryStore(client);
         SyncExecutor.Snapshot snapshot = executor.snapshot(e.name());
         for (var a : e.applications()) {
-          rows.add(row(e.name(), a.bundle(), snapshot, history));
+          Row r = row(e.name(), a.bundle(), snapshot, history);
+          if (r.historyProblem() != null) {
+            err.println("warning: " + a.bundle().application() + " in " + e.name() + ": " + r.historyProblem());
+          }
+          rows.add(r);
         }
       } catch (IOException | KubernetesClientException | IllegalStateException ex) {
         err.println("error: cannot read the cluster of environment " + e.name() + ": " + ex.getMessage());
@@ -153,8 +162,10 @@ final class StatusCommand implements Callable<Integer> {
     if (!diffs.isEmpty() && diffs.stream().allMatch(d -> d.state() == SyncState.MISSING)) {
       detail = NOT_DEPLOYED;
     }
-    List<Revision> revisions = history.list(environment, bundle);
+    HistoryStore.History h = history.read(environment, bundle);
+    List<Revision> revisions = h.revisions();
     Revision last = revisions.isEmpty() ? null : revisions.get(revisions.size() - 1);
-    return new Row(environment, bundle.application(), drifted.isEmpty() ? "Synced" : "OutOfSync", health.label(), detail, last, drifted);
+    return new Row(environment, bundle.application(), drifted.isEmpty() ? "Synced" : "OutOfSync", health.label(), detail, last, drifted,
+        h.problem());
   }
 }

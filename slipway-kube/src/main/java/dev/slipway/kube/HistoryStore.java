@@ -24,6 +24,11 @@ import java.util.TreeSet;
  */
 public final class HistoryStore {
   public static final int KEEP = 20;
+  /** The result of a revision recorded before its sync finished. */
+  public static final String RUNNING = "Running";
+  static final String DATA = "revisions.json";
+  /** Where unreadable history is kept, untouched, when a new revision is recorded. */
+  static final String UNREADABLE = "revisions.unreadable.json";
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -35,12 +40,28 @@ public final class HistoryStore {
    * @param sets the {@code --set} overrides the sync was run with
    * @param hash SHA-256 of the rendered set
    * @param rollbackOf the revision this sync rolled back to, or 0
+   * @param id a unique id of the run that recorded it, so that a write retried after a lost
+   *     response does not record the same run twice
    */
   public record Revision(int number, String time, String who, String commit, boolean dirty, List<String> sets, String hash,
-      List<String> images, String result, int writes, int rollbackOf) {
+      List<String> images, String result, int writes, int rollbackOf, String id) {
     public Revision {
       sets = sets == null ? List.of() : List.copyOf(sets);
       images = images == null ? List.of() : List.copyOf(images);
+    }
+
+    public Revision(int number, String time, String who, String commit, boolean dirty, List<String> sets, String hash,
+        List<String> images, String result, int writes, int rollbackOf) {
+      this(number, time, who, commit, dirty, sets, hash, images, result, writes, rollbackOf, null);
+    }
+
+    Revision withResult(String newResult, int newWrites) {
+      return new Revision(number, time, who, commit, dirty, sets, hash, images, newResult, newWrites, rollbackOf, id);
+    }
+
+    /** Whether the run that recorded it had not finished when it was recorded. */
+    public boolean running() {
+      return RUNNING.equals(result);
     }
 
     /** Whether the platform files of this revision can be found again: committed, clean. */
@@ -63,29 +84,69 @@ public final class HistoryStore {
     return bundle.namespace() == null ? "default" : bundle.namespace();
   }
 
+  /**
+   * An application's history as read: its revisions, and what could not be read (null when
+   * everything could). A damaged record is skipped, never fatal: the rest of the history and every
+   * other application's stay usable.
+   */
+  public record History(List<Revision> revisions, String problem) {}
+
+  /** The readable revisions, oldest first; unreadable records are skipped (see {@link #read}). */
   public List<Revision> list(String environment, ApplicationBundle bundle) {
+    return read(environment, bundle).revisions();
+  }
+
+  public History read(String environment, ApplicationBundle bundle) {
     JsonNode cm = client.get("v1", "ConfigMap", namespaceOf(bundle), name(environment, bundle.application()));
-    return cm == null ? new ArrayList<>() : parse(cm, environment, bundle);
+    return cm == null ? new History(new ArrayList<>(), null) : parse(cm, environment, bundle);
   }
 
-  private static List<Revision> parse(JsonNode cm, String environment, ApplicationBundle bundle) {
+  private static History parse(JsonNode cm, String environment, ApplicationBundle bundle) {
     List<Revision> out = new ArrayList<>();
+    String where = "history ConfigMap " + name(environment, bundle.application());
+    JsonNode records;
     try {
-      for (JsonNode r : JSON.readTree(cm.path("data").path("revisions.json").asText("[]"))) {
-        out.add(JSON.treeToValue(r, Revision.class));
-      }
+      records = JSON.readTree(cm.path("data").path(DATA).asText("[]"));
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("unreadable history in ConfigMap " + name(environment, bundle.application()) + ": " + e.getMessage(), e);
+      return new History(out, where + " holds unreadable " + DATA + " (" + e.getOriginalMessage() + "); it is ignored"
+          + " and kept as " + UNREADABLE + " at the next sync");
     }
-    return out;
+    if (records == null || !records.isArray()) {
+      return new History(out, where + ": " + DATA + " is not a list; it is ignored and kept as " + UNREADABLE + " at the next sync");
+    }
+    int skipped = 0;
+    for (JsonNode r : records) {
+      try {
+        Revision rev = JSON.treeToValue(r, Revision.class);
+        if (rev.number() <= 0 || rev.result() == null) {
+          skipped++;
+          continue;
+        }
+        out.add(rev);
+      } catch (JsonProcessingException | IllegalArgumentException e) {
+        skipped++;
+      }
+    }
+    return new History(out, skipped == 0 ? null : where + ": " + skipped + " unreadable record(s) skipped");
   }
 
-  /** Appends a revision (numbered after the last), keeping the newest {@value #KEEP}; retries on conflicts. */
+  /**
+   * Appends a revision (numbered after the last), keeping the newest {@value #KEEP}; retries on
+   * conflicts. A draft whose {@code id} is already recorded (a retry after a lost response) is
+   * not recorded again: the recorded revision is returned.
+   */
   public Revision record(String environment, ApplicationBundle bundle, Revision draft) {
     return write(environment, bundle, revisions -> {
+      if (draft.id() != null) {
+        for (Revision r : revisions) {
+          if (draft.id().equals(r.id())) {
+            return r;
+          }
+        }
+      }
       int next = revisions.isEmpty() ? 1 : revisions.get(revisions.size() - 1).number() + 1;
       Revision r = new Revision(next, draft.time(), draft.who(), draft.commit(), draft.dirty(), draft.sets(), draft.hash(),
-          draft.images(), draft.result(), draft.writes(), draft.rollbackOf());
+          draft.images(), draft.result(), draft.writes(), draft.rollbackOf(), draft.id());
       revisions.add(r);
       return r;
     });
@@ -97,8 +158,7 @@ public final class HistoryStore {
       for (int i = 0; i < revisions.size(); i++) {
         Revision r = revisions.get(i);
         if (r.number() == number) {
-          Revision done = new Revision(r.number(), r.time(), r.who(), r.commit(), r.dirty(), r.sets(), r.hash(), r.images(), result,
-              writes, r.rollbackOf());
+          Revision done = r.withResult(result, writes);
           revisions.set(i, done);
           return done;
         }
@@ -107,23 +167,59 @@ public final class HistoryStore {
     });
   }
 
-  /** Read-modify-write of the history ConfigMap, retried on conflicts. */
+  /**
+   * Marks revisions still "Running" as interrupted: the run that recorded them ended (killed, lost
+   * its connection) before completing them. Called by a later run before it records its own.
+   * Returns the numbers marked.
+   */
+  public List<Integer> markInterrupted(String environment, ApplicationBundle bundle, String by) {
+    List<Integer> marked = new ArrayList<>();
+    History h = read(environment, bundle);
+    if (h.revisions().stream().noneMatch(Revision::running)) {
+      return marked;
+    }
+    write(environment, bundle, revisions -> {
+      marked.clear();
+      for (int i = 0; i < revisions.size(); i++) {
+        Revision r = revisions.get(i);
+        if (r.running()) {
+          revisions.set(i, r.withResult("Interrupted: the run did not complete (found by " + by + ")", r.writes()));
+          marked.add(r.number());
+        }
+      }
+      return null;
+    });
+    return marked;
+  }
+
+  /** Read-modify-write of the history ConfigMap, retried on conflicts; writes nothing when nothing changed. */
   private Revision write(String environment, ApplicationBundle bundle, java.util.function.Function<List<Revision>, Revision> change) {
     for (int attempt = 1; ; attempt++) {
       JsonNode live = client.get("v1", "ConfigMap", namespaceOf(bundle), name(environment, bundle.application()));
-      List<Revision> revisions = live == null ? new ArrayList<>() : parse(live, environment, bundle);
+      History read = live == null ? new History(new ArrayList<>(), null) : parse(live, environment, bundle);
+      List<Revision> revisions = new ArrayList<>(read.revisions());
+      String before = json(revisions);
       Revision r = change.apply(revisions);
       while (revisions.size() > KEEP) {
         revisions.remove(0);
+      }
+      String after = json(revisions);
+      if (live != null && after.equals(before) && read.problem() == null) {
+        return r;
       }
       ObjectNode cm = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap");
       ObjectNode meta = cm.putObject("metadata").put("name", name(environment, bundle.application())).put("namespace", namespaceOf(bundle));
       meta.putObject("labels").put(Labels.MANAGED_BY, "slipway").put(Labels.ENVIRONMENT, environment)
           .put("slipway.dev/history-of", bundle.application());
-      try {
-        cm.putObject("data").put("revisions.json", JSON.writeValueAsString(revisions));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
+      ObjectNode data = cm.putObject("data");
+      data.put(DATA, after);
+      if (live != null) {
+        JsonNode kept = live.path("data").path(UNREADABLE);
+        if (kept.isTextual()) {
+          data.set(UNREADABLE, kept);
+        } else if (read.problem() != null && read.revisions().isEmpty()) {
+          data.put(UNREADABLE, live.path("data").path(DATA).asText(""));
+        }
       }
       try {
         if (live == null) {
@@ -138,6 +234,14 @@ public final class HistoryStore {
           throw e;
         }
       }
+    }
+  }
+
+  private static String json(List<Revision> revisions) {
+    try {
+      return JSON.writeValueAsString(revisions);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.slipway.engine.sync.Health;
 import dev.slipway.engine.sync.HealthStatus;
 import dev.slipway.engine.sync.ObjectDiff;
 import dev.slipway.engine.sync.ObjectDiff.SyncState;
+import dev.slipway.engine.sync.Ownership;
 import dev.slipway.engine.sync.ThreeWayMerge;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
  * kind), compares it with what is rendered, applies wave by wave (client-side three-way merge sent
  * as an update carrying resourceVersion), waits for each wave to be healthy before the next, and
  * prunes what is no longer rendered when asked. Never prunes after a failed apply; never deletes
- * volume claims unless asked.
+ * volume claims unless asked; never treats an object as its own unless its tracking annotation
+ * says so ({@link Ownership}).
  */
 public final class SyncExecutor {
   /** Kinds Slipway renders for applications: what it lists to find what it owns. */
@@ -55,8 +57,23 @@ public final class SyncExecutor {
   /** What happened to one object. */
   public record Step(String ref, String action, String detail) {}
 
-  /** The sync's result: every step, whether it succeeded, why not, and how many writes it made. */
-  public record Outcome(List<Step> steps, boolean succeeded, String failure, int writes) {}
+  /**
+   * One object a prune would act on: deleted when {@code delete}, otherwise kept for {@code reason}.
+   *
+   * @param live the object as listed, or null for a claim found by name
+   */
+  public record PruneAction(String ref, JsonNode live, boolean delete, String reason) {}
+
+  /**
+   * The result of applying (or pruning): every step, whether it succeeded, why not, how many writes
+   * it made, and what a prune would do next (empty after a prune).
+   */
+  public record Outcome(List<Step> steps, boolean succeeded, String failure, int writes, List<PruneAction> prunes) {
+    public Outcome {
+      steps = List.copyOf(steps);
+      prunes = List.copyOf(prunes);
+    }
+  }
 
   private final ClusterClient client;
   private final Clock clock;
@@ -67,11 +84,14 @@ public final class SyncExecutor {
   }
 
   /** The pseudo-application of an environment's cluster-wide objects (node pools, shared namespaces). */
-  public static final String CLUSTER = "_cluster";
+  public static final String CLUSTER = Ownership.CLUSTER_APP;
   private static final List<String[]> CLUSTER_KINDS = List.of(new String[] {"v1", "Namespace"},
       new String[] {"karpenter.k8s.aws/v1", "EC2NodeClass"}, new String[] {"karpenter.sh/v1", "NodePool"});
 
-  /** What Slipway owns of this application (or of the environment, for {@link #CLUSTER}) in the cluster. */
+  /**
+   * What carries Slipway's labels for this application (or the environment, for {@link #CLUSTER})
+   * in the cluster: candidates, of which only the objects {@link Ownership#owns} are Slipway's.
+   */
   public List<JsonNode> owned(String environment, ApplicationBundle bundle) {
     if (bundle.application().equals(CLUSTER)) {
       Map<String, String> labels = new TreeMap<>(Map.of(Labels.ENVIRONMENT, environment, Labels.MANAGED_BY, "slipway"));
@@ -138,9 +158,31 @@ public final class SyncExecutor {
     return sync(environment, bundle, options, progress, null);
   }
 
-  /** Syncs one bundle, comparing against {@code snapshot} when given instead of listing what it owns. */
+  /**
+   * Syncs one bundle: applies it, then prunes when every apply succeeded. Comparing against
+   * {@code snapshot} when given instead of listing what it owns. Several bundles synced together
+   * should call {@link #apply} for each and {@link #prune} only once all applies succeeded.
+   */
   public Outcome sync(String environment, ApplicationBundle bundle, Options options, Consumer<String> progress, Snapshot snapshot) {
-    List<ObjectDiff> diffs = snapshot == null ? diff(environment, bundle) : DiffPlanner.compare(bundle.objects(), snapshot.of(bundle));
+    Outcome applied = apply(environment, bundle, options, progress, snapshot);
+    if (!applied.succeeded()) {
+      return applied;
+    }
+    Outcome pruned = prune(applied.prunes(), options, progress);
+    List<Step> steps = new ArrayList<>(applied.steps());
+    steps.addAll(pruned.steps());
+    return new Outcome(steps, pruned.succeeded(), pruned.failure(), applied.writes() + pruned.writes(), List.of());
+  }
+
+  /**
+   * Applies one bundle wave by wave and waits for each wave to be healthy; prunes nothing. The
+   * outcome lists what a prune would do next. A failure to read what Slipway owns before anything is
+   * written is thrown ({@link KubernetesClientException}); every failure after that is in the outcome.
+   */
+  public Outcome apply(String environment, ApplicationBundle bundle, Options options, Consumer<String> progress, Snapshot snapshot) {
+    List<JsonNode> live = snapshot == null ? owned(environment, bundle) : snapshot.of(bundle);
+    List<ObjectDiff> diffs = DiffPlanner.compare(bundle.objects(), live);
+    List<PruneAction> prunes = pruneActions(diffs, live, options);
     Map<String, ObjectDiff> byRef = new LinkedHashMap<>();
     diffs.forEach(d -> byRef.put(d.ref(), d));
     Map<Integer, List<RenderedObject>> waves = new TreeMap<>();
@@ -169,35 +211,82 @@ public final class SyncExecutor {
         } catch (KubernetesClientException e) {
           String why = action + " of " + o.ref() + " failed: " + message(e);
           steps.add(new Step(o.ref(), "failed", why));
-          return new Outcome(steps, false, why + " (nothing was pruned)", writes);
+          return new Outcome(steps, false, why, writes, List.of());
         }
       }
       if (!options.dryRun()) {
         String unhealthy = waitHealthy(applied, wave.getKey(), options, progress);
         if (unhealthy != null) {
-          return new Outcome(steps, false, unhealthy + " (what was applied stays; nothing was pruned)", writes);
+          return new Outcome(steps, false, unhealthy + " (what was applied stays)", writes, List.of());
         }
       }
     }
+    return new Outcome(steps, true, null, writes, prunes);
+  }
+
+  /**
+   * What a prune would do with the Extra objects: delete them when {@code --prune} allows it, but a
+   * volume claim only with {@code --prune-volumes}; with a StatefulSet being pruned, the claims its
+   * controller made from its templates go too only with {@code --prune-volumes}, and are otherwise
+   * kept and said so. Claims of a StatefulSet that stays are never touched.
+   */
+  static List<PruneAction> pruneActions(List<ObjectDiff> diffs, List<JsonNode> live, Options options) {
+    List<PruneAction> out = new ArrayList<>();
     for (ObjectDiff d : diffs) {
       if (d.state() != SyncState.EXTRA) {
         continue;
       }
-      boolean volume = d.live().path("kind").asText().equals("PersistentVolumeClaim");
-      if (!options.prune() || volume && !options.pruneVolumes()) {
-        steps.add(new Step(d.ref(), "not pruned", volume ? "volume claims are pruned only with --prune-volumes" : "use --prune to delete"));
-        continue;
+      String kind = d.live().path("kind").asText();
+      boolean volume = kind.equals("PersistentVolumeClaim");
+      if (!options.prune()) {
+        out.add(new PruneAction(d.ref(), d.live(), false, "use --prune to delete"));
+      } else if (volume && !options.pruneVolumes()) {
+        out.add(new PruneAction(d.ref(), d.live(), false, "volume claims are pruned only with --prune-volumes"));
+      } else {
+        out.add(new PruneAction(d.ref(), d.live(), true, ""));
       }
-      progress.accept("prune " + d.ref());
-      if (options.dryRun()) {
-        steps.add(new Step(d.ref(), "would prune", ""));
-        continue;
+      if (kind.equals("StatefulSet") && options.prune()) {
+        for (JsonNode claim : live) {
+          if (Ownership.isClaimOf(claim, d.live())) {
+            String ref = "PersistentVolumeClaim/" + claim.path("metadata").path("namespace").asText() + "/"
+                + claim.path("metadata").path("name").asText();
+            out.add(options.pruneVolumes() ? new PruneAction(ref, claim, true, "volume of pruned " + d.ref())
+                : new PruneAction(ref, claim, false, "volume of pruned " + d.ref() + ": data is kept; use --prune-volumes to delete it"));
+          }
+        }
       }
-      client.delete(d.live());
-      writes++;
-      steps.add(new Step(d.ref(), "pruned", ""));
     }
-    return new Outcome(steps, true, null, writes);
+    return out;
+  }
+
+  /**
+   * Carries out prune actions in order, stopping at the first delete that fails (what was deleted
+   * stays deleted; the failure is the outcome's, with the object and the server's reason).
+   */
+  public Outcome prune(List<PruneAction> actions, Options options, Consumer<String> progress) {
+    List<Step> steps = new ArrayList<>();
+    int writes = 0;
+    for (PruneAction a : actions) {
+      if (!a.delete()) {
+        steps.add(new Step(a.ref(), a.ref().startsWith("PersistentVolumeClaim/") && options.prune() ? "kept" : "not pruned", a.reason()));
+        continue;
+      }
+      progress.accept("prune " + a.ref());
+      if (options.dryRun()) {
+        steps.add(new Step(a.ref(), "would prune", a.reason()));
+        continue;
+      }
+      try {
+        client.delete(a.live());
+      } catch (KubernetesClientException e) {
+        String why = "prune of " + a.ref() + " failed: " + message(e);
+        steps.add(new Step(a.ref(), "failed", why));
+        return new Outcome(steps, false, why + " (" + writes + " object(s) pruned before it)", writes, List.of());
+      }
+      writes++;
+      steps.add(new Step(a.ref(), "pruned", a.reason()));
+    }
+    return new Outcome(steps, true, null, writes, List.of());
   }
 
   /**
@@ -209,17 +298,40 @@ public final class SyncExecutor {
       "PodDisruptionBudget", "CronJob", "Deployment", "StatefulSet", "ServiceMonitor", "PrometheusRule", "ExternalSecret",
       "SecretStore", "ConfigMap", "NetworkPolicy", "ServiceAccount", "PersistentVolumeClaim", "Namespace");
 
-  /** Deletes what Slipway owns of an application, in teardown order; keeps volume claims unless {@code deleteData}. */
+  /**
+   * Deletes what Slipway owns of an application, in teardown order: objects whose tracking
+   * annotation names them, and objects Slipway renders under the same identity. Volume claims —
+   * Slipway's own and those the StatefulSet controller made from its templates — go only when
+   * {@code deleteData}; the namespace holding kept claims stays. A failed delete stops the
+   * teardown and is the outcome's failure.
+   */
   public Outcome destroy(String environment, ApplicationBundle bundle, boolean deleteData, boolean dryRun, Consumer<String> progress) {
-    List<JsonNode> owned = new ArrayList<>(owned(environment, bundle));
-    owned.sort(java.util.Comparator.comparingInt((JsonNode o) -> {
+    List<JsonNode> listed = owned(environment, bundle);
+    java.util.Set<String> rendered = new java.util.HashSet<>();
+    bundle.objects().forEach(o -> rendered.add(DiffPlanner.key(o.body())));
+    List<JsonNode> mine = new ArrayList<>();
+    for (JsonNode o : listed) {
+      if (Ownership.owns(o) || rendered.contains(DiffPlanner.key(o))) {
+        mine.add(o);
+      }
+    }
+    // Claims the StatefulSet controller made from a live or rendered StatefulSet's templates (the
+    // set may be gone already, after a destroy that kept the data).
+    List<JsonNode> sets = new ArrayList<>(mine);
+    bundle.objects().forEach(o -> sets.add(o.body()));
+    for (JsonNode o : listed) {
+      if (!mine.contains(o) && sets.stream().anyMatch(set -> Ownership.isClaimOf(o, set))) {
+        mine.add(o);
+      }
+    }
+    mine.sort(java.util.Comparator.comparingInt((JsonNode o) -> {
       int i = DESTROY_ORDER.indexOf(o.path("kind").asText());
       return i < 0 ? DESTROY_ORDER.size() - 1 : i;
     }).thenComparing(o -> o.path("metadata").path("name").asText()));
     List<Step> steps = new ArrayList<>();
     int writes = 0;
     boolean keptVolumes = false;
-    for (JsonNode o : owned) {
+    for (JsonNode o : mine) {
       String kind = o.path("kind").asText();
       String ref = kind + "/" + o.path("metadata").path("namespace").asText("") + "/" + o.path("metadata").path("name").asText();
       ref = ref.replace("//", "/");
@@ -237,19 +349,44 @@ public final class SyncExecutor {
         steps.add(new Step(ref, "would delete", ""));
         continue;
       }
-      client.delete(o);
+      try {
+        client.delete(o);
+      } catch (KubernetesClientException e) {
+        String why = "delete of " + ref + " failed: " + message(e);
+        steps.add(new Step(ref, "failed", why));
+        return new Outcome(steps, false, why + " (" + writes + " object(s) deleted before it)", writes, List.of());
+      }
       writes++;
       steps.add(new Step(ref, "deleted", ""));
     }
-    return new Outcome(steps, true, null, writes);
+    return new Outcome(steps, true, null, writes, List.of());
   }
 
-  /** Creates or updates; on a conflict (someone wrote in between) re-reads, re-merges and retries. */
+  /**
+   * Creates or updates; on a conflict (someone wrote in between) re-reads, re-merges and retries.
+   * A create answered "already exists" — the first response was lost and the retry found the
+   * object, or another run created it — reads the object and continues with an update.
+   */
   private JsonNode apply(ObjectDiff d) {
+    JsonNode merged;
+    JsonNode live;
     if (d.state() == SyncState.MISSING) {
-      return client.create(d.merged());
+      try {
+        return client.create(d.merged());
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        live = read(d.desired());
+        if (live == null) {
+          throw e;
+        }
+        merged = ThreeWayMerge.merge(lastApplied(live), d.desired(), live).merged();
+      }
+    } else {
+      live = d.live();
+      merged = d.merged();
     }
-    JsonNode merged = d.merged();
     for (int attempt = 1; ; attempt++) {
       try {
         return client.update(merged);
@@ -257,11 +394,18 @@ public final class SyncExecutor {
         if (e.getCode() != 409 || attempt >= 5) {
           throw e;
         }
-        JsonNode live = client.get(d.live().path("apiVersion").asText(), d.live().path("kind").asText(),
-            d.live().path("metadata").path("namespace").asText(null), d.live().path("metadata").path("name").asText());
+        live = read(live);
+        if (live == null) {
+          throw e;
+        }
         merged = ThreeWayMerge.merge(lastApplied(live), d.desired(), live).merged();
       }
     }
+  }
+
+  private JsonNode read(JsonNode like) {
+    return client.get(like.path("apiVersion").asText(), like.path("kind").asText(),
+        like.path("metadata").path("namespace").asText(null), like.path("metadata").path("name").asText());
   }
 
   private static JsonNode lastApplied(JsonNode live) {
@@ -283,8 +427,13 @@ public final class SyncExecutor {
       String waitingFor = null;
       for (java.util.Iterator<JsonNode> it = pending.iterator(); it.hasNext(); ) {
         JsonNode o = it.next();
-        JsonNode live = first ? o : client.get(o.path("apiVersion").asText(), o.path("kind").asText(),
-            o.path("metadata").path("namespace").asText(null), o.path("metadata").path("name").asText());
+        JsonNode live;
+        try {
+          live = first ? o : read(o);
+        } catch (KubernetesClientException e) {
+          return "wave " + wave + ": cannot read " + o.path("kind").asText() + "/" + o.path("metadata").path("name").asText()
+              + " while waiting for it to be healthy: " + message(e);
+        }
         Health.Assessment h = Health.assess(live);
         if (h != null && h.status() != HealthStatus.HEALTHY && h.status() != HealthStatus.SUSPENDED) {
           if (waitingFor == null) {
@@ -315,6 +464,7 @@ public final class SyncExecutor {
   }
 
   private static String message(KubernetesClientException e) {
-    return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+    String m = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+    return e.getCode() > 0 ? "HTTP " + e.getCode() + ": " + m : m;
   }
 }

@@ -19,9 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +29,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class SyncExecutorMockTest {
   KubernetesClient client;
-  private ScheduledExecutorService controller;
+  private FakeController controller;
 
   static final SyncExecutor.Options SYNC = new SyncExecutor.Options(false, false, false, Duration.ofSeconds(10), Duration.ofMillis(50));
   static final SyncExecutor.Options PRUNE = new SyncExecutor.Options(false, true, false, Duration.ofSeconds(10), Duration.ofMillis(50));
@@ -48,45 +45,13 @@ class SyncExecutorMockTest {
 
   /** Marks workloads available, ingresses addressed and add-on resources ready, as controllers do. */
   void startController() {
-    controller = Executors.newSingleThreadScheduledExecutor();
-    controller.scheduleWithFixedDelay(() -> {
-      try {
-        markReady("apps/v1", "Deployment", Map.of("observedGeneration", 1, "replicas", 1, "updatedReplicas", 1,
-            "availableReplicas", 1, "readyReplicas", 1));
-        markReady("apps/v1", "StatefulSet", Map.of("observedGeneration", 1, "replicas", 1, "readyReplicas", 1,
-            "currentRevision", "r1", "updateRevision", "r1"));
-        markReady("networking.k8s.io/v1", "Ingress", Map.of("loadBalancer", Map.of("ingress", List.of(Map.of("hostname", "alb.example")))));
-        for (String[] k : List.of(new String[] {"external-secrets.io/v1", "ExternalSecret"}, new String[] {"external-secrets.io/v1", "SecretStore"},
-            new String[] {"keda.sh/v1alpha1", "ScaledObject"}, new String[] {"karpenter.sh/v1", "NodePool"},
-            new String[] {"karpenter.k8s.aws/v1", "EC2NodeClass"})) {
-          markReady(k[0], k[1], Map.of("conditions", List.of(Map.of("type", "Ready", "status", "True"))));
-        }
-      } catch (RuntimeException e) {
-        // a conflicting write from the sync: try again on the next tick
-      }
-    }, 0, 20, TimeUnit.MILLISECONDS);
-  }
-
-  private void markReady(String apiVersion, String kind, Map<String, Object> wanted) {
-    var ctx = ClusterClient.context(apiVersion, kind);
-    for (GenericKubernetesResource r : client.genericKubernetesResources(ctx).inAnyNamespace().list().getItems()) {
-      Map<String, Object> status = new java.util.HashMap<>(wanted);
-      if (status.containsKey("observedGeneration") && r.getMetadata().getGeneration() != null) {
-        status.put("observedGeneration", r.getMetadata().getGeneration().intValue());
-      }
-      if (status.equals(r.getAdditionalProperties().get("status"))) {
-        continue;
-      }
-      r.setAdditionalProperty("status", status);
-      var op = client.genericKubernetesResources(ctx);
-      (r.getMetadata().getNamespace() == null ? op.resource(r) : op.inNamespace(r.getMetadata().getNamespace()).resource(r)).update();
-    }
+    controller = FakeController.start(client);
   }
 
   @AfterEach
   void stopController() {
     if (controller != null) {
-      controller.shutdownNow();
+      controller.close();
     }
   }
 
@@ -213,7 +178,8 @@ class SyncExecutorMockTest {
     };
     SyncExecutor.Outcome o = new SyncExecutor(refusing, Clock.systemUTC()).sync("dev", smaller, PRUNE, m -> { });
     assertThat(o.succeeded()).isFalse();
-    assertThat(o.failure()).contains("create of ServiceAccount/proyecto06/backend failed").contains("nothing was pruned");
+    assertThat(o.failure()).contains("create of ServiceAccount/proyecto06/backend failed").contains("HTTP 403");
+    assertThat(o.steps()).noneMatch(s -> s.action().equals("pruned"));
     assertThat(new ClusterClient(client).get("apps/v1", "Deployment", "proyecto06", "frontend")).isNotNull();
   }
 

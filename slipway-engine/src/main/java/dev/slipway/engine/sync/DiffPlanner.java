@@ -19,6 +19,8 @@ import java.util.Map;
  * Compares rendered objects with the objects Slipway owns in a cluster. Pure: the desired set and
  * the live set in, one {@link ObjectDiff} per object out, in sync order then extras. What "in
  * sync" means is what a sync would change: the three-way merge of last-applied, desired and live.
+ * Only live objects that {@link Ownership#owns} are ever Extra; other unrendered objects that happen
+ * to carry Slipway's labels are not compared at all.
  */
 public final class DiffPlanner {
   /** Where Slipway keeps the configuration it applied, as kubectl keeps its own. */
@@ -53,6 +55,11 @@ public final class DiffPlanner {
       out.add(new ObjectDiff(d.ref(), state, want, have, r.merged(), r.changed() ? unified(d.ref(), have, r.merged()) : ""));
     }
     for (JsonNode extra : live.values()) {
+      if (!Ownership.owns(extra)) {
+        // Labels alone do not make an object Slipway's: a controller's object made from Slipway's
+        // template (a StatefulSet's volume claim) or a copy of one of Slipway's objects.
+        continue;
+      }
       String ref = extra.path("kind").asText() + "/" + extra.path("metadata").path("namespace").asText("") + "/"
           + extra.path("metadata").path("name").asText();
       out.add(new ObjectDiff(ref.replace("//", "/"), ObjectDiff.SyncState.EXTRA, null, extra, null, unified(ref, extra, null)));
@@ -60,9 +67,10 @@ public final class DiffPlanner {
     return out;
   }
 
-  /** The desired object with the annotation recording it, as it will be applied. */
+  /** The desired object with its tracking annotation and the annotation recording it, as it will be applied. */
   static JsonNode withLastApplied(JsonNode desired) {
     ObjectNode copy = desired.deepCopy();
+    Ownership.track(copy);
     ObjectNode meta = copy.with("metadata");
     ObjectNode annotations = meta.with("annotations");
     annotations.remove(LAST_APPLIED);

@@ -73,15 +73,60 @@ class DiffPlannerTest {
   void listsOwnedObjectsNoLongerRenderedAsExtra() throws Exception {
     List<RenderedObject> desired = desired();
     List<JsonNode> live = afterSync(DiffPlanner.compare(desired, List.of()));
-    live.add(new YAMLMapper().readTree("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: old-env, namespace: hello-world}\n"));
+    live.add(tracked("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: old-env, namespace: hello-world}\n"));
     assertThat(DiffPlanner.compare(desired, live)).filteredOn(d -> d.state() == SyncState.EXTRA).singleElement()
         .satisfies(d -> assertThat(d.ref()).isEqualTo("ConfigMap/hello-world/old-env"));
   }
 
+  /** An object as Slipway applies it to environment dev for hello-world: labels and tracking annotation. */
+  static JsonNode tracked(String yaml) throws Exception {
+    ObjectNode o = (ObjectNode) new YAMLMapper().readTree(yaml);
+    o.with("metadata").with("labels").put("slipway.dev/environment", "dev").put("slipway.dev/application", "hello-world")
+        .put("app.kubernetes.io/managed-by", "slipway");
+    Ownership.track(o);
+    return o;
+  }
+
+  @Test
+  void aControllersClaimMadeFromSlipwaysTemplateIsNeverExtra() throws Exception {
+    List<RenderedObject> desired = desired();
+    List<JsonNode> live = afterSync(DiffPlanner.compare(desired, List.of()));
+    // The StatefulSet controller copies the claim template's labels, not the object's annotations.
+    ObjectNode claim = (ObjectNode) new YAMLMapper().readTree(
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data-database-0, namespace: hello-world}\n");
+    claim.with("metadata").with("labels").put("slipway.dev/environment", "dev").put("slipway.dev/application", "hello-world")
+        .put("app.kubernetes.io/managed-by", "slipway");
+    live.add(claim);
+    assertThat(DiffPlanner.compare(desired, live)).noneMatch(d -> d.state() == SyncState.EXTRA);
+  }
+
+  @Test
+  void aCopyOfAnOwnedObjectThatKeepsItsLabelsAndAnnotationsIsNotSlipways() throws Exception {
+    List<RenderedObject> desired = desired();
+    List<JsonNode> live = afterSync(DiffPlanner.compare(desired, List.of()));
+    ObjectNode copy = live.stream().filter(o -> o.path("kind").asText().equals("Deployment")).findFirst().orElseThrow().deepCopy();
+    copy.with("metadata").put("name", "web-copy");
+    live.add(copy);
+    ObjectNode moved = copy.deepCopy();
+    moved.with("metadata").put("name", "web").put("namespace", "elsewhere");
+    live.add(moved);
+    assertThat(Ownership.owns(copy)).isFalse();
+    assertThat(DiffPlanner.compare(desired, live)).noneMatch(d -> d.state() == SyncState.EXTRA);
+  }
+
+  @Test
+  void everyAppliedObjectCarriesATrackingAnnotationNamingItself() {
+    for (ObjectDiff d : DiffPlanner.compare(desired(), List.of())) {
+      assertThat(Ownership.owns(d.merged())).as(d.ref()).isTrue();
+      assertThat(d.merged().at("/metadata/annotations").get(Ownership.TRACKING).asText()).startsWith("dev/hello-world:");
+      assertThat(d.merged().at("/spec/template/metadata/annotations/" + Ownership.TRACKING.replace("/", "~1")).isMissingNode())
+          .as("templates do not carry the tracking annotation").isTrue();
+    }
+  }
+
   @Test
   void neverShowsSecretValues() throws Exception {
-    JsonNode secret = new YAMLMapper().readTree(
-        "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: n}\ndata: {password: aHVudGVyMg==}\n");
+    JsonNode secret = tracked("apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: n}\ndata: {password: aHVudGVyMg==}\n");
     ObjectDiff d = DiffPlanner.compare(List.of(), List.of(secret)).get(0);
     assertThat(d.diff()).contains("password: \"***\"").doesNotContain("aHVudGVyMg==");
   }

@@ -1,0 +1,120 @@
+package dev.slipway.kube;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * fabric8's mock API server in CRUD mode with faults injected in front of it, on 127.0.0.1. Every
+ * request is recorded as the server saw it ({@code "METHOD path"}), so tests count what reached
+ * the server rather than what the code under test believes it sent. A fault answers matching
+ * requests with an error status a number of times, either instead of the server (the request is
+ * refused) or after the server carried it out (the response is lost).
+ */
+public final class FaultyApiServer implements AutoCloseable {
+  private record Fault(String method, Pattern path, int status, boolean applied, AtomicInteger remaining) {}
+
+  private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+
+  public FaultyApiServer() {
+    KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(List.of());
+    Dispatcher dispatcher = new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        String path = request.getPath();
+        requests.add(request.getMethod() + " " + path);
+        for (Fault f : faults) {
+          if (f.method().equalsIgnoreCase(request.getMethod()) && f.path().matcher(path).find() && f.remaining().getAndDecrement() > 0) {
+            if (f.applied()) {
+              crud.dispatch(request);
+            }
+            return status(f.status(), f.applied() ? "the response was lost" : "injected fault");
+          }
+        }
+        return crud.dispatch(request);
+      }
+    };
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    try {
+      server.init(InetAddress.getByName("127.0.0.1"), 0);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+    client = server.createClient();
+  }
+
+  static MockResponse status(int code, String message) {
+    String reason = switch (code) {
+      case 403 -> "Forbidden";
+      case 401 -> "Unauthorized";
+      case 404 -> "NotFound";
+      case 409 -> "Conflict";
+      case 429 -> "TooManyRequests";
+      default -> "InternalError";
+    };
+    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(
+        "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"" + message + "\",\"reason\":\"" + reason
+            + "\",\"code\":" + code + "}");
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public String url() {
+    return client.getMasterUrl().toString();
+  }
+
+  /** The next {@code times} requests matching method and path (a regex found in the path) are refused with {@code status}. */
+  public FaultyApiServer refuse(String method, String pathRegex, int status, int times) {
+    faults.add(new Fault(method, Pattern.compile(pathRegex), status, false, new AtomicInteger(times)));
+    return this;
+  }
+
+  /** The next {@code times} matching requests are carried out, but the client gets {@code status} instead of the result. */
+  public FaultyApiServer loseResponse(String method, String pathRegex, int status, int times) {
+    faults.add(new Fault(method, Pattern.compile(pathRegex), status, true, new AtomicInteger(times)));
+    return this;
+  }
+
+  public void clearFaults() {
+    faults.clear();
+  }
+
+  /** Requests the server received, as {@code "METHOD path"}, in order. */
+  public List<String> requests() {
+    return new ArrayList<>(requests);
+  }
+
+  /** How many requests with this method had a path in which {@code pathRegex} is found. */
+  public long count(String method, String pathRegex) {
+    Pattern p = Pattern.compile(pathRegex);
+    return requests.stream().filter(r -> r.startsWith(method.toUpperCase(java.util.Locale.ROOT) + " ") && p.matcher(r).find()).count();
+  }
+
+  public void resetRequests() {
+    requests.clear();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}
