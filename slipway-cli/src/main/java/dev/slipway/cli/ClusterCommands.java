@@ -8,6 +8,9 @@ import dev.slipway.engine.plan.Planner;
 import dev.slipway.engine.render.ApplicationBundle;
 import dev.slipway.engine.sync.ObjectDiff;
 import dev.slipway.kube.ClusterClient;
+import dev.slipway.kube.ClusterFailure;
+import dev.slipway.kube.Kubeconfigs;
+import dev.slipway.kube.RateLimiter;
 import dev.slipway.kube.SyncExecutor;
 import dev.slipway.model.load.Workspace;
 import io.fabric8.kubernetes.client.Config;
@@ -34,33 +37,70 @@ final class ClusterCommands {
 
   /** Options for reaching the cluster of one environment. */
   static final class Target {
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig file. Default: $KUBECONFIG, else ~/.kube/config.")
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+        description = "kubeconfig file. Default: $KUBECONFIG (several files are merged as kubectl merges them), else ~/.kube/config.")
     Path kubeconfig;
+
+    @Option(names = "--request-timeout", paramLabel = "DURATION",
+        description = "How long one request to the API server may take (e.g. 10s). Default: 30s. Connecting times out after 5s.")
+    String requestTimeout = "30s";
+
+    @Option(names = "--qps", paramLabel = "N", description = "Client-side rate limit: requests per second to each API server. Default: 20.")
+    double qps = ClusterClient.DEFAULT_QPS;
+
+    @Option(names = "--burst", paramLabel = "N", description = "Client-side rate limit: requests allowed at once above --qps. Default: 40.")
+    int burst = ClusterClient.DEFAULT_BURST;
+
+    private final java.util.Map<String, String> servers = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A client for the environment's context; refuses to fall back to another context. */
     KubernetesClient connect(String context) throws IOException {
-      Path file = kubeconfig;
-      if (file == null) {
-        String env = System.getenv("KUBECONFIG");
-        file = env != null && !env.isBlank() ? Path.of(env.split(java.io.File.pathSeparator)[0])
-            : Path.of(System.getProperty("user.home"), ".kube", "config");
+      Duration timeout = Sync.duration(requestTimeout);
+      if (timeout == null || timeout.isZero()) {
+        throw new IOException("--request-timeout must be a duration such as 10s or 1m, got '" + requestTimeout + "'");
       }
-      if (!Files.isRegularFile(file)) {
-        throw new IOException("no kubeconfig at " + file + " (use --kubeconfig)");
+      if (qps <= 0 || burst < 1) {
+        throw new IOException("--qps must be positive and --burst at least 1");
       }
-      String text = Files.readString(file);
-      JsonNode kc = new YAMLMapper().readTree(text);
-      boolean found = false;
-      for (JsonNode c : kc.path("contexts")) {
-        found |= c.path("name").asText().equals(context);
+      List<Path> files = Kubeconfigs.locate(kubeconfig, System.getenv("KUBECONFIG"), System.getProperty("user.home"));
+      Kubeconfigs.Merged merged = Kubeconfigs.load(files);
+      String from = merged.files().stream().map(Path::toString).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+      if (!merged.hasContext(context)) {
+        throw new IOException("context '" + context + "' is not in " + from + "; refusing to use another cluster");
       }
-      if (!found) {
-        throw new IOException("context '" + context + "' is not in " + file + "; refusing to use another cluster");
+      String server = merged.server(context);
+      if (server != null) {
+        servers.put(context, server);
       }
-      Config config = Config.fromKubeconfig(context, text, file.toString());
-      config.setRequestTimeout(30_000);
-      config.setConnectionTimeout(10_000);
+      Config config;
+      try {
+        config = Config.fromKubeconfig(context, merged.yaml(), merged.files().get(0).toString());
+      } catch (RuntimeException e) {
+        throw new IOException("cannot use context '" + context + "' of " + from + ": " + e.getMessage(), e);
+      }
+      ClusterClient.configure(config, timeout);
       return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /** A cluster client with this target's rate limit. */
+    ClusterClient client(KubernetesClient kc) {
+      return new ClusterClient(kc, ClusterClient.RetryPolicy.DEFAULT, new RateLimiter(qps, burst));
+    }
+
+    /**
+     * Why an environment's cluster could not be used, naming the environment, the context and the
+     * server: "cannot reach" only when no answer came; a refusal (401, 403) says what was refused.
+     */
+    String problem(String environment, String context, Exception e) {
+      String where = "environment " + environment + " (context " + context
+          + (servers.containsKey(context) ? ", server " + servers.get(context) : "") + ")";
+      if (e instanceof ClusterFailure f && !f.unreachable()) {
+        return "the cluster of " + where + " refused a request: " + f.getMessage();
+      }
+      if (e instanceof IOException) {
+        return "cannot use the cluster of " + where + ": " + e.getMessage();
+      }
+      return "cannot reach the cluster of " + where + ": " + e.getMessage();
     }
   }
 
@@ -117,7 +157,7 @@ final class ClusterCommands {
       }
       EnvironmentPlan e = plan.environments().get(0);
       try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
-        SyncExecutor executor = new SyncExecutor(new ClusterClient(kc), Clock.systemUTC());
+        SyncExecutor executor = new SyncExecutor(target.client(kc), Clock.systemUTC());
         boolean inSync = true;
         for (ApplicationBundle b : bundles(e, !platform.apps.isEmpty())) {
           for (ObjectDiff d : executor.diff(e.name(), b)) {
@@ -131,7 +171,7 @@ final class ClusterCommands {
         out.println(inSync ? "In sync." : "Out of sync: run slipway sync to apply.");
         return inSync ? Main.OK : Main.FINDINGS;
       } catch (IOException | KubernetesClientException ex) {
-        err.println("error: cannot reach the cluster of environment " + e.name() + ": " + ex.getMessage());
+        err.println("error: " + target.problem(e.name(), e.environment().cluster().context(), ex));
         return Main.BAD_INPUT;
       }
     }
@@ -185,7 +225,7 @@ final class ClusterCommands {
         return Main.BAD_INPUT;
       }
       try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
-        SyncExecutor.Outcome o = new SyncExecutor(new ClusterClient(kc), Clock.systemUTC())
+        SyncExecutor.Outcome o = new SyncExecutor(target.client(kc), Clock.systemUTC())
             .destroy(e.name(), bundle, deleteData, dryRun, m -> { });
         o.steps().forEach(s -> out.println("  " + s.action() + " " + s.ref() + (s.detail().isEmpty() ? "" : ": " + s.detail())));
         if (!o.succeeded()) {
@@ -196,7 +236,7 @@ final class ClusterCommands {
             + o.writes() + " object(s) deleted.");
         return Main.OK;
       } catch (IOException | KubernetesClientException ex) {
-        err.println("error: cannot reach the cluster of environment " + e.name() + ": " + ex.getMessage());
+        err.println("error: " + target.problem(e.name(), e.environment().cluster().context(), ex));
         return Main.BAD_INPUT;
       }
     }
@@ -284,16 +324,17 @@ final class ClusterCommands {
       SyncExecutor.Options options = new SyncExecutor.Options(dryRun, prune, pruneVolumes, deadline, Duration.ofSeconds(1), serverSide);
       Deployer.Provenance provenance = dryRun ? null : Deployer.Provenance.of(platform.dir, platform.sets, err);
       try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
-        int writes = new Deployer(kc, Clock.systemUTC(), out, err).deploy(e, bundles(e, !platform.apps.isEmpty()), options, provenance, 0);
+        ClusterClient client = target.client(kc);
+        int writes = new Deployer(client, Clock.systemUTC(), out, err).deploy(e, bundles(e, !platform.apps.isEmpty()), options, provenance, 0);
         if (writes >= 0) {
           out.println((dryRun ? "Dry run: nothing written." : "Synced: " + writes + " write(s)."));
         }
         if (watch) {
-          new WatchLoop(platform, kc, options, out, err).run(e, every, watchTimeout == null ? null : java.time.Instant.now().plus(stopAfter));
+          new WatchLoop(platform, kc, client, options, out, err).run(e, every, watchTimeout == null ? null : java.time.Instant.now().plus(stopAfter));
         }
         return writes < 0 ? Main.FINDINGS : Main.OK;
       } catch (IOException | KubernetesClientException ex) {
-        err.println("error: cannot reach the cluster of environment " + e.name() + ": " + ex.getMessage());
+        err.println("error: " + target.problem(e.name(), e.environment().cluster().context(), ex));
         return Main.BAD_INPUT;
       }
     }

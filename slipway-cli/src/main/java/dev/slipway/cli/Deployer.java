@@ -7,7 +7,6 @@ import dev.slipway.kube.ClusterClient;
 import dev.slipway.kube.HistoryStore;
 import dev.slipway.kube.HistoryStore.Revision;
 import dev.slipway.kube.SyncExecutor;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -48,8 +47,7 @@ final class Deployer {
   private final PrintWriter out;
   private final PrintWriter err;
 
-  Deployer(KubernetesClient kc, Clock clock, PrintWriter out, PrintWriter err) {
-    ClusterClient client = new ClusterClient(kc);
+  Deployer(ClusterClient client, Clock clock, PrintWriter out, PrintWriter err) {
     this.executor = new SyncExecutor(client, clock);
     this.history = new HistoryStore(client);
     this.clock = clock;

@@ -98,7 +98,7 @@ final class HistoryCommands {
       }
       EnvironmentPlan e = plan.environments().get(0);
       try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
-        HistoryStore.History h = new HistoryStore(new dev.slipway.kube.ClusterClient(kc)).read(e.name(), bundle);
+        HistoryStore.History h = new HistoryStore(target.client(kc)).read(e.name(), bundle);
         if (h.problem() != null) {
           err.println("warning: " + h.problem());
         }
@@ -122,7 +122,8 @@ final class HistoryCommands {
         out.print(Output.table(rows, ""));
         return Main.OK;
       } catch (IOException | KubernetesClientException | IllegalStateException ex) {
-        err.println("error: cannot read the history of " + bundle.application() + " in " + e.name() + ": " + ex.getMessage());
+        err.println("error: cannot read the history of " + bundle.application() + ": "
+            + target.problem(e.name(), e.environment().cluster().context(), ex));
         return Main.BAD_INPUT;
       }
     }
@@ -179,7 +180,7 @@ final class HistoryCommands {
       EnvironmentPlan e = current.environments().get(0);
       Path checkout = null;
       try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
-        Deployer deployer = new Deployer(kc, Clock.systemUTC(), out, err);
+        Deployer deployer = new Deployer(target.client(kc), Clock.systemUTC(), out, err);
         List<Revision> revisions = deployer.history().list(e.name(), bundle);
         Optional<Revision> chosen = choose(revisions);
         if (chosen.isEmpty()) {
@@ -227,7 +228,7 @@ final class HistoryCommands {
         out.println(dryRun ? "Dry run: nothing written." : "Rolled back to revision " + r.number() + ": " + writes + " write(s).");
         return Main.OK;
       } catch (IOException | KubernetesClientException | IllegalStateException ex) {
-        err.println("error: cannot roll back " + bundle.application() + " in " + e.name() + ": " + ex.getMessage());
+        err.println("error: cannot roll back " + bundle.application() + ": " + target.problem(e.name(), e.environment().cluster().context(), ex));
         return Main.BAD_INPUT;
       } finally {
         delete(checkout);

@@ -72,28 +72,29 @@ final class StatusCommand implements Callable<Integer> {
       PlanCommand.printDiagnostics(err, plan.specDiagnostics());
       return Main.BAD_INPUT;
     }
+    // Environments are read in parallel: an unreachable cluster costs its timeout once, not once per environment.
+    List<EnvironmentPlan> envs = plan.environments();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, Math.min(8, envs.size())));
+    List<java.util.concurrent.Future<EnvironmentStatus>> futures = new ArrayList<>();
+    for (EnvironmentPlan e : envs) {
+      futures.add(pool.submit(() -> read(e)));
+    }
+    pool.shutdown();
     List<Row> rows = new ArrayList<>();
     boolean unreachable = false;
-    for (EnvironmentPlan e : plan.environments()) {
-      try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
-        ClusterClient client = new ClusterClient(kc);
-        SyncExecutor executor = new SyncExecutor(client, Clock.systemUTC());
-        HistoryStore history = new HistoryStore(client);
-        SyncExecutor.Snapshot snapshot = executor.snapshot(e.name());
-        for (var a : e.applications()) {
-          Row r = row(e.name(), a.bundle(), snapshot, history);
-          if (r.historyProblem() != null) {
-            err.println("warning: " + a.bundle().application() + " in " + e.name() + ": " + r.historyProblem());
-          }
-          rows.add(r);
-        }
-      } catch (IOException | KubernetesClientException | IllegalStateException ex) {
-        err.println("error: cannot read the cluster of environment " + e.name() + ": " + ex.getMessage());
-        unreachable = true;
-        for (var a : e.applications()) {
-          rows.add(new Row(e.name(), a.bundle().application(), "Unknown", HealthStatus.UNKNOWN.label(), UNREACHABLE, null, List.of()));
-        }
+    for (java.util.concurrent.Future<EnvironmentStatus> f : futures) {
+      EnvironmentStatus s;
+      try {
+        s = f.get();
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        return Main.BAD_INPUT;
+      } catch (java.util.concurrent.ExecutionException ex) {
+        throw new IllegalStateException(ex.getCause());
       }
+      s.messages().forEach(err::println);
+      unreachable |= s.failed();
+      rows.addAll(s.rows());
     }
     if (format.equals("json")) {
       ArrayNode arr = Output.JSON.createArrayNode();
@@ -138,6 +139,35 @@ final class StatusCommand implements Callable<Integer> {
     }
     boolean good = rows.stream().allMatch(r -> r.sync().equals("Synced") && r.health().equals(HealthStatus.HEALTHY.label()));
     return good ? Main.OK : Main.FINDINGS;
+  }
+
+  /** One environment's rows, the warnings and errors to print, and whether its cluster could not be read. */
+  private record EnvironmentStatus(List<Row> rows, List<String> messages, boolean failed) {}
+
+  private EnvironmentStatus read(EnvironmentPlan e) {
+    List<Row> rows = new ArrayList<>();
+    List<String> messages = new ArrayList<>();
+    try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
+      ClusterClient client = target.client(kc);
+      SyncExecutor executor = new SyncExecutor(client, Clock.systemUTC());
+      HistoryStore history = new HistoryStore(client);
+      SyncExecutor.Snapshot snapshot = executor.snapshot(e.name());
+      for (var a : e.applications()) {
+        Row r = row(e.name(), a.bundle(), snapshot, history);
+        if (r.historyProblem() != null) {
+          messages.add("warning: " + a.bundle().application() + " in " + e.name() + ": " + r.historyProblem());
+        }
+        rows.add(r);
+      }
+      return new EnvironmentStatus(rows, messages, false);
+    } catch (IOException | KubernetesClientException | IllegalStateException ex) {
+      messages.add("error: " + target.problem(e.name(), e.environment().cluster().context(), ex));
+      rows.clear();
+      for (var a : e.applications()) {
+        rows.add(new Row(e.name(), a.bundle().application(), "Unknown", HealthStatus.UNKNOWN.label(), UNREACHABLE, null, List.of()));
+      }
+      return new EnvironmentStatus(rows, messages, true);
+    }
   }
 
   /** Sync state, worst health (with the first reason for it), last revision and drifted objects of one application. */

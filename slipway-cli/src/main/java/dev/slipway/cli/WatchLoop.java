@@ -4,6 +4,7 @@ import dev.slipway.engine.plan.EnvironmentPlan;
 import dev.slipway.engine.plan.Plan;
 import dev.slipway.engine.render.ApplicationBundle;
 import dev.slipway.engine.sync.ObjectDiff;
+import dev.slipway.kube.ClusterClient;
 import dev.slipway.kube.HistoryStore;
 import dev.slipway.kube.HistoryStore.Revision;
 import dev.slipway.kube.OwnedWatch;
@@ -38,12 +39,15 @@ final class WatchLoop {
   private final PrintWriter out;
   private final PrintWriter err;
   private final Clock clock = Clock.systemUTC();
+  private final ClusterClient client;
   /** Applications the cluster watch saw change, waiting to be diffed. */
   private final java.util.concurrent.BlockingQueue<String> touched = new java.util.concurrent.LinkedBlockingQueue<>();
 
-  WatchLoop(PlatformOptions platform, KubernetesClient kc, SyncExecutor.Options options, PrintWriter out, PrintWriter err) {
+  WatchLoop(PlatformOptions platform, KubernetesClient kc, ClusterClient client, SyncExecutor.Options options, PrintWriter out,
+      PrintWriter err) {
     this.platform = platform;
     this.kc = kc;
+    this.client = client;
     this.options = options;
     this.out = out;
     this.err = err;
@@ -53,7 +57,7 @@ final class WatchLoop {
   void run(EnvironmentPlan initial, Duration interval, Instant until) {
     EnvironmentPlan env = initial;
     String fingerprint = fingerprint(platform.dir);
-    Deployer deployer = new Deployer(kc, clock, out, err);
+    Deployer deployer = new Deployer(client, clock, out, err);
     SyncExecutor executor = deployer.executor();
     HistoryStore history = deployer.history();
     say("watching " + env.name() + ": platform files every " + interval.toSeconds() + "s, owned objects continuously"

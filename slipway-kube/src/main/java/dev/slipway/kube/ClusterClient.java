@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.Config;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,27 +17,69 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads and writes objects of any kind through fabric8's generic resources. Retries server
- * errors (5xx, 429) with backoff; everything else is the caller's to handle (404, 409).
- * Ownership lookups use equality label selectors only, which every API server supports.
+ * Reads and writes objects of any kind through fabric8's generic resources, with one retry policy
+ * and a client-side rate limit. fabric8's own retries are switched off ({@link #configure}) so that
+ * retries happen here only: bounded attempts, exponential back-off with jitter, a server's
+ * {@code Retry-After} honoured, and none past the caller's deadline. Only answers a server may give
+ * differently next time are retried (5xx, 429, a connection lost mid-request); a refused
+ * connection, an unknown host, a TLS failure, a timeout or a 4xx fails at once, as a
+ * {@link ClusterFailure} that says what was asked and why it failed. Ownership lookups use
+ * equality label selectors only, which every API server supports.
  */
 public class ClusterClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "NodePool", "EC2NodeClass", "ClusterRole",
       "ClusterRoleBinding", "PersistentVolume", "StorageClass", "CustomResourceDefinition", "ClusterSecretStore", "IngressClass");
 
+  /**
+   * How requests are retried.
+   *
+   * @param attempts requests in all, the first included
+   * @param base the first back-off; each next one doubles, up to {@code max}, with jitter (50–100%)
+   * @param maxRetryAfter the longest {@code Retry-After} honoured; a server asking for more fails the request
+   */
+  public record RetryPolicy(int attempts, Duration base, Duration max, Duration maxRetryAfter) {
+    public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(60));
+  }
+
+  /** client-go's defaults are 5 QPS / burst 10; kubectl's are higher. Slipway's, per client. */
+  public static final double DEFAULT_QPS = 20;
+  public static final int DEFAULT_BURST = 40;
+
   private final KubernetesClient client;
-  private final int attempts;
-  private final long backoffMillis;
+  private final RetryPolicy policy;
+  private final RateLimiter limiter;
+  private volatile Instant deadline;
 
   public ClusterClient(KubernetesClient client) {
-    this(client, 4, 200);
+    this(client, RetryPolicy.DEFAULT, new RateLimiter(DEFAULT_QPS, DEFAULT_BURST));
+  }
+
+  public ClusterClient(KubernetesClient client, RetryPolicy policy, RateLimiter limiter) {
+    this.client = client;
+    this.policy = policy;
+    this.limiter = limiter;
   }
 
   ClusterClient(KubernetesClient client, int attempts, long backoffMillis) {
-    this.client = client;
-    this.attempts = attempts;
-    this.backoffMillis = backoffMillis;
+    this(client, new RetryPolicy(attempts, Duration.ofMillis(backoffMillis), Duration.ofMillis(backoffMillis * 8), Duration.ofSeconds(60)),
+        new RateLimiter(1000, 1000));
+  }
+
+  /**
+   * Slipway's settings on a fabric8 configuration: no retries of fabric8's own (Slipway retries),
+   * a short connect timeout so an unreachable cluster fails in seconds, and the request timeout.
+   */
+  public static Config configure(Config config, Duration requestTimeout) {
+    config.setRequestRetryBackoffLimit(0);
+    config.setConnectionTimeout(5_000);
+    config.setRequestTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()));
+    return config;
+  }
+
+  /** No retry starts after {@code deadline} (null: none): the caller's whole operation is bounded. */
+  public void deadline(Instant deadline) {
+    this.deadline = deadline;
   }
 
   /** The REST shape of a kind: group, version, plural, scope. */
@@ -60,7 +105,7 @@ public class ClusterClient {
 
   /** Objects of one kind carrying every label in {@code labels} (equality selectors). */
   public List<JsonNode> list(String apiVersion, String kind, String namespace, Map<String, String> labels) {
-    return retry(() -> {
+    return retry("list", apiVersion, kind, namespace, () -> {
       var op = client.genericKubernetesResources(context(apiVersion, kind));
       var scoped = namespace == null ? op.inAnyNamespace() : op.inNamespace(namespace);
       var items = scoped.withLabels(labels).list().getItems();
@@ -73,7 +118,7 @@ public class ClusterClient {
   }
 
   public JsonNode get(String apiVersion, String kind, String namespace, String name) {
-    return retry(() -> {
+    return retry("get", apiVersion, kind, namespace, () -> {
       var op = client.genericKubernetesResources(context(apiVersion, kind));
       GenericKubernetesResource r = namespace == null ? op.withName(name).get() : op.inNamespace(namespace).withName(name).get();
       return r == null ? null : toJson(r, apiVersion, kind);
@@ -81,7 +126,7 @@ public class ClusterClient {
   }
 
   public JsonNode create(JsonNode obj) {
-    return retry(() -> {
+    return retry("create", obj, () -> {
       GenericKubernetesResource r = fromJson(obj);
       var op = client.genericKubernetesResources(context(r.getApiVersion(), r.getKind()));
       var created = r.getMetadata().getNamespace() == null ? op.resource(r).create() : op.inNamespace(r.getMetadata().getNamespace()).resource(r).create();
@@ -91,7 +136,7 @@ public class ClusterClient {
 
   /** Replaces the object; the resourceVersion it carries makes a stale write fail with 409. */
   public JsonNode update(JsonNode obj) {
-    return retry(() -> {
+    return retry("update", obj, () -> {
       GenericKubernetesResource r = fromJson(obj);
       var op = client.genericKubernetesResources(context(r.getApiVersion(), r.getKind()));
       var updated = r.getMetadata().getNamespace() == null ? op.resource(r).update() : op.inNamespace(r.getMetadata().getNamespace()).resource(r).update();
@@ -104,7 +149,7 @@ public class ClusterClient {
    * managers set ({@code force=true}, as {@code kubectl apply --server-side --force-conflicts}).
    */
   public JsonNode serverSideApply(JsonNode obj) {
-    return retry(() -> {
+    return retry("apply", obj, () -> {
       GenericKubernetesResource r = fromJson(obj);
       r.getMetadata().setResourceVersion(null);
       var op = client.genericKubernetesResources(context(r.getApiVersion(), r.getKind()));
@@ -116,7 +161,7 @@ public class ClusterClient {
   public static final String FIELD_MANAGER = "slipway";
 
   public void delete(JsonNode obj) {
-    retry(() -> {
+    retry("delete", obj, () -> {
       GenericKubernetesResource r = fromJson(obj);
       var op = client.genericKubernetesResources(context(r.getApiVersion(), r.getKind()));
       String ns = r.getMetadata().getNamespace();
@@ -141,19 +186,58 @@ public class ClusterClient {
     T run();
   }
 
-  /** Retries what a server may answer differently next time: 5xx, 429 and timeouts. */
+  private <T> T retry(String verb, JsonNode obj, Call<T> call) {
+    return retry(verb, obj.path("apiVersion").asText(), obj.path("kind").asText(), obj.path("metadata").path("namespace").asText(null), call);
+  }
+
+  private <T> T retry(String verb, String apiVersion, String kind, String namespace, Call<T> call) {
+    try {
+      return retry(call);
+    } catch (KubernetesClientException e) {
+      String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+      throw ClusterFailure.of(e, verb, plural(kind) + (group.isEmpty() ? "" : "." + group), namespace);
+    }
+  }
+
+  /** Runs {@code call} under the retry policy and the rate limit. */
   <T> T retry(Call<T> call) {
     for (int attempt = 1; ; attempt++) {
+      limiter.acquire();
       try {
         return call.run();
       } catch (KubernetesClientException e) {
-        boolean transientError = e.getCode() >= 500 || e.getCode() == 429 || e.getCode() == 0 && attempt < attempts;
-        if (!transientError || attempt >= attempts) {
+        Duration wait = retryAfter(e, attempt);
+        if (wait == null) {
           throw e;
         }
-        sleep(backoffMillis * (1L << (attempt - 1)));
+        Instant until = Instant.now().plus(wait);
+        Instant end = deadline;
+        if (end != null && until.isAfter(end)) {
+          throw e;
+        }
+        sleep(wait.toMillis());
       }
     }
+  }
+
+  /** How long to wait before the next attempt, or null when the failure is not worth retrying. */
+  Duration retryAfter(KubernetesClientException e, int attempt) {
+    int code = e.getCode();
+    boolean transientError = code >= 500 && code != 501 || code == 429
+        || code == 0 && ClusterFailure.classify(e) == ClusterFailure.Cause.CONNECTION_LOST;
+    if (!transientError || attempt >= policy.attempts()) {
+      return null;
+    }
+    long backoff = Math.min(policy.max().toMillis(), policy.base().toMillis() * (1L << Math.min(20, attempt - 1)));
+    long jittered = backoff / 2 + (long) (Math.random() * (backoff / 2 + 1));
+    Integer asked = e.getStatus() != null && e.getStatus().getDetails() != null ? e.getStatus().getDetails().getRetryAfterSeconds() : null;
+    if (asked != null && asked > 0) {
+      if (asked * 1000L > policy.maxRetryAfter().toMillis()) {
+        return null;
+      }
+      return Duration.ofMillis(Math.max(jittered, asked * 1000L));
+    }
+    return Duration.ofMillis(jittered);
   }
 
   private static void sleep(long millis) {

@@ -25,10 +25,11 @@ import java.util.regex.Pattern;
  * refused) or after the server carried it out (the response is lost).
  */
 public final class FaultyApiServer implements AutoCloseable {
-  private record Fault(String method, Pattern path, int status, boolean applied, AtomicInteger remaining) {}
+  private record Fault(String method, Pattern path, int status, boolean applied, AtomicInteger remaining, Integer retryAfter) {}
 
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final List<Long> times = new CopyOnWriteArrayList<>();
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
@@ -39,12 +40,14 @@ public final class FaultyApiServer implements AutoCloseable {
       public MockResponse dispatch(RecordedRequest request) {
         String path = request.getPath();
         requests.add(request.getMethod() + " " + path);
+        times.add(System.nanoTime());
         for (Fault f : faults) {
           if (f.method().equalsIgnoreCase(request.getMethod()) && f.path().matcher(path).find() && f.remaining().getAndDecrement() > 0) {
             if (f.applied()) {
               crud.dispatch(request);
             }
-            return status(f.status(), f.applied() ? "the response was lost" : "injected fault");
+            MockResponse r = status(f.status(), f.applied() ? "the response was lost" : "injected fault", f.retryAfter());
+            return f.retryAfter() == null ? r : r.setHeader("Retry-After", f.retryAfter());
           }
         }
         return crud.dispatch(request);
@@ -56,10 +59,12 @@ public final class FaultyApiServer implements AutoCloseable {
     } catch (UnknownHostException e) {
       throw new IllegalStateException(e);
     }
-    client = server.createClient();
+    io.fabric8.kubernetes.client.Config config = server.createClient().getConfiguration();
+    ClusterClient.configure(config, java.time.Duration.ofSeconds(10));
+    client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
   }
 
-  static MockResponse status(int code, String message) {
+  static MockResponse status(int code, String message, Integer retryAfter) {
     String reason = switch (code) {
       case 403 -> "Forbidden";
       case 401 -> "Unauthorized";
@@ -70,7 +75,7 @@ public final class FaultyApiServer implements AutoCloseable {
     };
     return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(
         "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"" + message + "\",\"reason\":\"" + reason
-            + "\",\"code\":" + code + "}");
+            + "\",\"code\":" + code + (retryAfter == null ? "" : ",\"details\":{\"retryAfterSeconds\":" + retryAfter + "}") + "}");
   }
 
   public KubernetesClient client() {
@@ -83,13 +88,19 @@ public final class FaultyApiServer implements AutoCloseable {
 
   /** The next {@code times} requests matching method and path (a regex found in the path) are refused with {@code status}. */
   public FaultyApiServer refuse(String method, String pathRegex, int status, int times) {
-    faults.add(new Fault(method, Pattern.compile(pathRegex), status, false, new AtomicInteger(times)));
+    faults.add(new Fault(method, Pattern.compile(pathRegex), status, false, new AtomicInteger(times), null));
+    return this;
+  }
+
+  /** The next {@code times} matching requests are answered 429 Too Many Requests with {@code Retry-After: seconds}. */
+  public FaultyApiServer throttle(String method, String pathRegex, int seconds, int times) {
+    faults.add(new Fault(method, Pattern.compile(pathRegex), 429, false, new AtomicInteger(times), seconds));
     return this;
   }
 
   /** The next {@code times} matching requests are carried out, but the client gets {@code status} instead of the result. */
   public FaultyApiServer loseResponse(String method, String pathRegex, int status, int times) {
-    faults.add(new Fault(method, Pattern.compile(pathRegex), status, true, new AtomicInteger(times)));
+    faults.add(new Fault(method, Pattern.compile(pathRegex), status, true, new AtomicInteger(times), null));
     return this;
   }
 
@@ -110,6 +121,12 @@ public final class FaultyApiServer implements AutoCloseable {
 
   public void resetRequests() {
     requests.clear();
+    times.clear();
+  }
+
+  /** When each recorded request arrived ({@link System#nanoTime()}), in the order of {@link #requests()}. */
+  public List<Long> arrivals() {
+    return new ArrayList<>(times);
   }
 
   @Override
