@@ -149,12 +149,18 @@ public class ClusterClient {
    * managers set ({@code force=true}, as {@code kubectl apply --server-side --force-conflicts}).
    */
   public JsonNode serverSideApply(JsonNode obj) {
+    return serverSideApply(obj, FIELD_MANAGER, true);
+  }
+
+  /** Server-side apply as {@code manager}, forcing conflicts or not. */
+  public JsonNode serverSideApply(JsonNode obj, String manager, boolean force) {
     return retry("apply", obj, () -> {
       GenericKubernetesResource r = fromJson(obj);
       r.getMetadata().setResourceVersion(null);
       var op = client.genericKubernetesResources(context(r.getApiVersion(), r.getKind()));
       var res = r.getMetadata().getNamespace() == null ? op.resource(r) : op.inNamespace(r.getMetadata().getNamespace()).resource(r);
-      return toJson(res.fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply(), r.getApiVersion(), r.getKind());
+      var managed = res.fieldManager(manager);
+      return toJson(force ? managed.forceConflicts().serverSideApply() : managed.serverSideApply(), r.getApiVersion(), r.getKind());
     });
   }
 

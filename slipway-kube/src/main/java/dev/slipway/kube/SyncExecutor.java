@@ -183,6 +183,7 @@ public final class SyncExecutor {
     List<JsonNode> live = snapshot == null ? owned(environment, bundle) : snapshot.of(bundle);
     List<ObjectDiff> diffs = DiffPlanner.compare(bundle.objects(), live);
     List<PruneAction> prunes = pruneActions(diffs, live, options);
+    java.util.Set<String> autoscaled = DiffPlanner.autoscaledWorkloads(bundle.objects());
     Map<String, ObjectDiff> byRef = new LinkedHashMap<>();
     diffs.forEach(d -> byRef.put(d.ref(), d));
     Map<Integer, List<RenderedObject>> waves = new TreeMap<>();
@@ -205,6 +206,9 @@ public final class SyncExecutor {
           continue;
         }
         try {
+          if (options.serverSide() && d.live() != null && autoscaled.contains(DiffPlanner.key(d.desired()))) {
+            handOverReplicas(d.live());
+          }
           applied.add(options.serverSide() ? client.serverSideApply(d.desired()) : apply(d));
           writes++;
           steps.add(new Step(o.ref(), action, ""));
@@ -401,6 +405,38 @@ public final class SyncExecutor {
         merged = ThreeWayMerge.merge(lastApplied(live), d.desired(), live).merged();
       }
     }
+  }
+
+  /** The field manager that takes over a workload's replica count before Slipway stops applying it. */
+  public static final String HANDOVER_MANAGER = "slipway-handover";
+
+  /**
+   * Server-side apply removes a field its manager applied before and no longer applies. When a
+   * workload gains an autoscaler, Slipway stops applying {@code spec.replicas}; so that the API
+   * server does not reset it to 1, the live count is first applied by a second field manager
+   * (Kubernetes' documented hand-over to an autoscaler): both then own the value, and dropping it
+   * from Slipway's apply leaves it in place for the autoscaler. Only when Slipway's manager owns
+   * the field.
+   */
+  private void handOverReplicas(JsonNode live) {
+    if (!live.path("spec").has("replicas") || !managesReplicas(live)) {
+      return;
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode handover = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    handover.put("apiVersion", live.path("apiVersion").asText()).put("kind", live.path("kind").asText());
+    handover.putObject("metadata").put("name", live.path("metadata").path("name").asText())
+        .put("namespace", live.path("metadata").path("namespace").asText());
+    handover.putObject("spec").set("replicas", live.path("spec").path("replicas"));
+    client.serverSideApply(handover, HANDOVER_MANAGER, false);
+  }
+
+  private static boolean managesReplicas(JsonNode live) {
+    for (JsonNode m : live.path("metadata").path("managedFields")) {
+      if (ClusterClient.FIELD_MANAGER.equals(m.path("manager").asText()) && m.path("fieldsV1").path("f:spec").has("f:replicas")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private JsonNode read(JsonNode like) {

@@ -43,6 +43,9 @@ public final class FakeController implements AutoCloseable {
       markReady("apps/v1", "StatefulSet", Map.of("observedGeneration", 1, "replicas", 1, "readyReplicas", 1,
           "currentRevision", "r1", "updateRevision", "r1"));
       markReady("networking.k8s.io/v1", "Ingress", Map.of("loadBalancer", Map.of("ingress", List.of(Map.of("hostname", "alb.example")))));
+      markReady("autoscaling/v2", "HorizontalPodAutoscaler", Map.of("currentReplicas", 1, "desiredReplicas", 1, "conditions", List.of(
+          Map.of("type", "AbleToScale", "status", "True", "reason", "ReadyForNewScale"),
+          Map.of("type", "ScalingActive", "status", "True", "reason", "ValidMetricFound"))));
       for (String[] k : List.of(new String[] {"external-secrets.io/v1", "ExternalSecret"}, new String[] {"external-secrets.io/v1", "SecretStore"},
           new String[] {"keda.sh/v1alpha1", "ScaledObject"}, new String[] {"karpenter.sh/v1", "NodePool"},
           new String[] {"karpenter.k8s.aws/v1", "EC2NodeClass"})) {
@@ -65,6 +68,11 @@ public final class FakeController implements AutoCloseable {
     var ctx = ClusterClient.context(apiVersion, kind);
     for (GenericKubernetesResource r : client.genericKubernetesResources(ctx).inAnyNamespace().list().getItems()) {
       Map<String, Object> status = new HashMap<>(wanted);
+      if (status.containsKey("availableReplicas")) {
+        Object wantedReplicas = r.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec ? spec.get("replicas") : null;
+        int n = wantedReplicas instanceof Number num ? num.intValue() : 1;
+        status.replaceAll((k, v) -> k.equals("replicas") || k.endsWith("Replicas") ? n : v);
+      }
       if (status.containsKey("observedGeneration") && r.getMetadata().getGeneration() != null) {
         status.put("observedGeneration", r.getMetadata().getGeneration().intValue());
       }

@@ -42,6 +42,7 @@ public final class DiffPlanner {
   public static List<ObjectDiff> compare(List<RenderedObject> desired, List<JsonNode> owned) {
     Map<String, JsonNode> live = new LinkedHashMap<>();
     owned.forEach(o -> live.put(key(o), o));
+    java.util.Set<String> autoscaled = autoscaled(desired);
     List<ObjectDiff> out = new ArrayList<>();
     for (RenderedObject d : desired) {
       JsonNode want = withLastApplied(d.body());
@@ -50,7 +51,11 @@ public final class DiffPlanner {
         out.add(new ObjectDiff(d.ref(), ObjectDiff.SyncState.MISSING, want, null, want, unified(d.ref(), null, want)));
         continue;
       }
-      ThreeWayMerge.Result r = ThreeWayMerge.merge(lastApplied(have), want, have);
+      JsonNode last = lastApplied(have);
+      if (last != null && scaledByAutoscaler(d.body(), autoscaled)) {
+        last = withoutReplicas(last);
+      }
+      ThreeWayMerge.Result r = ThreeWayMerge.merge(last, want, have);
       ObjectDiff.SyncState state = r.changed() ? ObjectDiff.SyncState.OUT_OF_SYNC : ObjectDiff.SyncState.SYNCED;
       out.add(new ObjectDiff(d.ref(), state, want, have, r.merged(), r.changed() ? unified(d.ref(), have, r.merged()) : ""));
     }
@@ -65,6 +70,54 @@ public final class DiffPlanner {
       out.add(new ObjectDiff(ref.replace("//", "/"), ObjectDiff.SyncState.EXTRA, null, extra, null, unified(ref, extra, null)));
     }
     return out;
+  }
+
+  /**
+   * Workloads an autoscaler in the same set scales ({@code namespace/Kind/name}): a
+   * HorizontalPodAutoscaler's or a KEDA ScaledObject's {@code scaleTargetRef}.
+   */
+  static java.util.Set<String> autoscaled(List<RenderedObject> desired) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (RenderedObject o : desired) {
+      String kind = o.body().path("kind").asText();
+      if (kind.equals("HorizontalPodAutoscaler") || kind.equals("ScaledObject")) {
+        JsonNode ref = o.body().path("spec").path("scaleTargetRef");
+        out.add(o.body().path("metadata").path("namespace").asText("") + "/" + ref.path("kind").asText("Deployment") + "/"
+            + ref.path("name").asText());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether the rendered workload leaves its replica count to an autoscaler: it carries no
+   * {@code spec.replicas} and an autoscaler of the same set targets it. Then the live count is the
+   * autoscaler's and must be kept — never reset to the API server's default of 1 by removing a
+   * field Slipway applied before the component gained autoscaling.
+   */
+  public static boolean scaledByAutoscaler(JsonNode workload, java.util.Set<String> autoscaled) {
+    return !workload.path("spec").has("replicas") && autoscaled.contains(workload.path("metadata").path("namespace").asText("") + "/"
+        + workload.path("kind").asText() + "/" + workload.path("metadata").path("name").asText());
+  }
+
+  /** Workloads of {@code desired} whose replicas an autoscaler owns. */
+  public static java.util.Set<String> autoscaledWorkloads(List<RenderedObject> desired) {
+    java.util.Set<String> targets = autoscaled(desired);
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (RenderedObject o : desired) {
+      if (scaledByAutoscaler(o.body(), targets)) {
+        out.add(key(o.body()));
+      }
+    }
+    return out;
+  }
+
+  private static JsonNode withoutReplicas(JsonNode lastApplied) {
+    ObjectNode copy = lastApplied.deepCopy();
+    if (copy.get("spec") instanceof ObjectNode spec) {
+      spec.remove("replicas");
+    }
+    return copy;
   }
 
   /** The desired object with its tracking annotation and the annotation recording it, as it will be applied. */
