@@ -9,6 +9,7 @@ import dev.slipway.engine.render.ApplicationBundle;
 import dev.slipway.engine.sync.ObjectDiff;
 import dev.slipway.kube.ClusterClient;
 import dev.slipway.kube.ClusterFailure;
+import dev.slipway.kube.EnvironmentLock;
 import dev.slipway.kube.Kubeconfigs;
 import dev.slipway.kube.RateLimiter;
 import dev.slipway.kube.SyncExecutor;
@@ -94,6 +95,9 @@ final class ClusterCommands {
     String problem(String environment, String context, Exception e) {
       String where = "environment " + environment + " (context " + context
           + (servers.containsKey(context) ? ", server " + servers.get(context) : "") + ")";
+      if (e instanceof ClusterFailure f && f.kind() == ClusterFailure.Cause.DEADLINE) {
+        return "the sync of " + where + " ran out of time: " + f.getMessage();
+      }
       if (e instanceof ClusterFailure f && !f.unreachable()) {
         return "the cluster of " + where + " refused a request: " + f.getMessage();
       }
@@ -256,7 +260,9 @@ final class ClusterCommands {
   /** {@code slipway sync}: apply an environment in waves. */
   @Command(name = "sync", mixinStandardHelpOptions = true,
       description = {"Applies what Slipway renders for an environment, in waves, waiting for each to be healthy.",
-          "Exit codes: 0 synced, 1 an apply failed or a wave stayed unhealthy, 2 bad input or no cluster."})
+          "Only one sync of an environment runs at a time (a Lease in the cluster); applications sync in parallel.",
+          "Exit codes: 0 synced, 1 an apply or prune failed, a wave stayed unhealthy, the timeout ran out or the watch",
+          "stopped on an error, 2 bad input, no cluster, or the environment locked by another sync (nothing applied)."})
   static final class Sync implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -276,8 +282,16 @@ final class ClusterCommands {
     @Option(names = "--prune-volumes", description = "With --prune, also delete volume claims (their data is lost).")
     boolean pruneVolumes;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", description = "How long each wave may take to become healthy (e.g. 90s, 5m). Default: 5m.")
+    @Option(names = "--timeout", paramLabel = "DURATION",
+        description = "How long the whole sync may take, health waits included (e.g. 90s, 5m). Default: 5m.")
     String timeout = "5m";
+
+    @Option(names = "--parallel", paramLabel = "N", description = "How many applications sync at once. Default: 4.")
+    int parallel = Deployer.DEFAULT_PARALLEL;
+
+    @Option(names = "--lock-wait", paramLabel = "DURATION",
+        description = "If another sync of the environment holds its lock, wait this long for it. Default: 0s (fail at once).")
+    String lockWait = "0s";
 
     @Option(names = "--watch", description = {"Keep running after the sync: re-sync when the platform files change, report drift",
         "in the cluster within seconds, and correct it where the environment has sync.selfHeal."})
@@ -300,6 +314,11 @@ final class ClusterCommands {
       Duration deadline = duration(timeout);
       if (deadline == null) {
         err.println("error: --timeout must be a duration such as 90s or 5m, got '" + timeout + "'");
+        return Main.BAD_INPUT;
+      }
+      Duration waitForLock = duration(lockWait);
+      if (waitForLock == null || parallel < 1) {
+        err.println("error: --lock-wait takes a duration such as 0s or 5m, and --parallel a number of at least 1");
         return Main.BAD_INPUT;
       }
       Duration every = duration(interval);
@@ -325,14 +344,20 @@ final class ClusterCommands {
       Deployer.Provenance provenance = dryRun ? null : Deployer.Provenance.of(platform.dir, platform.sets, err);
       try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
         ClusterClient client = target.client(kc);
-        int writes = new Deployer(client, Clock.systemUTC(), out, err).deploy(e, bundles(e, !platform.apps.isEmpty()), options, provenance, 0);
+        int writes = new Deployer(client, Clock.systemUTC(), out, err).parallel(parallel).lockWait(waitForLock)
+            .deploy(e, bundles(e, !platform.apps.isEmpty()), options, provenance, 0);
         if (writes >= 0) {
           out.println((dryRun ? "Dry run: nothing written." : "Synced: " + writes + " write(s)."));
         }
+        boolean watchedToTheEnd = true;
         if (watch) {
-          new WatchLoop(platform, kc, client, options, out, err).run(e, every, watchTimeout == null ? null : java.time.Instant.now().plus(stopAfter));
+          watchedToTheEnd = new WatchLoop(platform, kc, client, options, out, err).parallel(parallel).lockWait(waitForLock)
+              .run(e, every, watchTimeout == null ? null : java.time.Instant.now().plus(stopAfter));
         }
-        return writes < 0 ? Main.FINDINGS : Main.OK;
+        return writes < 0 || !watchedToTheEnd ? Main.FINDINGS : Main.OK;
+      } catch (EnvironmentLock.Held ex) {
+        err.println("error: " + ex.getMessage() + ". Nothing was applied.");
+        return Main.BAD_INPUT;
       } catch (IOException | KubernetesClientException ex) {
         err.println("error: " + target.problem(e.name(), e.environment().cluster().context(), ex));
         return Main.BAD_INPUT;

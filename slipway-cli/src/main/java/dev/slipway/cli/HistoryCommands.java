@@ -227,6 +227,9 @@ final class HistoryCommands {
         }
         out.println(dryRun ? "Dry run: nothing written." : "Rolled back to revision " + r.number() + ": " + writes + " write(s).");
         return Main.OK;
+      } catch (dev.slipway.kube.EnvironmentLock.Held ex) {
+        err.println("error: " + ex.getMessage() + ". Nothing was applied.");
+        return Main.BAD_INPUT;
       } catch (IOException | KubernetesClientException | IllegalStateException ex) {
         err.println("error: cannot roll back " + bundle.application() + ": " + target.problem(e.name(), e.environment().cluster().context(), ex));
         return Main.BAD_INPUT;

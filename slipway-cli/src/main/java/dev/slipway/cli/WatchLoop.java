@@ -53,11 +53,28 @@ final class WatchLoop {
     this.err = err;
   }
 
-  /** Runs until {@code until} (or forever when null) or interruption. */
-  void run(EnvironmentPlan initial, Duration interval, Instant until) {
+  private int parallel = Deployer.DEFAULT_PARALLEL;
+  private Duration lockWait = Duration.ZERO;
+
+  WatchLoop parallel(int n) {
+    this.parallel = n;
+    return this;
+  }
+
+  WatchLoop lockWait(Duration wait) {
+    this.lockWait = wait;
+    return this;
+  }
+
+  /**
+   * Runs until {@code until} (or forever when null) or interruption. Returns false when it stopped
+   * because the watch failed (its informers gave up, or the cluster could not be read), so the
+   * command exits non-zero.
+   */
+  boolean run(EnvironmentPlan initial, Duration interval, Instant until) {
     EnvironmentPlan env = initial;
     String fingerprint = fingerprint(platform.dir);
-    Deployer deployer = new Deployer(client, clock, out, err);
+    Deployer deployer = new Deployer(client, clock, out, err).parallel(parallel).lockWait(lockWait);
     SyncExecutor executor = deployer.executor();
     HistoryStore history = deployer.history();
     say("watching " + env.name() + ": platform files every " + interval.toSeconds() + "s, owned objects continuously"
@@ -65,6 +82,10 @@ final class WatchLoop {
     try (OwnedWatch watch = new OwnedWatch(kc, env.name(), this::touch)) {
       Instant nextPoll = clock.instant().plus(interval);
       while (until == null || clock.instant().isBefore(until)) {
+        if (watch.failure() != null) {
+          err.println("error: the watch of " + env.name() + " stopped: " + watch.failure());
+          return false;
+        }
         // Wake on the first change the watch reports, or when the files are due to be looked at.
         long wait = Math.max(1, Duration.between(clock.instant(), until == null || nextPoll.isBefore(until) ? nextPoll : until).toMillis());
         String first = touched.poll(wait, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -122,10 +143,13 @@ final class WatchLoop {
         }
       }
       say("stopped watching");
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (KubernetesClientException | IllegalStateException e) {
+      return true;
+    } catch (KubernetesClientException | IllegalStateException | dev.slipway.kube.EnvironmentLock.Held e) {
       err.println("error: watching " + env.name() + " failed: " + e.getMessage());
+      return false;
     }
   }
 

@@ -60,9 +60,11 @@ class SyncSafetyCommandTest {
   }
 
   CliRun sync(String... more) {
-    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("sync", dir.toString(), "--env", "dev", "--kubeconfig", kc,
-        "--timeout", "20s"));
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("sync", dir.toString(), "--env", "dev", "--kubeconfig", kc));
     args.addAll(java.util.List.of(more));
+    if (!args.contains("--timeout")) {
+      args.addAll(java.util.List.of("--timeout", "20s"));
+    }
     return CliRun.run(args.toArray(String[]::new));
   }
 
@@ -86,7 +88,7 @@ class SyncSafetyCommandTest {
     assertThat(second.exitCode()).as(second.out() + second.err()).isEqualTo(1);
     assertThat(second.err()).contains("sync of proyecto06 failed").contains("HTTP 403").doesNotContain("cannot reach");
     assertThat(second.out()).contains("not pruned in hello-world (an apply failed in this sync)");
-    assertThat(server.count("DELETE", "")).isZero();
+    assertThat(server.count("DELETE", "^(?!.*/leases/)")).as("no delete but the lock's release").isZero();
     assertThat(client.network().v1().ingresses().inNamespace("hello-world").withName("web").get()).isNotNull();
 
     server.clearFaults();
@@ -129,5 +131,119 @@ class SyncSafetyCommandTest {
     CliRun status = CliRun.run("status", dir.toString(), "--env", "dev", "--kubeconfig", kc);
     assertThat(status.out()).contains("proyecto06").contains("flask-otel-app");
     assertThat(status.err()).doesNotContain("cannot read the cluster");
+  }
+
+  void lease(String holder, java.time.Instant renewed) {
+    String t = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(java.time.ZoneOffset.UTC)
+        .format(renewed);
+    client.leases().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder().withNewMetadata()
+        .withName("slipway-sync-dev").withNamespace("default").endMetadata().withNewSpec().withHolderIdentity(holder)
+        .withLeaseDurationSeconds(60).withAcquireTime(java.time.ZonedDateTime.parse(t)).withRenewTime(java.time.ZonedDateTime.parse(t))
+        .endSpec().build()).create();
+  }
+
+  @Test
+  void aSyncFailsClearlyAndWritesNothingWhileAnotherHoldsTheEnvironmentsLock() {
+    lease("ana@laptop/4242/abcd", java.time.Instant.now());
+    server.resetRequests();
+    CliRun r = sync();
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("environment dev is being synced by ana@laptop/4242/abcd since").contains("--lock-wait")
+        .contains("Nothing was applied");
+    assertThat(server.count("POST", "") + server.count("PUT", "") + server.count("DELETE", "")).isZero();
+  }
+
+  @Test
+  void aLockWhoseHolderStoppedRenewingItIsTakenOverAndReleasedAfterTheSync() {
+    lease("killed@host/1/dead", java.time.Instant.now().minusSeconds(600));
+    CliRun r = sync();
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    assertThat(client.leases().inNamespace("default").withName("slipway-sync-dev").get()).as("released").isNull();
+  }
+
+  @Test
+  void twoSyncsOfTheSameEnvironmentAtOnceTakeTurnsInsteadOfFighting() throws Exception {
+    server.slow("POST", "", 20);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var a = pool.submit(() -> sync("--lock-wait", "60s"));
+      var b = pool.submit(() -> sync("--lock-wait", "60s"));
+      CliRun ra = a.get();
+      CliRun rb = b.get();
+      assertThat(ra.exitCode()).as(ra.out() + ra.err()).isZero();
+      assertThat(rb.exitCode()).as(rb.out() + rb.err()).isZero();
+      assertThat(ra.out() + rb.out()).contains("Synced: 0 write(s).");
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(client.apps().deployments().inNamespace("hello-world").list().getItems()).hasSize(1);
+  }
+
+  /** The most applications whose requests (to their own namespace) were under way at once, from the server's request log. */
+  int mostApplicationsAtOnce() {
+    java.util.List<String> log = server.requests();
+    java.util.Map<String, int[]> span = new java.util.HashMap<>();
+    for (int i = 0; i < log.size(); i++) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("/namespaces/(flask-otel-app|hello-world|proyecto06)/").matcher(log.get(i));
+      if (m.find()) {
+        int at = i;
+        span.merge(m.group(1), new int[] {at, at}, (a, b) -> new int[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+      }
+    }
+    int most = 0;
+    for (int i = 0; i < log.size(); i++) {
+      int at = i;
+      most = Math.max(most, (int) span.values().stream().filter(s -> s[0] <= at && at <= s[1]).count());
+    }
+    return most;
+  }
+
+  @Test
+  void applicationsSyncInParallelUpToTheWorkerBound() {
+    CliRun one = sync("--parallel", "1");
+    assertThat(one.exitCode()).as(one.out() + one.err()).isZero();
+    assertThat(mostApplicationsAtOnce()).as("one worker: one application after another").isEqualTo(1);
+    client.namespaces().withName("hello-world").delete();
+    client.namespaces().withName("proyecto06").delete();
+    client.namespaces().withName("flask-otel-app").delete();
+    for (String ns : java.util.List.of("hello-world", "proyecto06", "flask-otel-app")) {
+      for (var kind : java.util.List.of(client.apps().deployments(), client.apps().statefulSets())) {
+        kind.inNamespace(ns).delete();
+      }
+      client.configMaps().inNamespace(ns).delete();
+      client.services().inNamespace(ns).delete();
+      client.serviceAccounts().inNamespace(ns).delete();
+    }
+    server.resetRequests();
+    CliRun two = sync("--parallel", "2");
+    assertThat(two.exitCode()).as(two.out() + two.err()).isZero();
+    assertThat(mostApplicationsAtOnce()).as("two workers: two applications at once, never three").isEqualTo(2);
+    // Each application's lines stay together, in the order of the bundles.
+    String out = two.out();
+    assertThat(out.indexOf("== dev/flask-otel-app")).isLessThan(out.indexOf("== dev/hello-world"));
+    assertThat(out.substring(out.indexOf("== dev/hello-world"), out.indexOf("== dev/proyecto06"))).doesNotContain("proyecto06/");
+  }
+
+  @Test
+  void theTimeoutBoundsTheWholeSyncEvenWhenEveryRequestIsSlow() {
+    controller.close(); // the mock serves one request at a time: keep the controller's own reads out of the way
+    server.slow("GET", "", 1000);
+    long start = System.nanoTime();
+    CliRun r = sync("--timeout", "3s");
+    java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - start);
+    assertThat(r.exitCode()).as(r.out() + r.err()).isNotZero();
+    assertThat(r.err()).contains("time ran out");
+    // Unbounded, the first sync's 19 lists and health reads would take well over 20 s at 1 s each.
+    assertThat(took).isLessThan(java.time.Duration.ofSeconds(10));
+  }
+
+  @Test
+  void syncWatchExitsNonZeroWhenItsWatchIsRefused() {
+    server.refuse("GET", "watch=true", 403, 100000);
+    long start = System.nanoTime();
+    CliRun r = sync("--watch", "--watch-timeout", "60s", "--interval", "1s");
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("the watch of dev stopped").contains("403");
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(40));
   }
 }

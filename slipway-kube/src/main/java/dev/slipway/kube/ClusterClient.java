@@ -209,6 +209,10 @@ public class ClusterClient {
   <T> T retry(Call<T> call) {
     for (int attempt = 1; ; attempt++) {
       limiter.acquire();
+      Instant end = deadline;
+      if (end != null && !Instant.now().isBefore(end)) {
+        throw new KubernetesClientException("the operation's time ran out before this request", new ClusterFailure.DeadlinePassed());
+      }
       try {
         return call.run();
       } catch (KubernetesClientException e) {
@@ -217,7 +221,6 @@ public class ClusterClient {
           throw e;
         }
         Instant until = Instant.now().plus(wait);
-        Instant end = deadline;
         if (end != null && until.isAfter(end)) {
           throw e;
         }

@@ -23,7 +23,7 @@ public final class ClusterFailure extends KubernetesClientException {
 
   /** What kind of failure it is. */
   public enum Cause {
-    REFUSED, DNS, TLS, TIMEOUT, CONNECTION_LOST, UNAUTHORIZED, FORBIDDEN, HTTP, OTHER
+    REFUSED, DNS, TLS, TIMEOUT, DEADLINE, CONNECTION_LOST, UNAUTHORIZED, FORBIDDEN, HTTP, OTHER
   }
 
   private final Cause cause;
@@ -48,6 +48,7 @@ public final class ClusterFailure extends KubernetesClientException {
           : "unknown host: the server's name does not resolve (DNS)";
       case TLS -> "TLS handshake failed: " + find(e, SSLException.class).getMessage();
       case TIMEOUT -> "no answer in time (" + rootMessage(e) + ")";
+      case DEADLINE -> "not sent: the operation's time ran out (--timeout)";
       case CONNECTION_LOST -> "the connection was lost (" + rootMessage(e) + ")";
       case UNAUTHORIZED -> "credentials rejected (401 Unauthorized): the kubeconfig's user token or certificate is not accepted";
       case FORBIDDEN -> "not allowed to " + what + " (403 Forbidden" + serverMessage(e, ": ") + ")";
@@ -85,6 +86,9 @@ public final class ClusterFailure extends KubernetesClientException {
     if (e.getCode() > 0) {
       return Cause.HTTP;
     }
+    if (find(e, DeadlinePassed.class) != null) {
+      return Cause.DEADLINE;
+    }
     if (find(e, UnknownHostException.class) != null || find(e, java.nio.channels.UnresolvedAddressException.class) != null) {
       return Cause.DNS;
     }
@@ -102,6 +106,15 @@ public final class ClusterFailure extends KubernetesClientException {
       return Cause.CONNECTION_LOST;
     }
     return Cause.OTHER;
+  }
+
+  /** The caller's deadline passed before a request was sent. */
+  static final class DeadlinePassed extends TimeoutException {
+    private static final long serialVersionUID = 1L;
+
+    DeadlinePassed() {
+      super("deadline passed");
+    }
   }
 
   static <T extends Throwable> T find(Throwable e, Class<T> type) {

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
  */
 public final class OwnedWatch implements AutoCloseable {
   private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+  private final java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
 
   /**
    * Starts watching; {@code changed} receives the application label of every object added,
@@ -52,10 +53,30 @@ public final class OwnedWatch implements AutoCloseable {
       var scoped = ctx.isNamespaceScoped() ? op.inAnyNamespace() : op;
       SharedIndexInformer<GenericKubernetesResource> informer = scoped.withLabels(labels).runnableInformer(0);
       informer.addEventHandler(handler);
-      informer.exceptionHandler((isStarted, t) -> true);
+      // Keep watching through what passes (lost connections, 5xx, 410 Gone is re-listed by the informer);
+      // give up on what does not (401, 403, 404 for a kind the cluster does not serve is tolerated).
+      informer.exceptionHandler((isStarted, t) -> {
+        io.fabric8.kubernetes.client.KubernetesClientException e = t instanceof io.fabric8.kubernetes.client.WatcherException w
+            ? w.asClientException() : ClusterFailure.find(t, io.fabric8.kubernetes.client.KubernetesClientException.class);
+        if (e != null && (e.getCode() == 401 || e.getCode() == 403)) {
+          failure.compareAndSet(null, k[1] + " watch refused: " + ClusterFailure.of(e, "watch", ClusterClient.plural(k[1]), null).getMessage());
+          return false;
+        }
+        return true;
+      });
       informer.start();
+      informer.stopped().whenComplete((v, t) -> {
+        if (t != null) {
+          failure.compareAndSet(null, k[1] + " watch stopped: " + t.getMessage());
+        }
+      });
       informers.add(informer);
     }
+  }
+
+  /** Why the watch stopped for good, or null while it runs. */
+  public String failure() {
+    return failure.get();
   }
 
   private static String app(GenericKubernetesResource obj) {

@@ -45,12 +45,24 @@ public final class SyncExecutor {
   /**
    * How to sync.
    *
+   * @param timeout how long the sync may take in all (health waits included)
    * @param serverSide apply with server-side apply (field manager {@value ClusterClient#FIELD_MANAGER},
    *     forcing conflicts) instead of the client-side three-way merge
+   * @param deadline when the sync must be over (null: {@code timeout} from the start of each apply)
    */
-  public record Options(boolean dryRun, boolean prune, boolean pruneVolumes, Duration timeout, Duration pollInterval, boolean serverSide) {
+  public record Options(boolean dryRun, boolean prune, boolean pruneVolumes, Duration timeout, Duration pollInterval, boolean serverSide,
+      Instant deadline) {
+    public Options(boolean dryRun, boolean prune, boolean pruneVolumes, Duration timeout, Duration pollInterval, boolean serverSide) {
+      this(dryRun, prune, pruneVolumes, timeout, pollInterval, serverSide, null);
+    }
+
     public Options(boolean dryRun, boolean prune, boolean pruneVolumes, Duration timeout, Duration pollInterval) {
-      this(dryRun, prune, pruneVolumes, timeout, pollInterval, false);
+      this(dryRun, prune, pruneVolumes, timeout, pollInterval, false, null);
+    }
+
+    /** The same options with the whole sync bounded by {@code end}. */
+    public Options until(Instant end) {
+      return new Options(dryRun, prune, pruneVolumes, timeout, pollInterval, serverSide, end);
     }
   }
 
@@ -190,10 +202,15 @@ public final class SyncExecutor {
     bundle.objects().forEach(o -> waves.computeIfAbsent(o.wave(), w -> new ArrayList<>()).add(o));
     List<Step> steps = new ArrayList<>();
     int writes = 0;
+    Instant deadline = options.deadline() != null ? options.deadline() : clock.instant().plus(options.timeout());
     for (Map.Entry<Integer, List<RenderedObject>> wave : waves.entrySet()) {
       List<JsonNode> applied = new ArrayList<>();
       for (RenderedObject o : wave.getValue()) {
         ObjectDiff d = byRef.get(o.ref());
+        if (!options.dryRun() && d.state() != SyncState.SYNCED && !clock.instant().isBefore(deadline)) {
+          String why = "the sync's timeout of " + human(options.timeout()) + " ran out before " + o.ref() + " was applied";
+          return new Outcome(steps, false, why, writes, List.of());
+        }
         if (d.state() == SyncState.SYNCED) {
           steps.add(new Step(o.ref(), "unchanged", ""));
           applied.add(d.live());
@@ -219,7 +236,7 @@ public final class SyncExecutor {
         }
       }
       if (!options.dryRun()) {
-        String unhealthy = waitHealthy(applied, wave.getKey(), options, progress);
+        String unhealthy = waitHealthy(applied, wave.getKey(), options, deadline, progress);
         if (unhealthy != null) {
           return new Outcome(steps, false, unhealthy + " (what was applied stays)", writes, List.of());
         }
@@ -454,9 +471,9 @@ public final class SyncExecutor {
    * to wait for costs no request; later passes re-read only the objects not yet healthy.
    * Returns why the wave is not healthy by the deadline, or null.
    */
-  private String waitHealthy(List<JsonNode> objects, int wave, Options options, Consumer<String> progress) {
-    Instant deadline = clock.instant().plus(options.timeout());
+  private String waitHealthy(List<JsonNode> objects, int wave, Options options, Instant deadline, Consumer<String> progress) {
     Instant started = clock.instant();
+    String previous = null;
     List<JsonNode> pending = new ArrayList<>(objects);
     boolean first = true;
     while (true) {
@@ -464,6 +481,11 @@ public final class SyncExecutor {
       for (java.util.Iterator<JsonNode> it = pending.iterator(); it.hasNext(); ) {
         JsonNode o = it.next();
         JsonNode live;
+        if (!first && !clock.instant().isBefore(deadline)) {
+          // Out of time: report what the last look found rather than reading again.
+          waitingFor = waitingFor != null ? waitingFor : previous;
+          break;
+        }
         try {
           live = first ? o : read(o);
         } catch (KubernetesClientException e) {
@@ -484,9 +506,9 @@ public final class SyncExecutor {
       if (waitingFor == null) {
         return null;
       }
+      previous = waitingFor;
       if (!clock.instant().isBefore(deadline)) {
-        long ms = options.timeout().toMillis();
-        return "wave " + wave + " not healthy after " + (ms < 1000 ? ms + "ms" : ms / 1000 + "s") + ": " + waitingFor;
+        return "wave " + wave + " not healthy within the sync's timeout of " + human(options.timeout()) + ": " + waitingFor;
       }
       progress.accept("wave " + wave + ": waiting for " + waitingFor + " ("
           + Duration.between(started, clock.instant()).toSeconds() + "s)");
@@ -497,6 +519,11 @@ public final class SyncExecutor {
         return "interrupted while waiting for wave " + wave;
       }
     }
+  }
+
+  private static String human(Duration d) {
+    long ms = d.toMillis();
+    return ms < 1000 ? ms + "ms" : ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
   }
 
   private static String message(KubernetesClientException e) {

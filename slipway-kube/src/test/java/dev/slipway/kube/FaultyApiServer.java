@@ -30,6 +30,11 @@ public final class FaultyApiServer implements AutoCloseable {
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final List<Long> times = new CopyOnWriteArrayList<>();
+  private volatile Pattern slowPath;
+  private volatile String slowMethod;
+  private volatile long slowMillis;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
@@ -41,6 +46,17 @@ public final class FaultyApiServer implements AutoCloseable {
         String path = request.getPath();
         requests.add(request.getMethod() + " " + path);
         times.add(System.nanoTime());
+        if (slowPath != null && slowMethod.equalsIgnoreCase(request.getMethod()) && slowPath.matcher(path).find()) {
+          int now = inFlight.incrementAndGet();
+          maxInFlight.accumulateAndGet(now, Math::max);
+          try {
+            Thread.sleep(slowMillis);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            inFlight.decrementAndGet();
+          }
+        }
         for (Fault f : faults) {
           if (f.method().equalsIgnoreCase(request.getMethod()) && f.path().matcher(path).find() && f.remaining().getAndDecrement() > 0) {
             if (f.applied()) {
@@ -104,7 +120,21 @@ public final class FaultyApiServer implements AutoCloseable {
     return this;
   }
 
+  /** Matching requests take {@code millis} before the server handles them; {@link #maxInFlight()} counts how many overlapped. */
+  public FaultyApiServer slow(String method, String pathRegex, long millis) {
+    slowMethod = method;
+    slowMillis = millis;
+    slowPath = Pattern.compile(pathRegex);
+    return this;
+  }
+
+  /** The most slowed-down requests the server was handling at once. */
+  public int maxInFlight() {
+    return maxInFlight.get();
+  }
+
   public void clearFaults() {
+    slowPath = null;
     faults.clear();
   }
 

@@ -189,7 +189,7 @@ class SyncExecutorMockTest {
     var quick = new SyncExecutor.Options(false, false, false, Duration.ofMillis(300), Duration.ofMillis(50));
     SyncExecutor.Outcome o = executor().sync("dev", b, quick, m -> { });
     assertThat(o.succeeded()).isFalse();
-    assertThat(o.failure()).contains("wave 0 not healthy after 300ms").contains("is Progressing");
+    assertThat(o.failure()).contains("wave 0 not healthy within the sync's timeout of 300ms").contains("is Progressing");
     // The next wave was not applied.
     assertThat(new ClusterClient(client).get("apps/v1", "Deployment", "proyecto06", "backend")).isNull();
   }
