@@ -57,6 +57,9 @@ public final class ApplicationLoader {
         }
       }
       comps.finish();
+      if (comps.node().entries().isEmpty()) {
+        d.error("spec.required", comps.position(), "spec.components", "an application needs at least one component");
+      }
     }
     SortedMap<String, SortedMap<String, SpecNode>> overrides = new TreeMap<>();
     Fields envs = spec.child("environments");
