@@ -45,6 +45,16 @@ public final class PolicySources {
         d.error("policy.missing", Position.file(s), "spec.policies", "policy path " + s + " does not exist");
         continue;
       }
+      try {
+        if (!p.toRealPath().startsWith(root.toRealPath())) {
+          d.error("policy.outside", Position.file("slipway.yaml"), "spec.policies",
+              "policy path " + s + " leads outside the platform directory; policy files must be inside it");
+          continue;
+        }
+      } catch (IOException e) {
+        d.error("io.read", Position.file(s), "", "cannot read " + s + ": " + e.getMessage());
+        continue;
+      }
       try (Stream<Path> files = Files.isDirectory(p) ? Files.walk(p) : Stream.of(p)) {
         Path realRoot = root.toRealPath();
         for (Path f : files.filter(Files::isRegularFile).filter(x -> x.toString().matches(".*\\.ya?ml$"))

@@ -150,7 +150,8 @@ public final class ComponentResolver {
         Origin o = Origin.of(Layer.DERIVED, "2 x resources.cpu", Position.NONE);
         newLimits = newLimits.with("cpu", new Scalar(o, cpuString(twice), Scalar.Kind.STRING), Position.NONE);
       }
-      if (!limits.has("memory") && res.get("memory") instanceof Scalar mem) {
+      if (!limits.has("memory") && res.get("memory") instanceof Scalar mem && Quantities.isValid(mem.value())
+          && Quantities.amount(mem.value()).signum() > 0) {
         Origin o = Origin.of(Layer.DERIVED, "= resources.memory", Position.NONE);
         newLimits = newLimits.with("memory", new Scalar(o, mem.value(), Scalar.Kind.STRING), Position.NONE);
       }
