@@ -22,7 +22,21 @@ public final class PolicySources {
 
   private PolicySources() {}
 
+  /**
+   * The platform's {@code spec.policies}: files and folders inside {@code root} only, so a
+   * platform repository cannot make Slipway read files elsewhere (through '..', absolute paths
+   * or symlinks).
+   */
   public static List<KyvernoPolicy> load(Path root, List<String> sources, Diagnostics d) {
+    return load(root, sources, true, d);
+  }
+
+  /** Policy files and folders named on the command line: the user's own choice, read wherever they are. */
+  public static List<KyvernoPolicy> loadGiven(List<String> paths, Diagnostics d) {
+    return load(Path.of("."), paths, false, d);
+  }
+
+  private static List<KyvernoPolicy> load(Path root, List<String> sources, boolean confined, Diagnostics d) {
     List<KyvernoPolicy> out = new ArrayList<>();
     for (String s : sources) {
       if (s.equals(BASELINE)) {
@@ -46,7 +60,7 @@ public final class PolicySources {
         continue;
       }
       try {
-        if (!p.toRealPath().startsWith(root.toRealPath())) {
+        if (confined && !p.toRealPath().startsWith(root.toRealPath())) {
           d.error("policy.outside", Position.file("slipway.yaml"), "spec.policies",
               "policy path " + s + " leads outside the platform directory; policy files must be inside it");
           continue;
@@ -60,7 +74,7 @@ public final class PolicySources {
         for (Path f : files.filter(Files::isRegularFile).filter(x -> x.toString().matches(".*\\.ya?ml$"))
             .filter(x -> !x.getFileName().toString().matches("kyverno-test\\.ya?ml|kustomization\\.ya?ml")).sorted().toList()) {
           // '..', absolute paths and symlinks may all lead out of the platform directory; only its files are read.
-          if (!f.toRealPath().startsWith(realRoot)) {
+          if (confined && !f.toRealPath().startsWith(realRoot)) {
             d.error("policy.outside", Position.file("slipway.yaml"), "spec.policies",
                 "policy path " + s + ": " + label(root, f) + " leads outside the platform directory; policy files must be inside it");
             continue;

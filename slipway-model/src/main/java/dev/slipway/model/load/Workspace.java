@@ -3,12 +3,12 @@ package dev.slipway.model.load;
 import dev.slipway.model.Diagnostics;
 import dev.slipway.model.Position;
 import dev.slipway.model.spec.ApplicationSpec;
+import dev.slipway.model.spec.EnvironmentSpec;
 import dev.slipway.model.spec.PlatformSpec;
 import dev.slipway.model.yaml.Origin.Layer;
+import dev.slipway.model.yaml.SpecNode;
 import dev.slipway.model.yaml.YamlLoader;
 import dev.slipway.model.yaml.YamlLoader.Document;
-import dev.slipway.model.spec.EnvironmentSpec;
-import dev.slipway.model.yaml.SpecNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -57,7 +57,9 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
     Map<String, String> seen = new HashMap<>();
     for (Path appFile : appFiles(root, d)) {
       String label = root.relativize(appFile).toString().replace('\\', '/');
-      List<Document> appDocs = yaml.loadFile(appFile, label, Layer.APP, d);
+      Diagnostics fileDiags = new Diagnostics();
+      List<Document> appDocs = yaml.loadFile(appFile, label, Layer.APP, fileDiags);
+      d.addAll(fileDiags.list());
       if (appDocs.size() > 1) {
         d.error("spec.multiple-documents", appDocs.get(1).start(), "", label + " must hold exactly one document");
       }
@@ -67,7 +69,7 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
       }
       if (!readable) {
         // An unreadable file already has its yaml.* or io.* error; an empty one must not vanish silently.
-        if (!d.list().stream().anyMatch(x -> x.isError() && label.equals(x.file()))) {
+        if (!fileDiags.hasErrors()) {
           d.error(UNREADABLE, Position.file(label), "",
               label + " holds no application (it is empty, only comments, '---' or null); remove the folder or write the application");
         }
