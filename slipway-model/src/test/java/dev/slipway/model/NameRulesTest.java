@@ -101,6 +101,20 @@ class NameRulesTest {
   }
 
   @Test
+  void refusesApplicationAndComponentNamesTooLongForTheInstanceLabel() {
+    String app = "a".repeat(30);
+    String component = "c".repeat(40);
+    SpecFixture.write(dir, SpecFixture.PLATFORM,
+        SpecFixture.app(component + ": {type: web, image: a:1}\n").replace("name: shop", "name: " + app));
+    assertThat(SpecFixture.diagnostics(dir)).anySatisfy(d -> {
+      assertThat(d.code()).isEqualTo("spec.invalid-name");
+      assertThat(d.line()).isEqualTo(6);
+      assertThat(d.path()).isEqualTo("spec.components." + component);
+      assertThat(d.message()).contains("of 71 characters; label values have at most 63");
+    });
+  }
+
+  @Test
   void refusesAnApplicationNameThatIsAPath() {
     SpecFixture.write(dir, SpecFixture.PLATFORM, APP.replace("name: shop", "name: ../shop"));
     assertThat(SpecFixture.diagnostics(dir)).anySatisfy(d -> {

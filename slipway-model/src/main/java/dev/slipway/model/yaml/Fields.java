@@ -188,6 +188,11 @@ public final class Fields {
     return quantity(key, false, max, maxText);
   }
 
+  /** A quantity greater than zero that Kubernetes can represent. */
+  public String quantity(String key) {
+    return quantity(key, false, Quantities.MAX, "2^63-1");
+  }
+
   /** As {@link #quantity(String, BigDecimal, String)}, but zero is allowed (a daemon that reserves no memory). */
   public String quantityOrZero(String key, BigDecimal max, String maxText) {
     return quantity(key, true, max, maxText);

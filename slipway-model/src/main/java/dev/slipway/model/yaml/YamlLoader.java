@@ -51,6 +51,11 @@ public final class YamlLoader {
     public static final Limits SPEC = new Limits(4L << 20, 50, 64, 500_000, 64 << 10, 10_000);
     /** For manifests given to {@code slipway validate}: generated files can be large. */
     public static final Limits MANIFESTS = new Limits(256L << 20, 1_000, 128, 20_000_000, 16 << 20, 1_000_000);
+
+    /** Limits with the manifest bounds on one value and one collection. */
+    public Limits(long maxBytes, int maxAliases, int maxDepth, int maxNodes) {
+      this(maxBytes, maxAliases, maxDepth, maxNodes, 16 << 20, 1_000_000);
+    }
   }
 
   /** One YAML document: its tree (null for an empty document) and the comment lines before it. */
