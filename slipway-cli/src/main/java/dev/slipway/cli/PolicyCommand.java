@@ -126,7 +126,7 @@ final class PolicyCommand implements Runnable {
         return Main.BAD_INPUT;
       }
       Diagnostics d = new Diagnostics();
-      List<KyvernoPolicy> loaded = PolicySources.load(Path.of("."), policies, d);
+      List<KyvernoPolicy> loaded = PolicySources.loadGiven(policies, d);
       List<JsonNode> resources = new ArrayList<>();
       for (Path f : files) {
         try {

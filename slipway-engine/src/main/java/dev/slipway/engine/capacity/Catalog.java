@@ -2,6 +2,7 @@ package dev.slipway.engine.capacity;
 
 import dev.slipway.model.Diagnostics;
 import dev.slipway.model.yaml.Fields;
+import dev.slipway.model.yaml.Quantities;
 import dev.slipway.model.yaml.Merge;
 import dev.slipway.model.yaml.Origin.Layer;
 import dev.slipway.model.yaml.SpecNode;
@@ -119,8 +120,8 @@ public record Catalog(
       if (p == null) {
         return null;
       }
-      String cpu = p.quantity("cpu");
-      String mem = p.quantity("memory");
+      String cpu = p.quantityOrZero("cpu", Quantities.MAX_CONTAINER_CPU, "1024 cores");
+      String mem = p.quantityOrZero("memory", Quantities.MAX_CONTAINER_MEMORY, "64Ti");
       p.finish();
       return new Pod(cpu == null ? 0 : Resources.cpuMillis(cpu), mem == null ? 0 : Resources.memoryMiB(mem));
     });

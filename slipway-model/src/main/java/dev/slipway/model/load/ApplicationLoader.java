@@ -49,7 +49,7 @@ public final class ApplicationLoader {
     } else {
       for (var e : comps.node().entries().entrySet()) {
         comps.raw(e.getKey());
-        checkComponentName(e.getKey(), comps, d);
+        checkComponentName(e.getKey(), name, comps, d);
         if (e.getValue() instanceof MapNode) {
           components.put(e.getKey(), e.getValue());
         } else {
@@ -57,6 +57,9 @@ public final class ApplicationLoader {
         }
       }
       comps.finish();
+      if (comps.node().entries().isEmpty()) {
+        d.error("spec.required", comps.position(), "spec.components", "an application needs at least one component");
+      }
     }
     SortedMap<String, SortedMap<String, SpecNode>> overrides = new TreeMap<>();
     Fields envs = spec.child("environments");
@@ -102,10 +105,15 @@ public final class ApplicationLoader {
     return new ApplicationSpec(name, file, top.position(), components, overrides, waivers);
   }
 
-  private static void checkComponentName(String name, Fields comps, Diagnostics d) {
+  private static void checkComponentName(String name, String app, Fields comps, Diagnostics d) {
     if (!PlatformLoader.DNS_LABEL.matcher(name).matches() || name.length() > 40) {
       d.error("spec.invalid-name", comps.position(name), comps.path(name),
-          "component name '" + name + "' must be a lowercase DNS label of at most 40 characters");
+          "component name '" + Names.abbreviate(name) + "' must be a lowercase DNS label of at most 40 characters");
+    } else if (app != null && app.length() + 1 + name.length() > Names.LABEL_MAX) {
+      // Every object of the component carries app.kubernetes.io/instance: <app>-<component>, a label value.
+      d.error("spec.invalid-name", comps.position(name), comps.path(name),
+          "component name '" + name + "' with application name '" + app + "' gives the label app.kubernetes.io/instance '"
+              + app + "-" + name + "' of " + (app.length() + 1 + name.length()) + " characters; label values have at most 63");
     }
   }
 

@@ -19,6 +19,7 @@ import dev.slipway.model.spec.ComponentSpec.Storage;
 import dev.slipway.model.spec.ComponentSpec.Trigger;
 import dev.slipway.model.spec.ComponentType;
 import dev.slipway.model.spec.EnvironmentSpec;
+import dev.slipway.model.spec.ImageReference;
 import dev.slipway.model.yaml.Fields;
 import dev.slipway.model.yaml.Merge;
 import dev.slipway.model.yaml.Origin;
@@ -55,7 +56,7 @@ import java.util.regex.Pattern;
  */
 public final class ComponentResolver {
   private static final Map<ComponentType, SpecNode> TYPE_DEFAULTS = loadTypeDefaults();
-  private static final Pattern CRON_FIELD = Pattern.compile("^[0-9*/,\\-A-Za-z?LW#]+$");
+  private static final Pattern CONFIG_KEY = Pattern.compile("^[-._a-zA-Z0-9]+$");
   private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
 
   private ComponentResolver() {}
@@ -140,12 +141,17 @@ public final class ComponentResolver {
     if (out.get("resources") instanceof MapNode res) {
       MapNode limits = res.get("limits") instanceof MapNode l ? l : MapNode.empty(Origin.of(Layer.DERIVED, "", Position.NONE));
       MapNode newLimits = limits;
-      if (!limits.has("cpu") && res.get("cpu") instanceof Scalar cpu && Quantities.isValid(cpu.value())) {
-        BigDecimal twice = Quantities.amount(cpu.value()).multiply(BigDecimal.valueOf(2));
+      if (!limits.has("cpu") && res.get("cpu") instanceof Scalar cpu && Quantities.isValid(cpu.value())
+          && Quantities.amount(cpu.value()).signum() > 0
+          && Quantities.amount(cpu.value()).compareTo(Quantities.MAX_CONTAINER_CPU) <= 0) {
+        // An out-of-range request is reported at the request; the derived limit stays within range.
+        BigDecimal request = Quantities.amount(cpu.value());
+        BigDecimal twice = request.multiply(BigDecimal.valueOf(2)).min(Quantities.MAX_CONTAINER_CPU.max(request));
         Origin o = Origin.of(Layer.DERIVED, "2 x resources.cpu", Position.NONE);
         newLimits = newLimits.with("cpu", new Scalar(o, cpuString(twice), Scalar.Kind.STRING), Position.NONE);
       }
-      if (!limits.has("memory") && res.get("memory") instanceof Scalar mem) {
+      if (!limits.has("memory") && res.get("memory") instanceof Scalar mem && Quantities.isValid(mem.value())
+          && Quantities.amount(mem.value()).signum() > 0) {
         Origin o = Origin.of(Layer.DERIVED, "= resources.memory", Position.NONE);
         newLimits = newLimits.with("memory", new Scalar(o, mem.value(), Scalar.Kind.STRING), Position.NONE);
       }
@@ -172,6 +178,13 @@ public final class ComponentResolver {
     String version = f.string("version");
     if (image == null && type != ComponentType.POSTGRES) {
       d.error("spec.required", f.position(), f.path("image"), "component '" + name + "' (" + type.id() + ") needs an image");
+    }
+    String imageProblem = image == null ? null : ImageReference.problem(image);
+    if (imageProblem != null) {
+      // A postgres image derived from 'version' has no position of its own: report it at the version.
+      boolean derived = f.node().writtenKeyPosition("image") == null && f.node().get("version") != null;
+      d.error("spec.invalid-image", f.position(derived ? "version" : "image"), f.path(derived ? "version" : "image"),
+          Fields.quote(f.path("image"), image) + " is not a valid image reference ([registry[:port]/]path[:tag][@digest]): " + imageProblem);
     }
     Integer port = f.integer("port", 1, 65535);
     TreeMap<String, Integer> ports = f.map("ports", e -> namedPort(e, d));
@@ -215,8 +228,11 @@ public final class ComponentResolver {
     Storage storage = null;
     Fields sf = f.child("storage");
     if (sf != null) {
-      String size = sf.quantity("size");
-      storage = new Storage(size, sf.string("class"), version, sf.string("database"));
+      String size = sf.quantity("size", Quantities.MAX_STORAGE, "64Ti");
+      String cls = sf.string("class");
+      Names.checkSubdomain(cls, Names.SUBDOMAIN_MAX, "storage class", "the volume names it as storageClassName",
+          sf.position("class"), sf.path("class"), d);
+      storage = new Storage(size, cls, version, sf.string("database"));
       sf.finish();
     }
     Schedule schedule = schedule(f, d);
@@ -310,9 +326,11 @@ public final class ComponentResolver {
       return;
     }
     for (String k : vars.keySet()) {
-      if (!ENV_NAME.matcher(k).matches()) {
-        d.error("spec.invalid-name", f.position(key), f.path(key) + "." + k,
-            "'" + k + "' is not a valid environment variable name");
+      // The names are also keys of the component's ConfigMap or Secret: at most 253 characters.
+      if (!ENV_NAME.matcher(k).matches() || k.length() > Names.SUBDOMAIN_MAX) {
+        d.error("spec.invalid-name", f.position(key), f.path(key) + "." + Names.abbreviate(k),
+            "'" + Names.abbreviate(k) + "' is not a valid environment variable name (letters, digits and '_', not starting with a digit;"
+                + " at most 253 characters)");
       }
     }
   }
@@ -323,16 +341,27 @@ public final class ComponentResolver {
     }
     String mount = f.string("mountPath", "/etc/config");
     TreeMap<String, String> files = f.stringMap("files");
+    Fields filesNode = f.child("files");
+    if (files != null && filesNode != null) {
+      for (String name : files.keySet()) {
+        // Each key is a ConfigMap key and a file name under mountPath: no '/', no '.' or '..'.
+        if (!CONFIG_KEY.matcher(name).matches() || name.length() > Names.SUBDOMAIN_MAX || name.equals(".") || name.equals("..")) {
+          d.error("spec.invalid-name", filesNode.position(name), filesNode.path(name),
+              "config file name '" + Names.abbreviate(name) + "' must be at most 253 letters, digits, '-', '_' and '.'"
+                  + " (it is a ConfigMap key and a file name in " + mount + "; folders are not supported)");
+        }
+      }
+    }
     f.finish();
     return new ConfigFiles(mount, files == null ? new TreeMap<>() : files);
   }
 
   private static Resources resources(Fields f, Diagnostics d) {
-    String cpu = f.quantity("cpu");
-    String memory = f.quantity("memory");
+    String cpu = f.quantity("cpu", Quantities.MAX_CONTAINER_CPU, "1024 cores");
+    String memory = f.quantity("memory", Quantities.MAX_CONTAINER_MEMORY, "64Ti");
     Fields l = f.childOrEmpty("limits");
-    String cpuLimit = l.quantity("cpu");
-    String memLimit = l.quantity("memory");
+    String cpuLimit = l.quantity("cpu", Quantities.MAX_CONTAINER_CPU, "1024 cores");
+    String memLimit = l.quantity("memory", Quantities.MAX_CONTAINER_MEMORY, "64Ti");
     if (cpu != null && cpuLimit != null && Quantities.amount(cpuLimit).compareTo(Quantities.amount(cpu)) < 0) {
       d.error("spec.impossible-resources", l.position("cpu"), l.path("cpu"),
           "cpu limit " + cpuLimit + " is below the request " + cpu);
@@ -340,9 +369,6 @@ public final class ComponentResolver {
     if (memory != null && memLimit != null && Quantities.amount(memLimit).compareTo(Quantities.amount(memory)) < 0) {
       d.error("spec.impossible-resources", l.position("memory"), l.path("memory"),
           "memory limit " + memLimit + " is below the request " + memory);
-    }
-    if (cpu != null && Quantities.amount(cpu).signum() <= 0) {
-      d.error("spec.impossible-resources", f.position("cpu"), f.path("cpu"), "cpu must be greater than 0");
     }
     l.finish();
     f.finish();
@@ -477,14 +503,10 @@ public final class ComponentResolver {
     if (cron == null) {
       return;
     }
-    String[] parts = cron.trim().split("\\s+");
-    boolean ok = parts.length == 5;
-    for (String p : parts) {
-      ok &= CRON_FIELD.matcher(p).matches();
-    }
-    if (!ok) {
-      d.error("spec.invalid-cron", f.position(key), f.path(key),
-          "'" + cron + "' is not a 5-field cron expression (minute hour day-of-month month day-of-week), e.g. '0 19 * * *'");
+    String problem = Cron.problem(cron);
+    if (problem != null) {
+      d.error("spec.invalid-cron", f.position(key), f.path(key), Fields.quote(f.path(key), cron)
+          + " is not a valid 5-field cron expression (minute hour day-of-month month day-of-week), e.g. '0 19 * * *': " + problem);
     }
   }
 

@@ -51,6 +51,8 @@ public final class PlatformLoader {
     checkHeader(top, "Platform", d);
     Fields meta = top.childOrEmpty("metadata");
     String name = meta.required("name");
+    Names.checkLabel(name, Names.LABEL_MAX, "platform name", "it names the platform in plans and history",
+        meta.position("name"), "metadata.name", d);
     meta.finish();
     Fields spec = top.child("spec");
     if (spec == null) {
@@ -65,6 +67,7 @@ public final class PlatformLoader {
     if (policies == null) {
       policies = List.of(BASELINE);
     }
+    checkPolicyPaths(spec, policies, d);
 
     List<EnvironmentSpec> envs = new ArrayList<>();
     SpecNode envNode = spec.raw("environments");
@@ -120,12 +123,14 @@ public final class PlatformLoader {
       return null;
     }
     String name = f.required("name");
-    if (name != null && !DNS_LABEL.matcher(name).matches()) {
-      d.error("spec.invalid-name", f.position("name"), f.path("name"),
-          "environment name '" + name + "' must be a lowercase DNS label (a-z, 0-9, '-')");
-    }
+    Names.checkLabel(name, Names.LABEL_MAX, "environment name", "it names the output folder out/<env> and labels every object",
+        f.position("name"), f.path("name"), d);
     Fields cluster = f.childOrEmpty("cluster");
+    // A kubeconfig context name is free text (EKS writes ARNs); it is only looked up, so only blank is wrong.
     String context = cluster.string("context", name);
+    if (context != null && context.isBlank()) {
+      d.error("spec.invalid-value", cluster.position("context"), cluster.path("context"), "the kubeconfig context must not be blank");
+    }
     Fields system = cluster.child("systemNodes");
     String systemType = null;
     int systemCount = 0;
@@ -139,10 +144,12 @@ public final class PlatformLoader {
     Integer nat = cluster.integer("natGateways", 0, 10);
     ClusterSpec clusterSpec = new ClusterSpec(context, cluster.string("name", context), systemType, systemCount,
         zones == null ? 3 : zones, nat == null ? 1 : nat);
+    checkClusterName(cluster, clusterSpec.name(), f.raw("nodePools") != null, d);
     cluster.finish();
     boolean production = f.bool("production", "prod".equals(name) || "production".equals(name));
     String domain = f.string("domain");
     String namespace = f.string("namespace", "{app}");
+    Position namespaceAt = f.has("namespace") ? f.node().get("namespace").position() : f.position();
     Fields pol = f.childOrEmpty("policy");
     String enforcement = pol.oneOf("enforcement", List.of("warn", "enforce"), "warn");
     List<String> registries = pol.stringList("allowedRegistries");
@@ -176,7 +183,8 @@ public final class PlatformLoader {
     if (name == null) {
       return null;
     }
-    return new EnvironmentSpec(name, f.position(), production, clusterSpec, domain, namespace, policy, pools, promotion, addons, selfHeal != null && selfHeal, defaults);
+    return new EnvironmentSpec(name, f.position(), production, clusterSpec, domain, namespace, namespaceAt, policy, pools, promotion,
+        addons, selfHeal != null && selfHeal, defaults);
   }
 
   private static List<NodePoolSpec> bindNodePools(Fields env, Diagnostics d) {
@@ -196,6 +204,8 @@ public final class PlatformLoader {
         continue;
       }
       String name = p.required("name");
+      Names.checkLabel(name, Names.LABEL_MAX, "node pool name", "it names the NodePool, its EC2NodeClass, their output files and a node label",
+          p.position("name"), p.path("name"), d);
       List<String> types = p.stringList("instanceTypes");
       if (types == null || types.isEmpty()) {
         d.error("spec.required", p.position(), p.path("instanceTypes"), "a node pool needs at least one instance type");
@@ -205,8 +215,8 @@ public final class PlatformLoader {
       List<String> arch = p.stringList("architectures");
       List<String> zones = p.stringList("zones");
       Fields limits = p.childOrEmpty("limits");
-      String cpu = limits.quantity("cpu");
-      String memory = limits.quantity("memory");
+      String cpu = limits.quantity("cpu", Quantities.MAX_POOL_CPU, "1000000 cores");
+      String memory = limits.quantity("memory", Quantities.MAX_POOL_MEMORY, "1Pi");
       limits.finish();
       String consolidation = p.oneOf("consolidation", CONSOLIDATION, "WhenEmptyOrUnderutilized");
       String after = p.string("consolidateAfter", "30s");
@@ -228,13 +238,16 @@ public final class PlatformLoader {
     Fields in = f.child("ingress");
     if (in != null) {
       String cls = in.required("class");
+      String controllerNamespace = in.string("controllerNamespace", "ingress-nginx");
+      Names.checkLabel(controllerNamespace, Names.LABEL_MAX, "namespace", "NetworkPolicies select it by name",
+          in.position("controllerNamespace"), in.path("controllerNamespace"), d);
       List<String> cidrs = in.stringList("sourceCidrs");
       ingress = new IngressAddon(cls,
           in.oneOf("scheme", List.of("internet-facing", "internal"), "internet-facing"),
           in.oneOf("targetType", List.of("ip", "instance"), "ip"),
           in.string("certificateArn"),
           in.string("group", "{app}"),
-          in.string("controllerNamespace", "ingress-nginx"),
+          controllerNamespace,
           cidrs == null ? List.of("0.0.0.0/0") : cidrs);
       in.finish();
     }
@@ -244,7 +257,11 @@ public final class PlatformLoader {
       String provider = se.oneOf("store", List.of("aws-secretsmanager", "aws-parameterstore"), "aws-secretsmanager");
       String refresh = se.string("refreshInterval", "1h");
       checkDuration(se, "refreshInterval", refresh, d);
-      secrets = new SecretsAddon(provider, se.string("name", provider), se.string("region", region), refresh, se.string("roleArn"));
+      String store = se.string("name", provider);
+      // The SecretStore is named <app>-<name> when applications share a namespace: leave room for a 40-character app name.
+      Names.checkSubdomain(store, Names.SUBDOMAIN_MAX - 41, "secret store name", "it names each application's SecretStore",
+          se.position("name"), se.path("name"), d);
+      secrets = new SecretsAddon(provider, store, se.string("region", region), refresh, se.string("roleArn"));
       se.finish();
     }
     MetricsAddon metrics = null;
@@ -252,8 +269,10 @@ public final class PlatformLoader {
     if (me != null) {
       String interval = me.string("interval", "30s");
       checkDuration(me, "interval", interval, d);
+      String ns = me.string("namespace", "monitoring");
+      Names.checkLabel(ns, Names.LABEL_MAX, "namespace", "NetworkPolicies select it by name", me.position("namespace"), me.path("namespace"), d);
       metrics = new MetricsAddon(me.bool("serviceMonitor", true), me.bool("alerts", true), me.bool("dashboards", true),
-          interval, me.string("namespace", "monitoring"),
+          interval, ns,
           me.string("prometheusAddress", "http://prometheus-operated.monitoring.svc:9090"));
       me.finish();
     }
@@ -266,7 +285,10 @@ public final class PlatformLoader {
     StorageAddon storage = new StorageAddon("gp3");
     Fields st = f.child("storage");
     if (st != null) {
-      storage = new StorageAddon(st.string("class", "gp3"));
+      String cls = st.string("class", "gp3");
+      Names.checkSubdomain(cls, Names.SUBDOMAIN_MAX, "storage class", "volumes name it as storageClassName",
+          st.position("class"), st.path("class"), d);
+      storage = new StorageAddon(cls);
       st.finish();
     }
     f.finish();
@@ -302,6 +324,57 @@ public final class PlatformLoader {
           d.error("spec.promotion-order", e.position(), "promotion.from",
               "environment '" + e.name() + "' is promoted from '" + from + "', which must be listed before it");
         }
+      }
+    }
+  }
+
+  private static final Pattern EKS_CLUSTER = Pattern.compile("^[0-9A-Za-z][A-Za-z0-9_-]*$");
+
+  /**
+   * The cluster name is used only by node pools: Karpenter's discovery tag and the node role
+   * {@code KarpenterNodeRole-<name>}, an IAM role name of at most 64 characters. EKS names are
+   * letters, digits, '-' and '_'. A context that is an ARN is fine, but not as the cluster name.
+   */
+  private static void checkClusterName(Fields cluster, String clusterName, boolean hasNodePools, Diagnostics d) {
+    if (!hasNodePools || clusterName == null) {
+      return;
+    }
+    int max = 64 - "KarpenterNodeRole-".length();
+    if (!EKS_CLUSTER.matcher(clusterName).matches() || clusterName.length() > max) {
+      boolean set = cluster.node().get("name") != null;
+      d.error("spec.invalid-name", cluster.position(set ? "name" : "context"), cluster.path("name"),
+          "cluster name '" + Names.abbreviate(clusterName) + "'" + (set ? "" : " (taken from cluster.context)")
+              + " must be an EKS cluster name of at most " + max + " letters, digits, '-' and '_', starting with a letter or digit"
+              + " (node pools use it for Karpenter discovery and the role KarpenterNodeRole-<name>)"
+              + (set ? "" : "; set cluster.name"));
+    }
+  }
+
+  /** Policy files are read from inside the platform directory only. */
+  private static void checkPolicyPaths(Fields spec, List<String> policies, Diagnostics d) {
+    for (int i = 0; i < policies.size(); i++) {
+      String p = policies.get(i);
+      if (p.startsWith("builtin:")) {
+        continue;
+      }
+      String why = null;
+      try {
+        java.nio.file.Path path = java.nio.file.Path.of(p);
+        if (p.isBlank()) {
+          why = "is blank";
+        } else if (path.isAbsolute() || p.startsWith("/") || p.startsWith("\\") || p.matches("^[A-Za-z]:.*")) {
+          why = "is absolute";
+        } else if (path.normalize().startsWith("..")) {
+          why = "leaves the platform directory";
+        }
+      } catch (java.nio.file.InvalidPathException e) {
+        why = "is not a valid path";
+      }
+      if (why != null) {
+        SpecNode list = spec.node().get("policies");
+        Position at = list instanceof ListNode l && i < l.items().size() ? l.items().get(i).position() : spec.position("policies");
+        d.error("spec.invalid-policy-path", at, "spec.policies[" + i + "]",
+            "policy path " + Fields.quote("spec.policies", p) + " " + why + "; policy files must be inside the platform directory");
       }
     }
   }

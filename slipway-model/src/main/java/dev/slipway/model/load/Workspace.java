@@ -3,12 +3,16 @@ package dev.slipway.model.load;
 import dev.slipway.model.Diagnostics;
 import dev.slipway.model.Position;
 import dev.slipway.model.spec.ApplicationSpec;
+import dev.slipway.model.spec.EnvironmentSpec;
 import dev.slipway.model.spec.PlatformSpec;
 import dev.slipway.model.yaml.Origin.Layer;
+import dev.slipway.model.yaml.SpecNode;
 import dev.slipway.model.yaml.YamlLoader;
 import dev.slipway.model.yaml.YamlLoader.Document;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +27,9 @@ import java.util.stream.Stream;
 public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> applications, Diagnostics diagnostics) {
 
   public static final String PLATFORM_FILE = "slipway.yaml";
+  public static final String APP_FILE = "app.yaml";
+  static final String UNREADABLE = "spec.unreadable-application";
+  static final String IGNORED = "spec.ignored-file";
   public static final int MAX_APPLICATIONS = 20_000;
 
   public static Workspace load(Path root) {
@@ -39,23 +46,32 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
     if (docs.size() > 1) {
       d.error("spec.multiple-documents", docs.get(1).start(), "", PLATFORM_FILE + " must hold exactly one document");
     }
-    if (!docs.isEmpty() && docs.get(0).root() != null) {
+    if (!docs.isEmpty() && docs.get(0).root() != null && !(docs.get(0).root() instanceof SpecNode.Null)) {
       platform = PlatformLoader.bind(docs.get(0).root(), PLATFORM_FILE, d);
-    } else if (!d.hasErrors()) {
-      d.error("spec.empty", Position.file(PLATFORM_FILE), "", PLATFORM_FILE + " is empty");
+    }
+    if (platform == null && !d.hasErrors()) {
+      d.error("spec.empty", Position.file(PLATFORM_FILE), "", PLATFORM_FILE + " holds no platform (it is empty, only comments or null)");
     }
     List<String> envNames = platform == null ? List.of() : platform.environmentNames();
     List<ApplicationSpec> apps = new ArrayList<>();
     Map<String, String> seen = new HashMap<>();
     for (Path appFile : appFiles(root, d)) {
       String label = root.relativize(appFile).toString().replace('\\', '/');
-      List<Document> appDocs = yaml.loadFile(appFile, label, Layer.APP, d);
+      Diagnostics fileDiags = new Diagnostics();
+      List<Document> appDocs = yaml.loadFile(appFile, label, Layer.APP, fileDiags);
+      d.addAll(fileDiags.list());
       if (appDocs.size() > 1) {
         d.error("spec.multiple-documents", appDocs.get(1).start(), "", label + " must hold exactly one document");
       }
-      if (appDocs.isEmpty() || appDocs.get(0).root() == null) {
-        if (appDocs.isEmpty() && !d.hasErrors()) {
-          d.error("spec.empty", Position.file(label), "", label + " is empty");
+      boolean readable = !appDocs.isEmpty();
+      if (readable && (appDocs.get(0).root() == null || appDocs.get(0).root() instanceof SpecNode.Null)) {
+        readable = false;
+      }
+      if (!readable) {
+        // An unreadable file already has its yaml.* or io.* error; an empty one must not vanish silently.
+        if (!fileDiags.hasErrors()) {
+          d.error(UNREADABLE, Position.file(label), "",
+              label + " holds no application (it is empty, only comments, '---' or null); remove the folder or write the application");
         }
         continue;
       }
@@ -71,28 +87,102 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
       }
       apps.add(app);
     }
+    if (platform != null) {
+      checkNamespaces(platform, apps, d);
+    }
     return new Workspace(root, platform, List.copyOf(apps), d);
   }
 
+  /**
+   * The {@code app.yaml} of every folder under {@code apps/}. Nothing there may vanish silently: a
+   * folder without {@code app.yaml}, an {@code app.yaml} that is not a file and {@code apps} that
+   * is not a folder are errors; files Slipway does not read are reported. Hidden entries
+   * ({@code .git}, {@code .DS_Store}) are ignored.
+   */
   private static List<Path> appFiles(Path root, Diagnostics d) {
     Path apps = root.resolve("apps");
-    if (!Files.isDirectory(apps)) {
+    if (!Files.exists(apps, LinkOption.NOFOLLOW_LINKS)) {
       return List.of();
     }
-    try (Stream<Path> dirs = Files.list(apps)) {
-      List<Path> files = dirs.filter(Files::isDirectory)
-          .map(p -> p.resolve("app.yaml"))
-          .filter(Files::isRegularFile)
-          .sorted()
-          .toList();
-      if (files.size() > MAX_APPLICATIONS) {
-        d.error("spec.too-many", Position.file("apps"), "", "more than " + MAX_APPLICATIONS + " applications; refused");
-        return List.of();
+    if (!Files.isDirectory(apps)) {
+      d.error("spec.apps-not-a-directory", Position.file("apps"), "",
+          "apps is not a folder; applications are read from apps/<name>/app.yaml");
+      return List.of();
+    }
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(apps)) {
+      for (Path entry : entries.filter(p -> !hidden(p)).sorted().toList()) {
+        String label = "apps/" + entry.getFileName();
+        if (!Files.isDirectory(entry)) {
+          boolean yaml = label.endsWith(".yaml") || label.endsWith(".yml");
+          String base = entry.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+          if (yaml) {
+            d.error(UNREADABLE, Position.file(label), "", label + " is not read: an application is a folder with an app.yaml"
+                + " (move it to apps/" + base + "/" + APP_FILE + ")");
+          } else {
+            d.warning(IGNORED, Position.file(label), "", label + " is not read: apps/ holds one folder per application");
+          }
+          continue;
+        }
+        Path appFile = entry.resolve(APP_FILE);
+        boolean exists = Files.exists(appFile);
+        if (exists && !Files.isRegularFile(appFile)) {
+          d.error(UNREADABLE, Position.file(label + "/" + APP_FILE), "", label + "/" + APP_FILE + " is not a file");
+        } else if (!exists) {
+          boolean yml = Files.isRegularFile(entry.resolve("app.yml"));
+          d.error(UNREADABLE, Position.file(yml ? label + "/app.yml" : label), "", yml
+              ? label + "/app.yml is not read: rename it to " + APP_FILE
+              : label + " has no " + APP_FILE + "; every folder under apps/ is an application (remove it or add " + APP_FILE + ")");
+        } else {
+          files.add(appFile);
+          reportStrayFiles(entry, label, d);
+        }
+        if (files.size() > MAX_APPLICATIONS) {
+          d.error("spec.too-many", Position.file("apps"), "", "more than " + MAX_APPLICATIONS + " applications; refused");
+          return List.of();
+        }
       }
       return files;
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       d.error("io.read", Position.file("apps"), "", "cannot list apps/: " + e.getMessage());
       return List.of();
+    }
+  }
+
+  /** Slipway reads only app.yaml in an application folder; say so about anything else there. */
+  private static void reportStrayFiles(Path folder, String label, Diagnostics d) throws IOException {
+    try (Stream<Path> entries = Files.list(folder)) {
+      for (Path p : entries.filter(x -> !hidden(x)).sorted().limit(100).toList()) {
+        String name = p.getFileName().toString();
+        if (!name.equals(APP_FILE)) {
+          d.warning(IGNORED, Position.file(label + "/" + name), "", label + "/" + name + " is not read"
+              + (name.equals("app.yml") ? "; Slipway reads " + label + "/" + APP_FILE + " only (merge the two)" : "; Slipway reads only " + APP_FILE));
+        }
+      }
+    }
+  }
+
+  private static boolean hidden(Path p) {
+    return p.getFileName().toString().startsWith(".");
+  }
+
+  /**
+   * The namespace pattern, with {@code {app}} and {@code {env}} filled in, must give a namespace
+   * name (a DNS label) for every application; reported at the pattern.
+   */
+  private static void checkNamespaces(PlatformSpec platform, List<ApplicationSpec> apps, Diagnostics d) {
+    List<EnvironmentSpec> envs = platform.environments();
+    for (int i = 0; i < envs.size(); i++) {
+      EnvironmentSpec env = envs.get(i);
+      List<String> names = env.namespace().contains("{app}") ? apps.stream().map(ApplicationSpec::name).toList() : List.of("");
+      for (String app : names) {
+        String ns = env.namespaceFor(app);
+        if (!Names.isLabel(ns)) {
+          d.error("spec.invalid-name", env.namespacePosition(), "spec.environments[" + i + "].namespace",
+              "namespace pattern '" + env.namespace() + "' gives '" + Names.abbreviate(ns) + "'"
+                  + (app.isEmpty() ? "" : " for application '" + app + "'") + ", not a namespace name: " + Names.LABEL_RULE);
+        }
+      }
     }
   }
 }

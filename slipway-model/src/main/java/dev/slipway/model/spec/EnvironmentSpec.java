@@ -11,6 +11,7 @@ import java.util.List;
  *
  * @param production whether production-only policy rules apply (default: named prod or production)
  * @param namespace pattern for application namespaces; {@code {app}} and {@code {env}} are replaced
+ * @param namespacePosition where the pattern is written (the environment when it is the default)
  * @param selfHeal whether {@code slipway sync --watch} corrects drift in this environment by itself
  *     ({@code sync: {selfHeal: true}}); otherwise it reports drift and leaves it
  * @param defaults component fields every component in this environment starts from (the
@@ -23,12 +24,20 @@ public record EnvironmentSpec(
     ClusterSpec cluster,
     String domain,
     String namespace,
+    Position namespacePosition,
     PolicySettings policy,
     List<NodePoolSpec> nodePools,
     PromotionSpec promotion,
     AddonsSpec addons,
     boolean selfHeal,
     SpecNode defaults) {
+
+  /** An environment whose namespace pattern is reported at the environment itself. */
+  public EnvironmentSpec(String name, Position position, boolean production, ClusterSpec cluster, String domain, String namespace,
+      PolicySettings policy, List<NodePoolSpec> nodePools, PromotionSpec promotion, AddonsSpec addons, boolean selfHeal,
+      SpecNode defaults) {
+    this(name, position, production, cluster, domain, namespace, position, policy, nodePools, promotion, addons, selfHeal, defaults);
+  }
 
   public String namespaceFor(String app) {
     return namespace.replace("{app}", app).replace("{env}", name);
@@ -54,7 +63,7 @@ public record EnvironmentSpec(
   public record PolicySettings(Enforcement enforcement, List<String> allowedRegistries, boolean allowMutableTags) {}
 
   public EnvironmentSpec withPolicy(PolicySettings p) {
-    return new EnvironmentSpec(name, position, production, cluster, domain, namespace, p, nodePools, promotion, addons, selfHeal, defaults);
+    return new EnvironmentSpec(name, position, production, cluster, domain, namespace, namespacePosition, p, nodePools, promotion, addons, selfHeal, defaults);
   }
 
   /** {@code warn} reports violations; {@code enforce} also fails the plan. */

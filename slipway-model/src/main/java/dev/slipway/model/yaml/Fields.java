@@ -7,6 +7,7 @@ import dev.slipway.model.yaml.SpecNode.MapNode;
 import dev.slipway.model.yaml.SpecNode.Null;
 import dev.slipway.model.yaml.SpecNode.Scalar;
 import dev.slipway.model.yaml.SpecNode.Scalar.Kind;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Reads the fields of one mapping into typed values, recording a diagnostic (with the value's
@@ -170,25 +172,50 @@ public final class Fields {
     }
     if (!allowed.contains(s)) {
       diags.error("spec.invalid-value", map.get(key).position(), path(key),
-          "'" + s + "' is not one of " + String.join(", ", allowed) + Suggest.hint(s, allowed));
+          quote(path(key), s) + " is not one of " + String.join(", ", allowed) + Suggest.hint(s, allowed));
       return fallback;
     }
     return s;
   }
 
-  /** A Kubernetes quantity such as {@code 500m} or {@code 2Gi}, normalised to a string. */
+  /**
+   * A Kubernetes quantity such as {@code 500m} or {@code 2Gi}: greater than zero (every quantity in
+   * a spec is a size or an amount) and at most {@code max} base units (cores or bytes).
+   *
+   * @param maxText {@code max} as the message shows it, e.g. {@code 1024 cores} or {@code 64Ti}
+   */
+  public String quantity(String key, BigDecimal max, String maxText) {
+    return quantity(key, false, max, maxText);
+  }
+
+  /** A quantity greater than zero that Kubernetes can represent. */
   public String quantity(String key) {
+    return quantity(key, false, Quantities.MAX, "2^63-1");
+  }
+
+  /** As {@link #quantity(String, BigDecimal, String)}, but zero is allowed (a daemon that reserves no memory). */
+  public String quantityOrZero(String key, BigDecimal max, String maxText) {
+    return quantity(key, true, max, maxText);
+  }
+
+  private String quantity(String key, boolean zero, BigDecimal max, String maxText) {
     SpecNode n = raw(key);
     if (n == null) {
       return null;
     }
     if (n instanceof Scalar s && s.kind() != Kind.BOOL) {
-      if (Quantities.isValid(s.value())) {
-        return s.value();
+      if (!Quantities.isValid(s.value())) {
+        diags.error("spec.invalid-quantity", n.position(), path(key),
+            quote(path(key), s.value()) + " is not a Kubernetes quantity (examples: 250m, 1, 1.5, 512Mi, 2Gi; no spaces)");
+        return null;
       }
-      diags.error("spec.invalid-quantity", n.position(), path(key),
-          "'" + s.value() + "' is not a Kubernetes quantity (examples: 250m, 1, 1.5, 512Mi, 2Gi)");
-      return null;
+      BigDecimal v = Quantities.amount(s.value());
+      if (v.signum() < 0 || v.signum() == 0 && !zero || v.compareTo(max) > 0) {
+        diags.error("spec.out-of-range", n.position(), path(key), quote(path(key), s.value()) + " is out of range: " + key
+            + " must be " + (zero ? "at least 0" : "greater than 0") + " and at most " + maxText);
+        return null;
+      }
+      return s.value();
     }
     typeError(diags, n, path(key), "a quantity such as 500m or 2Gi");
     return null;
@@ -264,11 +291,30 @@ public final class Fields {
   }
 
   public static void typeError(Diagnostics diags, SpecNode n, String path, String expected) {
-    String got = n instanceof Scalar s ? n.typeName() + " '" + abbreviate(s.value()) + "'" : n.typeName();
+    String got = n.typeName();
+    if (n instanceof Scalar s) {
+      got += " " + quote(path, s.value());
+    }
     diags.error("spec.wrong-type", n.position(), path, "expected " + expected + ", got " + got);
   }
 
-  private static String abbreviate(String s) {
-    return s.length() > 40 ? s.substring(0, 37) + "..." : s;
+  private static final Pattern ASSIGNMENT = Pattern.compile("^\\s*(export\\s+)?[A-Za-z_][A-Za-z0-9_.-]*\\s*(=|:\\s)");
+  private static final Pattern SENSITIVE_FIELD = Pattern.compile("(^|\\.)(env|secrets|config)(\\.|\\[|$)");
+
+  /** {@code 'value'} when {@link #mayShow} allows, else a placeholder that says why it is missing. */
+  public static String quote(String path, String value) {
+    return mayShow(path, value) ? "'" + value + "'" : "(value not shown)";
+  }
+
+  /**
+   * Whether a message may quote {@code value}. Specs sit next to secrets: a dotenv file saved as
+   * {@code app.yaml} is one scalar, its whole text. So a document root (path {@code ""}), any
+   * value under {@code env}, {@code secrets} or {@code config}, anything that reads as an
+   * assignment ({@code KEY=value}) and anything long or multi-line is never quoted; a short
+   * ordinary value ({@code replicas: three}) is, because it makes the message clear.
+   */
+  public static boolean mayShow(String path, String value) {
+    return !path.isEmpty() && !SENSITIVE_FIELD.matcher(path).find() && value.length() <= 40
+        && value.chars().noneMatch(c -> c < 0x20) && !ASSIGNMENT.matcher(value).find();
   }
 }
