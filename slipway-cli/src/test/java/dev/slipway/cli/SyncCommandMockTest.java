@@ -210,7 +210,7 @@ class SyncCommandMockTest {
 
     CliRun everywhere = CliRun.run("status", dir.toString(), "--kubeconfig", kc, "-o", "json");
     assertThat(everywhere.exitCode()).as("staging and prod have no context in this kubeconfig").isEqualTo(2);
-    assertThat(everywhere.err()).contains("cannot read the cluster of environment staging");
+    assertThat(everywhere.err()).contains("cannot use the cluster of environment staging (context acme-staging)").contains("is not in");
     assertThat(everywhere.out()).contains("\"environment\" : \"prod\"").contains("\"healthDetail\" : \"cluster unreachable\"");
   }
 

@@ -25,6 +25,13 @@ import java.util.regex.Pattern;
  * refused) or after the server carried it out (the response is lost).
  */
 public final class FaultyApiServer implements AutoCloseable {
+  /** The mock server logs every request at INFO; kept referenced so the level sticks. */
+  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private record Fault(String method, Pattern path, int status, boolean applied, AtomicInteger remaining, Integer retryAfter) {}
 
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
