@@ -83,13 +83,13 @@ public final class ComponentResolver {
       if (type == null) {
         continue;
       }
-      List<SpecNode> layers = java.util.Arrays.asList(platformDefaults(env, type), e.getValue(), override,
-          whatIf.layerFor(app.name(), name));
       SpecNode merged = TYPE_DEFAULTS.get(type);
-      for (SpecNode layer : layers) {
+      for (SpecNode layer : java.util.Arrays.asList(platformDefaults(env, type), e.getValue(), override)) {
         checkNullEntries(name, merged, layer, d);
         merged = Merge.over(merged, layer);
       }
+      checkNullEntries(name, merged, whatIf.layerFor(app.name(), name), d);
+      merged = whatIf.apply(app.name(), name, type, merged, d);
       merged = derive((MapNode) merged, type, env);
       trees.put(name, merged);
       ComponentSpec c = bind(name, type, merged, env, d);
@@ -275,12 +275,26 @@ public final class ComponentResolver {
       "probes", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER, ComponentType.POSTGRES),
       "replicas", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER, ComponentType.POSTGRES));
 
+  /** For a field that does not apply to a type, the field that does what the user likely meant. */
+  private static final Map<String, String> INSTEAD = Map.of(
+      "replicas@job", "a job runs one pod per scheduled run: schedule decides how often it runs",
+      "autoscaling@job", "a job runs one pod per scheduled run: schedule decides how often it runs",
+      "autoscaling@postgres", "postgres runs one instance: give it more with resources.cpu and resources.memory",
+      "ingress@worker", "a worker takes no traffic: make it a web or api component to expose it",
+      "ingress@postgres", "reach the database from components that list it in dependsOn",
+      "probes@job", "a job's pod runs to completion; use schedule.activeDeadlineSeconds to bound it");
+
   private static void checkApplicability(Fields f, ComponentType type, Diagnostics d) {
     for (var e : new TreeMap<>(ONLY_FOR).entrySet()) {
       SpecNode n = f.node().get(e.getKey());
       if (n != null && !(n instanceof SpecNode.Null) && !e.getValue().contains(type)) {
-        d.error("spec.not-applicable", f.position(e.getKey()), f.path(e.getKey()),
-            "'" + e.getKey() + "' does not apply to a " + type.id() + " component");
+        boolean set = n.origin().layer() == Layer.WHAT_IF;
+        String hint = INSTEAD.get(e.getKey() + "@" + type.id());
+        d.error("spec.not-applicable", set ? Position.file("--set") : f.position(e.getKey()), f.path(e.getKey()),
+            (set ? n.origin().source().split(";")[0] + ": " : "") + "'" + e.getKey() + "' does not apply to a " + type.id()
+                + " component (only to " + String.join(", ", java.util.Arrays.stream(ComponentType.values()).filter(e.getValue()::contains)
+                    .map(ComponentType::id).toList()) + ")"
+                + (hint == null ? "" : "; " + hint));
       }
     }
     if (type == ComponentType.POSTGRES && f.node().get("replicas") instanceof Scalar s && !s.value().equals("1")) {
