@@ -87,7 +87,7 @@ final class PlanCommand implements Callable<Integer> {
         return Main.BAD_INPUT;
       }
     }
-    int code = plan.enforcedViolations() > 0 || plan.hasValidationErrors() ? Main.FINDINGS : Main.OK;
+    int code = plan.enforcedViolations() > 0 || plan.hasValidationErrors() || plan.hasCapacityErrors() ? Main.FINDINGS : Main.OK;
     if (format.equals("json")) {
       out.println(Output.json(json(ws, plan, code, noWrite ? null : target)));
     } else {
@@ -124,7 +124,7 @@ final class PlanCommand implements Callable<Integer> {
       if (e.cost() != null) {
         out.println("  environment total " + range(e.cost().atMin().total(), e.cost().atMax().total()) + " "
             + e.cost().catalog().currency() + "/month; nodes " + CostPlanner.describeNodes(e.cost().atMin().capacity())
-            + " at minimum (details: slipway cost)");
+            + " at minimum" + notPlaced(e) + " (details: slipway cost)");
       }
       out.print(Output.table(rows, "  "));
       if (target != null) {
@@ -148,6 +148,16 @@ final class PlanCommand implements Callable<Integer> {
         + Output.plural(objects, "object") + ", " + Output.plural(errors, "error") + ", "
         + Output.plural(warnings, "warning") + ", " + waived + " waived; enforce-level policy violations: "
         + plan.enforcedViolations() + (written != null ? "; " + written : ""));
+  }
+
+  /** The totals leave out pods that cannot be placed: say how many, so the figure is not read as complete. */
+  private static String notPlaced(EnvironmentPlan e) {
+    int min = e.cost().atMin().capacity().unschedulablePods();
+    int max = e.cost().atMax().capacity().unschedulablePods();
+    if (min + max == 0) {
+      return "";
+    }
+    return "; " + (min == max ? Output.plural(min, "pod") : min + " - " + max + " pods") + " not placed and not costed (see findings)";
   }
 
   private static String costCell(EnvironmentPlan e, String app) {
