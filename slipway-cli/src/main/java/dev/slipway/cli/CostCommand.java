@@ -106,7 +106,10 @@ final class CostCommand implements Callable<Integer> {
       rows.add(new String[] {min.category(), money(min.monthly()), money(max.monthly()),
           min.detail().equals(max.detail()) ? min.detail() : "min: " + min.detail() + "; max: " + max.detail()});
     }
-    rows.add(new String[] {"total", money(r.atMin().total()), money(r.atMax().total()), ""});
+    int minLeft = r.atMin().capacity().unschedulablePods();
+    int maxLeft = r.atMax().capacity().unschedulablePods();
+    rows.add(new String[] {"total", money(r.atMin().total()), money(r.atMax().total()), minLeft + maxLeft == 0 ? ""
+        : "without " + minLeft + " pod(s) not placed at min, " + maxLeft + " at max (UNSCHEDULABLE above)"});
     out.print(Output.table(rows, "  "));
     out.println();
     List<String[]> apps = new ArrayList<>();

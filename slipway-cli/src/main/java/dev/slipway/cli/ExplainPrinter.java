@@ -46,7 +46,8 @@ final class ExplainPrinter {
       }
     }
     sb.append("Layers, lowest first: type default, platform (slipway.yaml environment defaults), app (app.yaml),\n")
-        .append("environment override (app.yaml environments.<env>), derived (computed from other values).\n");
+        .append("environment override (app.yaml environments.<env>), what-if --set (the command line; each names the value\n")
+        .append("it overrides), derived (computed from other values).\n");
     return sb.toString();
   }
 

@@ -40,7 +40,8 @@ public final class Main implements Runnable {
     cl.setParameterExceptionHandler((ex, a) -> {
       err.println("error: " + ex.getMessage());
       CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-      err.println("Run 'slipway " + ex.getCommandLine().getCommandName() + " --help' for usage.");
+      // The qualified name is "slipway" at the top and "slipway plan" below it.
+      err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
       return BAD_INPUT;
     });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -53,10 +54,28 @@ public final class Main implements Runnable {
       }
       return INTERNAL;
     });
-    int code = cl.execute(args);
+    int code = unknownCommand(cl, args, err);
+    if (code == OK) {
+      code = cl.execute(args);
+    }
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * Refuses an unknown command before picocli sees it: with {@code --help} beside it, picocli
+   * would print the top-level help and exit 0, so {@code slipway plna --help} would look fine.
+   */
+  private static int unknownCommand(CommandLine cl, String[] args, PrintWriter err) {
+    if (args.length == 0 || args[0].startsWith("-") || cl.getSubcommands().containsKey(args[0])) {
+      return OK;
+    }
+    err.println("error: unknown command '" + args[0] + "'");
+    CommandLine.UnmatchedArgumentException.printSuggestions(
+        new CommandLine.UnmatchedArgumentException(cl, java.util.List.of(args[0])), err);
+    err.println("Run 'slipway --help' for usage.");
+    return BAD_INPUT;
   }
 
   /** Version from the jar manifest. */

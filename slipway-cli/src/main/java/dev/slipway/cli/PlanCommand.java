@@ -71,6 +71,7 @@ final class PlanCommand implements Callable<Integer> {
       return Main.BAD_INPUT;
     }
     if (explain) {
+      printDiagnostics(err, plan.specDiagnostics());
       out.print(ExplainPrinter.print(plan));
       return Main.OK;
     }
@@ -87,7 +88,7 @@ final class PlanCommand implements Callable<Integer> {
         return Main.BAD_INPUT;
       }
     }
-    int code = plan.enforcedViolations() > 0 || plan.hasValidationErrors() ? Main.FINDINGS : Main.OK;
+    int code = plan.enforcedViolations() > 0 || plan.hasValidationErrors() || plan.hasCapacityErrors() ? Main.FINDINGS : Main.OK;
     if (format.equals("json")) {
       out.println(Output.json(json(ws, plan, code, noWrite ? null : target)));
     } else {
@@ -110,23 +111,27 @@ final class PlanCommand implements Callable<Integer> {
           + "  policy " + e.environment().policy().enforcement().label()
           + (e.environment().production() ? "  production" : ""));
       List<String[]> rows = new ArrayList<>();
+      java.util.SortedSet<String> notes = new java.util.TreeSet<>();
       rows.add(new String[] {"APPLICATION", "NAMESPACE", "COMPONENTS", "OBJECTS", "VALIDATION", "POLICY", "COST/MONTH (MIN-MAX)"});
       for (ApplicationPlan a : e.applications()) {
         long errors = a.validation().stream().filter(Diagnostic::isError).count();
         rows.add(new String[] {a.name(), a.bundle().namespace(), Integer.toString(a.resolved().components().size()),
-            Integer.toString(a.bundle().objects().size()), errors == 0 ? "ok" : errors + " invalid", policyCell(e, a), costCell(e, a.name())});
+            Integer.toString(a.bundle().objects().size()), errors == 0 ? "ok" : errors + " invalid", policyCell(e, a),
+            costCell(e, a, notes)});
       }
       if (!e.clusterObjects().isEmpty()) {
         long errors = e.clusterValidation().stream().filter(Diagnostic::isError).count();
         rows.add(new String[] {"(cluster)", "-", "-", Integer.toString(e.clusterObjects().size()),
-            errors == 0 ? "ok" : errors + " invalid", "-", e.cost() == null ? "-" : range(e.cost().atMin().shared(), e.cost().atMax().shared())});
+            errors == 0 ? "ok" : errors + " invalid", "-",
+            e.cost() == null ? "-" : range(e.cost().atMin().shared(), e.cost().atMax().shared(), notes)});
       }
       if (e.cost() != null) {
         out.println("  environment total " + range(e.cost().atMin().total(), e.cost().atMax().total()) + " "
             + e.cost().catalog().currency() + "/month; nodes " + CostPlanner.describeNodes(e.cost().atMin().capacity())
-            + " at minimum (details: slipway cost)");
+            + " at minimum" + notPlaced(e) + " (details: slipway cost)");
       }
       out.print(Output.table(rows, "  "));
+      notes.forEach(n -> out.println("  " + n));
       if (target != null) {
         out.println("  manifests: " + target.resolve(e.name()).normalize() + "/");
       }
@@ -150,11 +155,41 @@ final class PlanCommand implements Callable<Integer> {
         + plan.enforcedViolations() + (written != null ? "; " + written : ""));
   }
 
-  private static String costCell(EnvironmentPlan e, String app) {
+  /** The totals leave out pods that cannot be placed: say how many, so the figure is not read as complete. */
+  private static String notPlaced(EnvironmentPlan e) {
+    int min = e.cost().atMin().capacity().unschedulablePods();
+    int max = e.cost().atMax().capacity().unschedulablePods();
+    if (min + max == 0) {
+      return "";
+    }
+    return "; " + (min == max ? Output.plural(min, "pod") : min + " - " + max + " pods") + " not placed and not costed (see findings)";
+  }
+
+  static final String LOWER_AT_MAX = "* less at maximum replicas: nodes are shared in proportion to requests, and at maximum"
+      + " other applications take more of fuller nodes (managed Prometheus also costs less per sample at volume)";
+  static final String CRON_AT_MAX = "+ CronJob pods are costed at maximum only (room for one run at a time); at minimum none runs";
+
+  private static String costCell(EnvironmentPlan e, ApplicationPlan a, java.util.Set<String> notes) {
     if (e.cost() == null) {
       return "-";
     }
-    return range(e.cost().atMin().perApplication().getOrDefault(app, 0.0), e.cost().atMax().perApplication().getOrDefault(app, 0.0));
+    String cell = range(e.cost().atMin().perApplication().getOrDefault(a.name(), 0.0),
+        e.cost().atMax().perApplication().getOrDefault(a.name(), 0.0), notes);
+    if (a.bundle().objects().stream().anyMatch(o -> o.kind().equals("CronJob"))) {
+      notes.add(CRON_AT_MAX);
+      cell += " +";
+    }
+    return cell;
+  }
+
+  /** "min - max"; a minimum above the maximum is marked, and the mark explained under the table. */
+  static String range(double min, double max, java.util.Set<String> notes) {
+    String cell = range(min, max);
+    if (min - max >= 0.005) {
+      notes.add(LOWER_AT_MAX);
+      cell += " *";
+    }
+    return cell;
   }
 
   private static String range(double min, double max) {

@@ -80,7 +80,17 @@ class PlanCommandTest {
     CliRun r = CliRun.run("plan", CliRun.example(tmp).toString(), "--explain", "--env", "dev", "--app", "hello-world",
         "--set", "hello-world.web.replicas=50");
     assertThat(r.exitCode()).isZero();
-    assertThat(r.out()).containsPattern("replicas\\s+50\\s+what-if --set \\(--set hello-world.web.replicas=50\\)");
+    assertThat(r.out()).containsPattern(
+        "replicas\\s+50\\s+what-if --set \\(--set hello-world.web.replicas=50; overrides 1 from platform \\(slipway.yaml:\\d+:\\d+\\)\\)");
+  }
+
+  @Test
+  void explainMarksASetWithoutEffectAndSaysWhy() {
+    CliRun r = CliRun.run("plan", CliRun.example(tmp).toString(), "--explain", "--env", "prod", "--app", "proyecto06",
+        "--set", "proyecto06.backend.replicas=50");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).containsPattern("replicas\\s+50\\s+what-if --set \\(--set proyecto06.backend.replicas=50; overrides 3 from .*; no effect\\)");
+    assertThat(r.err()).contains("warning [whatif.no-effect]", "proyecto06.backend.autoscaling.max");
   }
 
   @Test

@@ -29,6 +29,21 @@ public record CapacityPlan(List<Node> nodes, List<Unschedulable> unschedulable, 
     return unschedulable.stream().mapToInt(Unschedulable::count).sum();
   }
 
+  /**
+   * "3 pods not placed, not costed: shop/api x3 (requests ...)", or null when every pod was
+   * placed: cost lines say it so a plan with Pending pods never just looks cheaper.
+   */
+  public String notPlaced() {
+    int n = unschedulablePods();
+    if (n == 0) {
+      return null;
+    }
+    List<String> parts = new java.util.ArrayList<>();
+    unschedulable.forEach(u -> parts.add(u.group().application() + "/" + u.group().component() + " x" + u.count()
+        + " (" + u.reason() + ")"));
+    return n + (n == 1 ? " pod" : " pods") + " not placed, not costed: " + String.join("; ", parts);
+  }
+
   /** Node counts by "instance-type capacity-type", sorted. */
   public Map<String, Integer> nodeCounts() {
     Map<String, Integer> m = new TreeMap<>();

@@ -130,7 +130,8 @@ public final class CostPlanner {
     double shared = 0;
 
     double nodes = capacity.costPerHour() * hours;
-    lines.add(new Line("nodes", describeNodes(capacity), nodes));
+    String notPlaced = capacity.notPlaced();
+    lines.add(new Line("nodes", describeNodes(capacity) + (notPlaced == null ? "" : "; " + notPlaced), nodes));
     apportionNodes(capacity, nodes, perApp);
 
     double system = 0;

@@ -40,8 +40,14 @@ public record Plan(List<Diagnostic> specDiagnostics, List<EnvironmentPlan> envir
         out.addAll(a.validation());
         out.addAll(policyDiagnostics(e, a));
       }
+      out.addAll(CapacityFindings.of(e));
     }
     return out;
+  }
+
+  /** Pods that can never be scheduled in an environment that enforces: they fail a plan like violations. */
+  public boolean hasCapacityErrors() {
+    return environments.stream().flatMap(e -> CapacityFindings.of(e).stream()).anyMatch(Diagnostic::isError);
   }
 
   public static List<Diagnostic> policyDiagnostics(EnvironmentPlan e, ApplicationPlan a) {

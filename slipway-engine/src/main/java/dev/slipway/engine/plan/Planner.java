@@ -89,6 +89,11 @@ public final class Planner {
     for (int i = 0; i < envs.size(); i++) {
       out.add(planEnvironment(envs.get(i), resolved.get(i), ws, scope, cost, policies));
     }
+    List<Diagnostic> groups = IngressGroups.check(out);
+    if (!groups.isEmpty()) {
+      d.addAll(groups);
+      return new Plan(d.list(), List.of());
+    }
     return new Plan(d.list(), List.copyOf(out));
   }
 

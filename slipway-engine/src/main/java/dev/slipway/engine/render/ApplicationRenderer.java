@@ -64,6 +64,11 @@ public final class ApplicationRenderer {
     // Pod Security Admission: restricted when every component meets it, else baseline.
     String level = ctx.components().stream().allMatch(ApplicationRenderer::meetsRestricted) ? "restricted" : "baseline";
     labels.put("pod-security.kubernetes.io/enforce", level);
+    if (ctx.components().stream().anyMatch(c -> TrafficRenderer.behindAlbTargetIp(ctx, c))) {
+      // The controller's webhook adds a readiness gate to pods here: a rolling update waits until
+      // new pods are healthy in the target group before old ones go.
+      labels.put(TrafficRenderer.READINESS_GATE_LABEL, "enabled");
+    }
     ObjectNode meta = Json.obj().put("name", ctx.namespace());
     meta.set("labels", Json.map(labels));
     meta.set("annotations", Json.obj(Labels.SYNC_WAVE, "0"));

@@ -19,7 +19,12 @@ public final class ClusterRenderer {
     List<RenderedObject> out = new ArrayList<>();
     for (String ns : sharedNamespaces) {
       ObjectNode meta = Json.obj().put("name", ns);
-      meta.set("labels", Json.map(Labels.environment(env.name(), ns)));
+      java.util.TreeMap<String, String> labels = Labels.environment(env.name(), ns);
+      if (env.addons().ingress() != null && env.addons().ingress().albToPods()) {
+        // Readiness gates for ALB-backed pods of any application here; pods no target group selects get none.
+        labels.put(TrafficRenderer.READINESS_GATE_LABEL, "enabled");
+      }
+      meta.set("labels", Json.map(labels));
       meta.set("annotations", Json.obj(Labels.SYNC_WAVE, "0"));
       ObjectNode o = Json.obj().put("apiVersion", "v1").put("kind", "Namespace");
       o.set("metadata", meta);

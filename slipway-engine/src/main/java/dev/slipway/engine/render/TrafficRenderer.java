@@ -10,7 +10,38 @@ import java.util.TreeMap;
 
 /** Renders how traffic reaches a component: Service, Ingress and NetworkPolicy. */
 final class TrafficRenderer {
+  /**
+   * How long the ALB lets in-flight requests to a deregistering pod finish
+   * ({@code deregistration_delay.timeout_seconds}; ELB's default is 300 s, which would hold every
+   * rolling update for five minutes per pod).
+   */
+  static final int DEREGISTRATION_DELAY_SECONDS = 30;
+  /**
+   * How long a pod behind an ALB keeps serving after it is told to stop: the controller must see
+   * the endpoint go and deregister the target (a few seconds, more when the AWS API throttles),
+   * then requests already sent drain for the deregistration delay.
+   */
+  static final int PRE_STOP_SLEEP_SECONDS = DEREGISTRATION_DELAY_SECONDS + 10;
+  /** The pre-stop sleep plus Kubernetes' default 30 s for the application's own shutdown on SIGTERM. */
+  static final int TERMINATION_GRACE_SECONDS = PRE_STOP_SLEEP_SECONDS + 30;
+  static final String READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
+
   private TrafficRenderer() {}
+
+  /** Whether the component receives traffic from an ALB straight to its pod IPs. */
+  static boolean behindAlbTargetIp(RenderContext ctx, ComponentSpec c) {
+    IngressAddon addon = ctx.addons().ingress();
+    return addon != null && addon.albToPods() && c.ingress() != null && c.port() != null;
+  }
+
+  /**
+   * The ALB rule order of an ingress in its group: longer paths first, since a rule for a prefix
+   * of another path would take its requests (the controller evaluates lower orders first and
+   * breaks ties by namespace/name). Orders run from 1 ({@code /} gets 999).
+   */
+  static int groupOrder(String path) {
+    return 1000 - Math.min(path.length(), 999);
+  }
 
   static void render(RenderContext ctx, ComponentSpec c, List<RenderedObject> out) {
     if (c.port() != null || !c.ports().isEmpty() || WorkloadRenderer.metricsPortSeparate(c)) {
@@ -68,6 +99,15 @@ final class TrafficRenderer {
       a.put("alb.ingress.kubernetes.io/scheme", scheme);
       a.put("alb.ingress.kubernetes.io/target-type", addon.targetType());
       a.put("alb.ingress.kubernetes.io/group.name", ctx.fill(addon.group()));
+      a.put("alb.ingress.kubernetes.io/group.order", Integer.toString(groupOrder(c.ingress().path())));
+      a.put("alb.ingress.kubernetes.io/target-group-attributes",
+          "deregistration_delay.timeout_seconds=" + DEREGISTRATION_DELAY_SECONDS);
+      if (addon.ipAddressType() != null) {
+        a.put("alb.ingress.kubernetes.io/ip-address-type", addon.ipAddressType());
+      }
+      if (!addon.inboundCidrs().isEmpty()) {
+        a.put("alb.ingress.kubernetes.io/inbound-cidrs", String.join(",", addon.inboundCidrs()));
+      }
       if (c.probes().readiness() != null && c.probes().readiness().path() != null) {
         a.put("alb.ingress.kubernetes.io/healthcheck-path", c.probes().readiness().path());
       }
@@ -76,6 +116,9 @@ final class TrafficRenderer {
         a.put("alb.ingress.kubernetes.io/ssl-redirect", "443");
         if (addon.certificateArn() != null) {
           a.put("alb.ingress.kubernetes.io/certificate-arn", ctx.fill(addon.certificateArn()));
+        }
+        if (addon.sslPolicy() != null) {
+          a.put("alb.ingress.kubernetes.io/ssl-policy", addon.sslPolicy());
         }
       } else {
         a.put("alb.ingress.kubernetes.io/listen-ports", "[{\"HTTP\": 80}]");
@@ -129,7 +172,10 @@ final class TrafficRenderer {
       if (c.ingress() != null && addon != null) {
         ArrayNode src = Json.arr();
         if (addon.isAlb()) {
-          addon.sourceCidrs().forEach(cidr -> src.add(Json.obj().set("ipBlock", Json.obj("cidr", cidr))));
+          // The ALB connects from addresses in its own subnets. Without subnetCidrs the rule admits
+          // sourceCidrs, and a VPC-wide block there admits every pod in the VPC as well (VPC CNI).
+          List<String> cidrs = addon.subnetCidrs().isEmpty() ? addon.sourceCidrs() : addon.subnetCidrs();
+          cidrs.forEach(cidr -> src.add(Json.obj().set("ipBlock", Json.obj("cidr", cidr))));
         } else {
           src.add(namespaceSelector(addon.controllerNamespace()));
         }

@@ -83,7 +83,14 @@ final class WorkloadRenderer {
       spread.set("labelSelector", Json.obj().set("matchLabels", Json.map(Labels.selector(ctx.appName(), c.name()))));
       spec.set("topologySpreadConstraints", Json.arr().add(spread));
     }
-    spec.set("containers", Json.arr().add(container(c)));
+    ObjectNode container = container(c);
+    if (TrafficRenderer.behindAlbTargetIp(ctx, c)) {
+      // Keep serving until the ALB has stopped sending and drained: see TrafficRenderer's figures.
+      container.set("lifecycle", Json.obj().set("preStop",
+          Json.obj().set("sleep", Json.obj().put("seconds", TrafficRenderer.PRE_STOP_SLEEP_SECONDS))));
+      spec.put("terminationGracePeriodSeconds", TrafficRenderer.TERMINATION_GRACE_SECONDS);
+    }
+    spec.set("containers", Json.arr().add(container));
     spec.set("volumes", volumes(c));
     ObjectNode template = Json.obj();
     template.set("metadata", meta);

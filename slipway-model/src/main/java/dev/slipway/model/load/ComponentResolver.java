@@ -57,7 +57,13 @@ import java.util.regex.Pattern;
 public final class ComponentResolver {
   private static final Map<ComponentType, SpecNode> TYPE_DEFAULTS = loadTypeDefaults();
   private static final Pattern CONFIG_KEY = Pattern.compile("^[-._a-zA-Z0-9]+$");
-  private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
+  /** What a ConfigMap or Secret key may hold: env and secrets names are such keys. */
+  private static final Pattern ENV_KEY = Pattern.compile("^[-._a-zA-Z0-9]+$");
+  /** Kubernetes' classic rule for variable names, which kubectl still applies (IsEnvVarName). */
+  private static final Pattern ENV_NAME_CLASSIC = Pattern.compile("^[-._a-zA-Z][-._a-zA-Z0-9]*$");
+  /** Maps whose entries are strings, where a null entry would silently drop a variable, a secret, a file or a port. */
+  private static final List<List<String>> ENTRY_MAPS = List.of(List.of("env"), List.of("secrets"), List.of("config", "files"),
+      List.of("ports"));
 
   private ComponentResolver() {}
 
@@ -77,10 +83,13 @@ public final class ComponentResolver {
       if (type == null) {
         continue;
       }
-      SpecNode merged = Merge.over(TYPE_DEFAULTS.get(type), platformDefaults(env, type));
-      merged = Merge.over(merged, e.getValue());
-      merged = Merge.over(merged, override);
-      merged = Merge.over(merged, whatIf.layerFor(app.name(), name));
+      SpecNode merged = TYPE_DEFAULTS.get(type);
+      for (SpecNode layer : java.util.Arrays.asList(platformDefaults(env, type), e.getValue(), override)) {
+        checkNullEntries(name, merged, layer, d);
+        merged = Merge.over(merged, layer);
+      }
+      checkNullEntries(name, merged, whatIf.layerFor(app.name(), name), d);
+      merged = whatIf.apply(app.name(), name, type, merged, d);
       merged = derive((MapNode) merged, type, env);
       trees.put(name, merged);
       ComponentSpec c = bind(name, type, merged, env, d);
@@ -266,12 +275,26 @@ public final class ComponentResolver {
       "probes", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER, ComponentType.POSTGRES),
       "replicas", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER, ComponentType.POSTGRES));
 
+  /** For a field that does not apply to a type, the field that does what the user likely meant. */
+  private static final Map<String, String> INSTEAD = Map.of(
+      "replicas@job", "a job runs one pod per scheduled run: schedule decides how often it runs",
+      "autoscaling@job", "a job runs one pod per scheduled run: schedule decides how often it runs",
+      "autoscaling@postgres", "postgres runs one instance: give it more with resources.cpu and resources.memory",
+      "ingress@worker", "a worker takes no traffic: make it a web or api component to expose it",
+      "ingress@postgres", "reach the database from components that list it in dependsOn",
+      "probes@job", "a job's pod runs to completion; use schedule.activeDeadlineSeconds to bound it");
+
   private static void checkApplicability(Fields f, ComponentType type, Diagnostics d) {
     for (var e : new TreeMap<>(ONLY_FOR).entrySet()) {
       SpecNode n = f.node().get(e.getKey());
       if (n != null && !(n instanceof SpecNode.Null) && !e.getValue().contains(type)) {
-        d.error("spec.not-applicable", f.position(e.getKey()), f.path(e.getKey()),
-            "'" + e.getKey() + "' does not apply to a " + type.id() + " component");
+        boolean set = n.origin().layer() == Layer.WHAT_IF;
+        String hint = INSTEAD.get(e.getKey() + "@" + type.id());
+        d.error("spec.not-applicable", set ? Position.file("--set") : f.position(e.getKey()), f.path(e.getKey()),
+            (set ? n.origin().source().split(";")[0] + ": " : "") + "'" + e.getKey() + "' does not apply to a " + type.id()
+                + " component (only to " + String.join(", ", java.util.Arrays.stream(ComponentType.values()).filter(e.getValue()::contains)
+                    .map(ComponentType::id).toList()) + ")"
+                + (hint == null ? "" : "; " + hint));
       }
     }
     if (type == ComponentType.POSTGRES && f.node().get("replicas") instanceof Scalar s && !s.value().equals("1")) {
@@ -321,18 +344,69 @@ public final class ComponentResolver {
     return hash < 0 ? new SecretRef(v, null) : new SecretRef(v.substring(0, hash), v.substring(hash + 1));
   }
 
+  /**
+   * Variable names as Kubernetes takes them. They are also keys of the component's ConfigMap or
+   * Secret, so they are at most 253 letters, digits, '-', '_' and '.'; '=' and an empty name
+   * are refused by Kubernetes itself. A name Kubernetes accepts only with relaxed validation
+   * (1.34 on; a leading digit) is a warning: kubectl and older clusters refuse it, and an older
+   * cluster silently skips it in envFrom.
+   */
   private static void checkEnvNames(Fields f, String key, Map<String, ?> vars, Diagnostics d) {
-    if (vars == null) {
+    if (vars == null || !(f.node().get(key) instanceof MapNode m)) {
       return;
     }
     for (String k : vars.keySet()) {
-      // The names are also keys of the component's ConfigMap or Secret: at most 253 characters.
-      if (!ENV_NAME.matcher(k).matches() || k.length() > Names.SUBDOMAIN_MAX) {
-        d.error("spec.invalid-name", f.position(key), f.path(key) + "." + Names.abbreviate(k),
-            "'" + Names.abbreviate(k) + "' is not a valid environment variable name (letters, digits and '_', not starting with a digit;"
-                + " at most 253 characters)");
+      Position at = m.keyPosition(k);
+      String path = f.path(key) + "." + Names.abbreviate(k);
+      String shown = "'" + Names.abbreviate(k) + "'";
+      if (k.isEmpty()) {
+        d.error("spec.invalid-name", at, f.path(key), "an environment variable name must not be empty");
+      } else if (k.contains("=")) {
+        d.error("spec.invalid-name", at, path, shown + " is not a valid environment variable name: it must not contain '='");
+      } else if (!ENV_KEY.matcher(k).matches() || k.length() > Names.SUBDOMAIN_MAX || k.equals(".") || k.startsWith("..")) {
+        d.error("spec.invalid-name", at, path, shown + " is not a valid environment variable name here: at most 253 letters,"
+            + " digits, '-', '_' and '.', not '.' and not starting with '..' (it is also a " + (key.equals("env") ? "ConfigMap" : "Secret")
+            + " key)");
+      } else if (!ENV_NAME_CLASSIC.matcher(k).matches()) {
+        d.warning("spec.env-name-compat", at, path, shown + " starts with a digit: kubectl and clusters before Kubernetes 1.34"
+            + " refuse it as a variable name" + (key.equals("env") ? ", and an older cluster skips it in envFrom without failing" : ""));
       }
     }
+  }
+
+  /**
+   * A null entry in one of {@link #ENTRY_MAPS} removes the entry of a lower layer; where there is
+   * nothing to remove it is almost always a value YAML read as null: {@code KEY: #value} (the
+   * {@code #} starts a comment), {@code KEY:} or {@code KEY: ~}. Binding would drop it silently,
+   * so it is an error naming the key.
+   */
+  private static void checkNullEntries(String component, SpecNode below, SpecNode layer, Diagnostics d) {
+    for (List<String> path : ENTRY_MAPS) {
+      if (!(at(layer, path) instanceof MapNode m)) {
+        continue;
+      }
+      SpecNode lower = at(below, path);
+      for (var e : m.entries().entrySet()) {
+        boolean removesSomething = lower instanceof MapNode l && l.get(e.getKey()) != null
+            && !(l.get(e.getKey()) instanceof SpecNode.Null);
+        if (e.getValue() instanceof SpecNode.Null && !removesSomething) {
+          d.error("spec.null-value", m.keyPosition(e.getKey()),
+              "spec.components." + component + "." + String.join(".", path) + "." + Names.abbreviate(e.getKey()),
+              "'" + Names.abbreviate(e.getKey()) + "' has no value: YAML reads an empty value, '~', 'null' and a value starting"
+                  + " with '#' (a comment) as null; quote the value (KEY: \"#value\") or remove the entry");
+        }
+      }
+    }
+  }
+
+  private static SpecNode at(SpecNode n, List<String> path) {
+    for (String k : path) {
+      if (!(n instanceof MapNode m)) {
+        return null;
+      }
+      n = m.get(k);
+    }
+    return n;
   }
 
   private static ConfigFiles config(Fields f, Diagnostics d) {

@@ -241,14 +241,20 @@ public final class PlatformLoader {
       String controllerNamespace = in.string("controllerNamespace", "ingress-nginx");
       Names.checkLabel(controllerNamespace, Names.LABEL_MAX, "namespace", "NetworkPolicies select it by name",
           in.position("controllerNamespace"), in.path("controllerNamespace"), d);
-      List<String> cidrs = in.stringList("sourceCidrs");
+      List<String> cidrs = Cidrs.check(in, "sourceCidrs", d);
+      List<String> subnets = Cidrs.check(in, "subnetCidrs", d);
+      List<String> inbound = Cidrs.check(in, "inboundCidrs", d);
       ingress = new IngressAddon(cls,
           in.oneOf("scheme", List.of("internet-facing", "internal"), "internet-facing"),
           in.oneOf("targetType", List.of("ip", "instance"), "ip"),
           in.string("certificateArn"),
           in.string("group", "{app}"),
           controllerNamespace,
-          cidrs == null ? List.of("0.0.0.0/0") : cidrs);
+          cidrs == null ? List.of("0.0.0.0/0") : cidrs,
+          subnets == null ? List.of() : subnets,
+          in.oneOf("ipAddressType", List.of("ipv4", "dualstack"), null),
+          in.string("sslPolicy"),
+          inbound == null ? List.of() : inbound);
       in.finish();
     }
     SecretsAddon secrets = null;

@@ -8,7 +8,16 @@ package dev.slipway.model.spec;
 public record AddonsSpec(
     IngressAddon ingress, SecretsAddon secrets, MetricsAddon metrics, AutoscalingAddon autoscaling, StorageAddon storage) {
 
-  /** AWS Load Balancer Controller (class {@code alb}) or another ingress controller. */
+  /**
+   * AWS Load Balancer Controller (class {@code alb}) or another ingress controller.
+   *
+   * @param sourceCidrs where traffic to ingress-backed pods may come from, for NetworkPolicies
+   * @param subnetCidrs the ALB's subnets: with target type ip the ALB reaches pods from addresses
+   *     in these, so when set the NetworkPolicy admits only them; empty when not given
+   * @param ipAddressType {@code ipv4} or {@code dualstack}; null leaves the controller's default
+   * @param sslPolicy the HTTPS listener's security policy; null leaves the controller's default
+   * @param inboundCidrs the clients the ALB accepts ({@code inbound-cidrs}); empty for anyone
+   */
   public record IngressAddon(
       String className,
       String scheme,
@@ -16,10 +25,19 @@ public record AddonsSpec(
       String certificateArn,
       String group,
       String controllerNamespace,
-      java.util.List<String> sourceCidrs) {
+      java.util.List<String> sourceCidrs,
+      java.util.List<String> subnetCidrs,
+      String ipAddressType,
+      String sslPolicy,
+      java.util.List<String> inboundCidrs) {
 
     public boolean isAlb() {
       return "alb".equals(className);
+    }
+
+    /** ALB sending straight to pod IPs: pods need readiness gates and a drain on shutdown. */
+    public boolean albToPods() {
+      return isAlb() && "ip".equals(targetType);
     }
   }
 
