@@ -40,7 +40,9 @@ final class PolicyCommand implements Runnable {
   /** {@code slipway policy test DIR}: every kyverno-test.yaml under DIR. */
   @Command(name = "test", mixinStandardHelpOptions = true,
       description = {"Runs Kyverno CLI test suites (kyverno-test.yaml: policies, resources, expected results) under DIR.",
-          "Exit codes: 0 all results as expected, 1 a mismatch, 2 bad input."})
+          "A suite that cannot be loaded as written (unparsable, a missing policy or resource file, a result naming a",
+          "policy, rule or resource that does not exist) fails: its results count as failed and it is listed.",
+          "Exit codes: 0 all results as expected, 1 a mismatch or a broken suite, 2 bad input."})
   static final class Test implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -73,7 +75,12 @@ final class PolicyCommand implements Runnable {
           cases.addObject().put("test", c.test()).put("policy", c.policy()).put("rule", c.rule()).put("kind", c.kind())
               .put("resource", c.resource()).put("expected", c.expected()).put("actual", c.actual())
               .put("agrees", c.agrees()).put("message", c.message());
+          if (c.problem() != null) {
+            ((ObjectNode) cases.get(cases.size() - 1)).put("problem", c.problem());
+          }
         }
+        ArrayNode broken = root.putArray("brokenSuites");
+        report.broken().forEach(b -> broken.addObject().put("test", b.test()).put("reason", b.reason()));
         root.put("passed", report.passed());
         root.put("failed", report.failed());
         out.println(Output.json(root));
@@ -93,6 +100,9 @@ final class PolicyCommand implements Runnable {
           if (!c.agrees() && !c.message().isEmpty()) {
             out.println("  " + c.policy() + "/" + c.rule() + " on " + c.kind() + "/" + c.resource() + ": " + c.message());
           }
+        }
+        for (KyvernoTestRunner.Broken b : report.broken()) {
+          out.println("  broken suite " + b.test() + ": " + b.reason() + " (its results count as failed)");
         }
         out.println(report.passed() + " passed, " + report.failed() + " failed");
       }

@@ -135,4 +135,51 @@ class PolicyCommandTest {
     assertThat(r.err()).contains("unknown operator 'Bogus'");
     assertThat(dir.resolve("out")).doesNotExist();
   }
+
+  /** A copy of the example's suite, with its kyverno-test.yaml edited by {@code edit}. */
+  Path suite(java.util.function.UnaryOperator<String> edit) throws Exception {
+    Path suite = Files.createDirectories(tmp.resolve("suite"));
+    Path src = Path.of("..", "examples", "acme", "policies");
+    Files.copy(src.resolve("require-team-labels.yaml"), tmp.resolve("require-team-labels.yaml"));
+    Files.copy(src.resolve("tests").resolve("resources.yaml"), suite.resolve("resources.yaml"));
+    Files.writeString(suite.resolve("kyverno-test.yaml"), edit.apply(Files.readString(src.resolve("tests").resolve("kyverno-test.yaml"))));
+    return suite;
+  }
+
+  @Test
+  void aSuiteWhosePolicyFileIsMissingFailsTheRunAndIsListed() throws Exception {
+    Path suite = suite(t -> t.replace("../require-team-labels.yaml", "../no-such-policy.yaml"));
+    CliRun r = CliRun.run("policy", "test", suite.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.out()).contains("broken suite").contains("no-such-policy.yaml: no such file").containsPattern("(?m)^0 passed, 2 failed$");
+  }
+
+  @Test
+  void anUnparsableSuiteFailsTheRun() throws Exception {
+    Path suite = suite(t -> t + "\n  : : [unbalanced\n");
+    CliRun r = CliRun.run("policy", "test", suite.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.out()).contains("broken suite").containsPattern("(?m)^0 passed, 1 failed$");
+  }
+
+  @Test
+  void aHarnessErrorNeverMatchesAnExpectedError() throws Exception {
+    // The result expects "error" from a rule that does not exist: that must fail, not pass.
+    Path suite = suite(t -> t.replace("resources: [unlabelled]\n  result: fail", "resources: [unlabelled]\n  result: error")
+        .replaceFirst("rule: [a-z-]+", "rule: no-such-rule"));
+    CliRun r = CliRun.run("policy", "test", suite.toString(), "-o", "json");
+    assertThat(r.exitCode()).isEqualTo(1);
+    var json = new ObjectMapper().readTree(r.out());
+    assertThat(json.path("failed").asInt()).isEqualTo(2);
+    assertThat(json.path("results").get(0).path("actual").asText()).isEqualTo("harness error");
+    assertThat(json.path("results").get(0).path("problem").asText()).contains("has no rule named no-such-rule");
+  }
+
+  @Test
+  void aResultNamingAResourceThatIsNotInTheSuiteFails() throws Exception {
+    Path suite = suite(t -> t.replace("resources: [unlabelled]", "resources: [ghost]"));
+    CliRun r = CliRun.run("policy", "test", suite.toString(), "-o", "json");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.out()).contains("no Deployment named ghost in the suite's resource files");
+  }
 }

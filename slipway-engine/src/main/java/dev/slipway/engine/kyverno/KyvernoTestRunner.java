@@ -20,15 +20,35 @@ import java.util.stream.Stream;
  */
 public final class KyvernoTestRunner {
 
-  /** One expected result and what the engine said. */
+  /** What a result whose test could not be run reports as its actual result. It never agrees with an expectation. */
+  public static final String HARNESS_ERROR = "harness error";
+
+  /**
+   * One expected result and what the engine said.
+   *
+   * @param problem why the result could not be evaluated (the suite or the result names something
+   *     that does not exist or cannot be read), or null; such a case never agrees, whatever was expected
+   */
   public record Case(String test, String policy, String rule, String kind, String resource, String expected, String actual,
-      String message) {
+      String message, String problem) {
+    public Case(String test, String policy, String rule, String kind, String resource, String expected, String actual, String message) {
+      this(test, policy, rule, kind, resource, expected, actual, message, null);
+    }
+
     public boolean agrees() {
-      return expected.equals(actual);
+      return problem == null && expected.equals(actual);
     }
   }
 
-  public record Report(List<Case> cases, Diagnostics diagnostics) {
+  /** A test file that could not be run as written, and why. */
+  public record Broken(String test, String reason) {}
+
+  /** Every case, and the suites that could not be run; a broken suite fails the run. */
+  public record Report(List<Case> cases, Diagnostics diagnostics, List<Broken> broken) {
+    public Report(List<Case> cases, Diagnostics diagnostics) {
+      this(cases, diagnostics, List.of());
+    }
+
     public long passed() {
       return cases.stream().filter(Case::agrees).count();
     }
@@ -54,10 +74,31 @@ public final class KyvernoTestRunner {
     if (tests.isEmpty()) {
       d.error("policy.no-tests", Position.file(dir.toString()), "", "no kyverno-test.yaml under " + dir);
     }
+    List<Broken> broken = new ArrayList<>();
     for (Path t : tests) {
-      cases.addAll(runOne(t, d));
+      Diagnostics suite = new Diagnostics();
+      List<Case> found = runOne(t, suite);
+      d.addAll(suite.list());
+      if (suite.hasErrors()) {
+        String reason = suite.list().stream().filter(x -> x.severity() == dev.slipway.model.Diagnostic.Severity.ERROR)
+            .map(dev.slipway.model.Diagnostic::message).findFirst().orElse("cannot be loaded");
+        broken.add(new Broken(t.toString(), reason));
+        // A suite that cannot be loaded as written tests nothing: every result it expects fails.
+        String test = t.getParent().toString();
+        List<Case> failed = new ArrayList<>();
+        for (Case c : found) {
+          failed.add(new Case(c.test(), c.policy(), c.rule(), c.kind(), c.resource(), c.expected(), HARNESS_ERROR,
+              "the suite cannot be loaded: " + reason, reason));
+        }
+        if (failed.isEmpty()) {
+          failed.add(new Case(test, "", "", "", "", "(suite)", HARNESS_ERROR, "the suite cannot be loaded: " + reason, reason));
+        }
+        cases.addAll(failed);
+      } else {
+        cases.addAll(found);
+      }
     }
-    return new Report(cases, d);
+    return new Report(cases, d, broken);
   }
 
   static List<Case> runOne(Path testFile, Diagnostics d) {
@@ -65,17 +106,32 @@ public final class KyvernoTestRunner {
     List<YamlLoader.Document> docs = new YamlLoader(YamlLoader.Limits.SPEC, false)
         .loadFile(testFile, testFile.toString(), Layer.APP, d);
     if (docs.isEmpty() || docs.get(0).root() == null) {
+      if (!d.hasErrors()) {
+        d.error("policy.test-empty", Position.file(testFile.toString()), "", testFile + " is empty");
+      }
       return out;
     }
     JsonNode test = Trees.toJson(docs.get(0).root());
     Path base = testFile.getParent();
+    if (!test.path("results").isArray() || test.path("results").isEmpty()) {
+      d.error("policy.test-no-results", Position.file(testFile.toString()), "results", testFile + " expects no results: it tests nothing");
+    }
+    if (!test.path("policies").isArray() || test.path("policies").isEmpty()) {
+      d.error("policy.test-no-policies", Position.file(testFile.toString()), "policies", testFile + " names no policy file");
+    }
     List<KyvernoPolicy> policies = new ArrayList<>();
     for (JsonNode p : test.path("policies")) {
-      policies.addAll(PolicyLoader.load(read(base.resolve(p.asText()), d), base.resolve(p.asText()).toString(), d));
+      String text = read(base.resolve(p.asText()), d);
+      if (text != null) {
+        policies.addAll(PolicyLoader.load(text, base.resolve(p.asText()).toString(), d));
+      }
     }
     List<JsonNode> resources = new ArrayList<>();
     for (JsonNode r : test.path("resources")) {
-      resources.addAll(resources(read(base.resolve(r.asText()), d), base.resolve(r.asText()).toString(), d));
+      String text = read(base.resolve(r.asText()), d);
+      if (text != null) {
+        resources.addAll(resources(text, base.resolve(r.asText()).toString(), d));
+      }
     }
     String name = test.path("metadata").path("name").asText(base.toString());
     for (JsonNode expected : test.path("results")) {
@@ -90,16 +146,24 @@ public final class KyvernoTestRunner {
       String want = expected.path("result").asText();
       KyvernoPolicy policy = policies.stream().filter(p -> p.qualifiedName().equals(policyName) || p.name().equals(policyName))
           .findFirst().orElse(null);
+      if (names.isEmpty()) {
+        out.add(new Case(name, policyName, rule, kind, "", want, HARNESS_ERROR, "the result names no resource", "the result names no resource"));
+      }
       for (String n : names) {
         JsonNode resource = find(resources, kind, n);
         String actual;
         String message = "";
+        String problem = null;
         if (policy == null) {
-          actual = "error";
-          message = "no policy named " + policyName;
+          problem = "no policy named " + policyName + " in the suite's policy files";
+        } else if (!hasRule(policy, rule)) {
+          problem = "policy " + policyName + " has no rule named " + rule;
         } else if (resource == null) {
-          actual = "error";
-          message = "no " + kind + " named " + n + " in the test's resources";
+          problem = "no " + kind + " named " + n + " in the suite's resource files";
+        }
+        if (problem != null) {
+          out.add(new Case(name, policyName, rule, kind, n, want, HARNESS_ERROR, problem, problem));
+          continue;
         } else {
           RuleResult r = KyvernoEngine.apply(policy, resource).stream().filter(x -> x.rule().equals(rule)).findFirst().orElse(null);
           actual = r == null ? "not applied" : r.status().label();
@@ -109,6 +173,16 @@ public final class KyvernoTestRunner {
       }
     }
     return out;
+  }
+
+  /** Whether the policy has the rule, directly or as the rule Kyverno generates for pod controllers. */
+  static boolean hasRule(KyvernoPolicy policy, String rule) {
+    for (KyvernoPolicy.Rule r : policy.rules()) {
+      if (r.name().equals(rule) || rule.equals("autogen-" + r.name()) || rule.equals("autogen-cronjob-" + r.name())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The resources of a multi-document file, {@code kind: List} items included. */
@@ -145,8 +219,9 @@ public final class KyvernoTestRunner {
     try {
       return Files.readString(p, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      d.error("io.read", Position.file(p.toString()), "", "cannot read " + p + ": " + e.getMessage());
-      return "";
+      d.error("io.read", Position.file(p.toString()), "", "cannot read " + p + (e instanceof java.nio.file.NoSuchFileException
+          ? ": no such file" : ": " + e.getMessage()));
+      return null;
     }
   }
 }
