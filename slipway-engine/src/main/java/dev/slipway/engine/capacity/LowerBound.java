@@ -15,7 +15,8 @@ import java.util.function.Function;
  *       bought cover the total requests. Its dual has three variables (a price per millicore,
  *       per MiB, per pod slot), solved exactly by checking every vertex. Weaker, but its prices
  *       steer the packer;
- *   <li>the large-item bound: pods no type can hold twice each need a node of their own.
+ *   <li>the large-item bound: pods over half of the largest free CPU (or, separately, memory)
+ *       each need a node of their own.
  * </ul>
  * No real packing can be cheaper than any of them. They ignore zones and anti-affinity, so they
  * stay valid lower bounds when those apply.
@@ -74,32 +75,43 @@ public final class LowerBound {
   }
 
   /**
-   * The large-item bound of bin packing: a pod that no allowed type can hold twice (over half
-   * its room in CPU or memory) never shares a node with another such pod, so each needs a node of
-   * its own, costing at least the cheapest type that holds it.
+   * The large-item bound of bin packing, one dimension at a time: two pods that each request more
+   * than half of the most CPU any allowed type has free can never share a node, whatever the type;
+   * so every such pod needs a node of its own, costing at least the cheapest type that holds it.
+   * The same holds for memory. The bound is the larger of the two sums — never their union: a
+   * CPU-heavy and a memory-heavy pod may well share one node.
    */
   static double largePods(List<Node> nodes, List<Column> cols) {
-    double total = 0;
+    double maxCpu = 0;
+    double maxMem = 0;
+    for (Column c : cols) {
+      maxCpu = Math.max(maxCpu, c.cpu());
+      maxMem = Math.max(maxMem, c.mem());
+    }
+    double cpuHeavy = 0;
+    double memHeavy = 0;
     for (Node n : nodes) {
       for (var p : n.pods()) {
         double cpu = p.group().cpuMillis();
         double mem = p.group().memoryMiB();
         double cheapest = Double.MAX_VALUE;
-        boolean large = true;
         for (Column c : cols) {
           if (c.cpu() >= cpu && c.mem() >= mem && c.pods() >= 1) {
             cheapest = Math.min(cheapest, c.price());
-            if (2 * cpu <= c.cpu() && 2 * mem <= c.mem() && c.pods() >= 2) {
-              large = false;
-            }
           }
         }
-        if (large && cheapest < Double.MAX_VALUE) {
-          total += cheapest;
+        if (cheapest == Double.MAX_VALUE) {
+          continue;
+        }
+        if (2 * cpu > maxCpu) {
+          cpuHeavy += cheapest;
+        }
+        if (2 * mem > maxMem) {
+          memHeavy += cheapest;
         }
       }
     }
-    return total;
+    return Math.max(cpuHeavy, memHeavy);
   }
 
   /** max d·y subject to (cpu, mem, pods)_c · y ≤ price_c for every column c, y ≥ 0. */
