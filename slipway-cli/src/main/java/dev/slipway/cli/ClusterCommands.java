@@ -336,8 +336,9 @@ final class ClusterCommands {
         return Main.BAD_INPUT;
       }
       EnvironmentPlan e = plan.environments().get(0);
-      if (plan.enforcedViolations() > 0 && !dryRun) {
-        err.println("error: environment " + e.name() + " has enforced policy violations; run slipway plan to see them. Nothing was applied.");
+      if (plan.blocked() && !dryRun) {
+        err.println("error: environment " + e.name() + " is blocked: enforced policy violations, rules that cannot be evaluated, invalid objects"
+            + " or pods that cannot be scheduled; run slipway plan to see them. Nothing was applied.");
         return Main.FINDINGS;
       }
       SyncExecutor.Options options = new SyncExecutor.Options(dryRun, prune, pruneVolumes, deadline, Duration.ofSeconds(1), serverSide);

@@ -210,7 +210,7 @@ final class HistoryCommands {
           err.println("error: revision " + r.number() + "'s files no longer plan for " + bundle.application() + " in " + e.name());
           return Main.BAD_INPUT;
         }
-        if (old.enforcedViolations() > 0 && !dryRun) {
+        if (old.blocked() && !dryRun) {
           err.println("error: revision " + r.number() + " violates enforced policies as they stand today; nothing was applied");
           return Main.FINDINGS;
         }

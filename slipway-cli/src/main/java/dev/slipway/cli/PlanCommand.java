@@ -88,7 +88,7 @@ final class PlanCommand implements Callable<Integer> {
         return Main.BAD_INPUT;
       }
     }
-    int code = plan.enforcedViolations() > 0 || plan.hasValidationErrors() || plan.hasCapacityErrors() ? Main.FINDINGS : Main.OK;
+    int code = plan.blocked() ? Main.FINDINGS : Main.OK;
     if (format.equals("json")) {
       out.println(Output.json(json(ws, plan, code, noWrite ? null : target)));
     } else {
@@ -237,7 +237,7 @@ final class PlanCommand implements Callable<Integer> {
               .put("atMax", e.cost().atMax().perApplication().getOrDefault(a.name(), 0.0));
         }
         ArrayNode ds = an.putArray("diagnostics");
-        a.validation().forEach(d -> ds.add(Output.diagnostic(d)));
+        Plan.validationDiagnostics(e, a).forEach(d -> ds.add(Output.diagnostic(d)));
         Plan.policyDiagnostics(e, a).forEach(d -> ds.add(Output.diagnostic(d)));
       }
     }

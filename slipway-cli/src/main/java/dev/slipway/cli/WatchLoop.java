@@ -100,7 +100,7 @@ final class WatchLoop {
             Plan plan = ClusterCommands.plan(platform, err);
             if (plan == null) {
               say("platform files changed but do not plan; keeping the last good plan");
-            } else if (plan.enforcedViolations() > 0) {
+            } else if (plan.blocked()) {
               say("platform files changed but violate enforced policy; not syncing (see slipway plan)");
             } else {
               env = plan.environments().get(0);

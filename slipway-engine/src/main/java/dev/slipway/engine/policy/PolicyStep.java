@@ -56,7 +56,7 @@ public final class PolicyStep {
             continue;
           }
           String reason = null;
-          if (outcome == PolicyFinding.Outcome.FAIL) {
+          if (outcome != PolicyFinding.Outcome.PASS) {
             Waiver w = waivers.stream().filter(x -> x.covers(id, o.component(), env.name())).findFirst().orElse(null);
             if (w != null) {
               outcome = PolicyFinding.Outcome.WAIVED;
