@@ -46,6 +46,9 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(names = "--strict", description = "Reject unknown fields and duplicate keys.")
   boolean strict;
 
+  @Option(names = "--exit-on-error", description = "Stop at the first resource that is invalid or in error (as kubeval's option).")
+  boolean exitOnError;
+
   @Option(names = "--skip", split = ",", paramLabel = "KIND", description = "Kinds to skip: Kind or apiVersion/Kind.")
   List<String> skip = new ArrayList<>();
 
@@ -86,7 +89,7 @@ final class ValidateCommand implements Callable<Integer> {
     }
     ManifestValidator.Options options = new ManifestValidator.Options(strict, schemaLocations, ignoreMissing,
         new LinkedHashSet<>(skip), new LinkedHashSet<>(reject), kubernetesVersion);
-    ManifestCheck.Report report = new ManifestCheck(options, defaultNamespace).check(sources);
+    ManifestCheck.Report report = new ManifestCheck(options, defaultNamespace, exitOnError).check(sources);
     if (format.equals("json")) {
       out.println(Output.json(json(report)));
     } else {

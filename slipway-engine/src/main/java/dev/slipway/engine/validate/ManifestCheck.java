@@ -31,7 +31,9 @@ public final class ManifestCheck {
       ManifestValidator.Status status, String schema, List<Located> problems, List<String> notes) {
 
     public String describe() {
-      String id = (kind == null ? "(no kind)" : kind) + " " + (name == null ? "(no name)" : name);
+      String generated = notes.stream().filter(n -> n.startsWith("named by the API server from generateName '"))
+          .map(n -> n.substring(n.indexOf('\'') + 1, n.length() - 1) + "*").findFirst().orElse("(no name)");
+      String id = (kind == null ? "(no kind)" : kind) + " " + (name == null ? generated : name);
       return namespace == null ? id : id + " in " + namespace;
     }
   }
@@ -54,7 +56,18 @@ public final class ManifestCheck {
   private final ManifestValidator.Options options;
   private final String defaultNamespace;
 
+  private final boolean exitOnError;
+
   public ManifestCheck(ManifestValidator.Options options, String defaultNamespace) {
+    this(options, defaultNamespace, false);
+  }
+
+  /**
+   * @param exitOnError stop at the first resource that is invalid or in error, as kubeval's
+   *     {@code --exit-on-error}: the report then ends with it
+   */
+  public ManifestCheck(ManifestValidator.Options options, String defaultNamespace, boolean exitOnError) {
+    this.exitOnError = exitOnError;
     this.options = options;
     this.validator = new ManifestValidator(options);
     this.defaultNamespace = defaultNamespace == null ? "default" : defaultNamespace;
@@ -66,6 +79,9 @@ public final class ManifestCheck {
     Map<String, ResourceResult> seen = new HashMap<>();
     YamlLoader loader = new YamlLoader(YamlLoader.Limits.MANIFESTS, options.strict());
     for (SourceFile f : files) {
+      // Helm's "# Source: <template>" names the template of its document and of the documents after
+      // it, until the next such comment (as kubeval attributes them).
+      String currentSource = null;
       Diagnostics d = new Diagnostics();
       List<Document> docs = loader.load(f.content(), f.label(), Layer.APP, d);
       d.list().forEach(x -> {
@@ -80,10 +96,15 @@ public final class ManifestCheck {
         if (doc.root() == null || doc.root() instanceof SpecNode.Null) {
           continue;
         }
-        String source = helmSource(doc.leadingComments());
+        String named = helmSource(doc.leadingComments());
+        currentSource = named != null ? named : currentSource;
+        String source = currentSource;
         for (SpecNode item : expandLists(doc.root())) {
-          ResourceResult r = checkOne(f.label(), source, item);
-          results.add(duplicateCheck(r, seen));
+          ResourceResult r = duplicateCheck(checkOne(f.label(), source, item), seen);
+          results.add(r);
+          if (exitOnError && (r.status() == ManifestValidator.Status.ERROR || r.status() == ManifestValidator.Status.INVALID)) {
+            return new Report(List.copyOf(results), fileErrors);
+          }
         }
       }
     }
@@ -123,10 +144,9 @@ public final class ManifestCheck {
     JsonNode json = Trees.toJson(node);
     String apiVersion = text(json, "apiVersion");
     String kind = text(json, "kind");
+    // An object named by generateName has no name yet; reports show the prefix.
     String name = text(json.path("metadata"), "name");
-    if (name == null) {
-      name = text(json.path("metadata"), "generateName");
-    }
+    String generateName = text(json.path("metadata"), "generateName");
     String namespace = text(json.path("metadata"), "namespace");
     ManifestValidator.Result r = validator.validate(json);
     List<Located> problems = new ArrayList<>();
@@ -134,7 +154,11 @@ public final class ManifestCheck {
       Position pos = Trees.locate(node, p.pointer());
       problems.add(new Located(p.fieldPath(), pos.line(), pos.column(), p.message()));
     }
-    return new ResourceResult(file, at.line(), source, apiVersion, kind, namespace, name, r.status(), r.schema(), problems, r.notes());
+    List<String> notes = new ArrayList<>(r.notes());
+    if (name == null && generateName != null) {
+      notes.add("named by the API server from generateName '" + generateName + "'");
+    }
+    return new ResourceResult(file, at.line(), source, apiVersion, kind, namespace, name, r.status(), r.schema(), problems, notes);
   }
 
   /** The same apiVersion, kind, namespace and name twice is an error: which one would be applied? */
