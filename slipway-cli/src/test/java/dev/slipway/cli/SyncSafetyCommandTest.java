@@ -33,7 +33,7 @@ class SyncSafetyCommandTest {
   void start() throws Exception {
     server = new FaultyApiServer();
     client = server.client();
-    controller = FakeController.start(client);
+    controller = FakeController.start(server.controllerClient());
     dir = CliRun.example(tmp.resolve("p"));
     Path file = tmp.resolve("kubeconfig");
     Files.writeString(file, """

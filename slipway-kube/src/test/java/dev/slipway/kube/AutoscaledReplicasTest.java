@@ -35,7 +35,7 @@ class AutoscaledReplicasTest {
   @BeforeEach
   void start() {
     server = new FaultyApiServer();
-    controller = FakeController.start(server.client());
+    controller = FakeController.start(server.controllerClient());
   }
 
   @AfterEach

@@ -51,6 +51,10 @@ public final class FaultyApiServer implements AutoCloseable {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
         String path = request.getPath();
+        if (CONTROLLER.equals(request.getHeader("User-Agent"))) {
+          // The fake controller's own reads and status writes are not the code under test's.
+          return crud.dispatch(request);
+        }
         requests.add(request.getMethod() + " " + path);
         times.add(System.nanoTime());
         if (slowPath != null && slowMethod.equalsIgnoreCase(request.getMethod()) && slowPath.matcher(path).find()) {
@@ -104,6 +108,20 @@ public final class FaultyApiServer implements AutoCloseable {
   public KubernetesClient client() {
     return client;
   }
+
+  /** The user agent of {@link #controllerClient()}: its requests are served but not recorded. */
+  static final String CONTROLLER = "slipway-test-fake-controller";
+
+  /** A client for a fake controller, whose requests do not count among {@link #requests()}. */
+  public KubernetesClient controllerClient() {
+    io.fabric8.kubernetes.client.Config config = new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration()).build();
+    config.setUserAgent(CONTROLLER);
+    KubernetesClient c = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
+    controllerClients.add(c);
+    return c;
+  }
+
+  private final List<KubernetesClient> controllerClients = new CopyOnWriteArrayList<>();
 
   public String url() {
     return client.getMasterUrl().toString();
@@ -168,6 +186,7 @@ public final class FaultyApiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    controllerClients.forEach(KubernetesClient::close);
     client.close();
     server.destroy();
   }

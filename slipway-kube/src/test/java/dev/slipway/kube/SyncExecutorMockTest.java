@@ -11,7 +11,6 @@ import dev.slipway.model.load.Workspace;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,12 +23,24 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Sync against fabric8's mock API server in CRUD mode (no real cluster can run here). A small
- * fake controller sets status where a real one would, so waves can become healthy.
+ * fake controller sets status where a real one would, so waves can become healthy. Request and
+ * write counts are the server's (the controller's own requests are not counted).
  */
-@EnableKubernetesMockClient(crud = true)
 class SyncExecutorMockTest {
+  FaultyApiServer server;
   KubernetesClient client;
   private FakeController controller;
+
+  @org.junit.jupiter.api.BeforeEach
+  void startServer() {
+    server = new FaultyApiServer();
+    client = server.client();
+  }
+
+  /** Writes the server received from the code under test. */
+  long serverWrites() {
+    return server.count("POST", "") + server.count("PUT", "") + server.count("PATCH", "") + server.count("DELETE", "");
+  }
 
   static final SyncExecutor.Options SYNC = new SyncExecutor.Options(false, false, false, Duration.ofSeconds(10), Duration.ofMillis(50));
   static final SyncExecutor.Options PRUNE = new SyncExecutor.Options(false, true, false, Duration.ofSeconds(10), Duration.ofMillis(50));
@@ -45,13 +56,17 @@ class SyncExecutorMockTest {
 
   /** Marks workloads available, ingresses addressed and add-on resources ready, as controllers do. */
   void startController() {
-    controller = FakeController.start(client);
+    controller = FakeController.start(server.controllerClient());
   }
 
   @AfterEach
   void stopController() {
-    if (controller != null) {
-      controller.close();
+    try {
+      if (controller != null) {
+        controller.close();
+      }
+    } finally {
+      server.close();
     }
   }
 
@@ -61,10 +76,12 @@ class SyncExecutorMockTest {
     ApplicationBundle b = bundle("proyecto06");
     SyncExecutor.Outcome first = executor().sync("dev", b, SYNC, m -> { });
     assertThat(first.succeeded()).as(first.failure()).isTrue();
-    assertThat(first.writes()).isEqualTo(b.objects().size());
+    assertThat(server.count("POST", "")).as("one create per object, counted by the server").isEqualTo(b.objects().size());
+    assertThat(serverWrites()).isEqualTo(b.objects().size()).isEqualTo(first.writes());
+    server.resetRequests();
     SyncExecutor.Outcome second = executor().sync("dev", b, SYNC, m -> { });
     assertThat(second.succeeded()).isTrue();
-    assertThat(second.writes()).isZero();
+    assertThat(serverWrites()).as("the server received no write").isZero();
     assertThat(second.steps()).allSatisfy(s -> assertThat(s.action()).isEqualTo("unchanged"));
   }
 
@@ -80,11 +97,20 @@ class SyncExecutorMockTest {
       SyncExecutor.Outcome o = executor().sync("dev", b, SYNC, m -> { }, before);
       assertThat(o.succeeded()).as(b.application() + ": " + o.failure()).isTrue();
     }
+    server.resetRequests();
     SyncExecutor.Snapshot after = executor().snapshot("dev");
+    long kinds = SyncExecutor.OWNED_KINDS.size() + 2; // the application kinds, plus NodePool and EC2NodeClass
+    assertThat(server.count("GET", "")).as("one list per kind for the whole environment, counted by the server").isEqualTo(kinds);
+    assertThat(server.requests()).allSatisfy(r -> assertThat(r).startsWith("GET ").contains("labelSelector="));
     for (ApplicationBundle b : bundles) {
       assertThat(after.of(b)).as(b.application()).hasSameSizeAs(executor().owned("dev", b)).hasSize(b.objects().size());
-      assertThat(executor().sync("dev", b, SYNC, m -> { }, after).writes()).as("re-sync of " + b.application()).isZero();
     }
+    server.resetRequests();
+    for (ApplicationBundle b : bundles) {
+      executor().sync("dev", b, SYNC, m -> { }, after);
+    }
+    assertThat(serverWrites()).as("a re-sync from the snapshot writes nothing").isZero();
+    assertThat(server.count("GET", "labelSelector=")).as("and lists nothing again").isZero();
   }
 
   @Test

@@ -38,7 +38,7 @@ class SyncSafetyTest {
   void start() {
     server = new FaultyApiServer();
     client = server.client();
-    controller = FakeController.start(client);
+    controller = FakeController.start(server.controllerClient());
   }
 
   @AfterEach
