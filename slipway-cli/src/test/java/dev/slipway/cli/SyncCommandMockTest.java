@@ -2,16 +2,12 @@ package dev.slipway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +20,7 @@ class SyncCommandMockTest {
   KubernetesClient client;
   @TempDir
   Path tmp;
-  private ScheduledExecutorService controller;
+  private dev.slipway.kube.FakeController controller;
 
   Path kubeconfig() throws Exception {
     Path kc = tmp.resolve("kubeconfig");
@@ -45,44 +41,15 @@ class SyncCommandMockTest {
     return kc;
   }
 
-  /** Marks Deployments available and the secret store and external secrets ready, as their controllers would. */
+  /** Sets status as Kubernetes' controllers would; a failure of its own fails the test with its cause. */
   void startController() {
-    controller = Executors.newSingleThreadScheduledExecutor();
-    controller.scheduleWithFixedDelay(() -> {
-      try {
-        ready(new ResourceDefinitionContext.Builder().withGroup("apps").withVersion("v1").withKind("Deployment")
-            .withPlural("deployments").withNamespaced(true).build(),
-            Map.of("observedGeneration", 1, "replicas", 1, "updatedReplicas", 1, "availableReplicas", 1));
-        ready(new ResourceDefinitionContext.Builder().withGroup("networking.k8s.io").withVersion("v1").withKind("Ingress")
-            .withPlural("ingresses").withNamespaced(true).build(), Map.of("loadBalancer", Map.of("ingress", List.of(Map.of("ip", "10.0.0.1")))));
-        for (String kind : List.of("SecretStore", "ExternalSecret")) {
-          ready(new ResourceDefinitionContext.Builder().withGroup("external-secrets.io").withVersion("v1").withKind(kind)
-              .withPlural(kind.toLowerCase() + "s").withNamespaced(true).build(),
-              Map.of("conditions", List.of(Map.of("type", "Ready", "status", "True"))));
-        }
-      } catch (RuntimeException e) {
-        // retried on the next tick
-      }
-    }, 0, 20, TimeUnit.MILLISECONDS);
-  }
-
-  private void ready(ResourceDefinitionContext ctx, Map<String, Object> wanted) {
-    for (GenericKubernetesResource r : client.genericKubernetesResources(ctx).inAnyNamespace().list().getItems()) {
-      Map<String, Object> status = new java.util.HashMap<>(wanted);
-      if (status.containsKey("observedGeneration") && r.getMetadata().getGeneration() != null) {
-        status.put("observedGeneration", r.getMetadata().getGeneration().intValue());
-      }
-      if (!status.equals(r.getAdditionalProperties().get("status"))) {
-        r.setAdditionalProperty("status", status);
-        client.genericKubernetesResources(ctx).inNamespace(r.getMetadata().getNamespace()).resource(r).update();
-      }
-    }
+    controller = dev.slipway.kube.FakeController.start(client);
   }
 
   @AfterEach
   void stop() {
     if (controller != null) {
-      controller.shutdownNow();
+      controller.close();
     }
   }
 

@@ -32,6 +32,7 @@ class KyvernoFixturesTest {
     Map<String, int[]> bySuite = new TreeMap<>();
     List<String> misses = new ArrayList<>();
     int agree = 0;
+    int[] autogen = new int[2];
     for (JsonNode row : index) {
       Diagnostics d = new Diagnostics();
       List<KyvernoPolicy> ps = new ArrayList<>();
@@ -57,9 +58,12 @@ class KyvernoFixturesTest {
       String group = suite.split("/")[0];
       int[] c = bySuite.computeIfAbsent(group, k -> new int[2]);
       c[1]++;
+      boolean viaAutogen = row.path("via_autogen").asBoolean(false);
+      autogen[1] += viaAutogen ? 1 : 0;
       if (actual.equals(row.path("expected").asText())) {
         agree++;
         c[0]++;
+        autogen[0] += viaAutogen ? 1 : 0;
       } else {
         misses.add(String.format("- %s rule %s on %s %s: expected %s, got %s%s", suite, row.path("rule").asText(),
             row.path("resource_kind").asText(), name, row.path("expected").asText(), actual, why.isEmpty() ? "" : " (" + why + ")"));
@@ -67,6 +71,7 @@ class KyvernoFixturesTest {
     }
     StringBuilder report = new StringBuilder("# Kyverno policy library\n\n");
     bySuite.forEach((k, v) -> report.append(String.format("- %s: %d/%d%n", k, v[0], v[1])));
+    report.append(String.format("- through autogen (a Pod rule on a controller's pod template): %d/%d%n", autogen[0], autogen[1]));
     report.append(String.format("- overall: %d/%d = %.1f%%%n%nDisagreements:%n", agree, index.size(), 100.0 * agree / index.size()));
     misses.forEach(m -> report.append(m).append('\n'));
     Files.createDirectories(Path.of("target"));
