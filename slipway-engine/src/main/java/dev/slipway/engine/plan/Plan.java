@@ -1,65 +1,36 @@
 package dev.slipway.engine.plan;
 
-import dev.slipway.engine.policy.PolicyFinding;
 import dev.slipway.model.Diagnostic;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The result of {@code slipway plan}: either spec errors (nothing rendered) or, per environment,
- * the rendered applications with their validation and policy results.
+ * The result of {@code slipway plan} with every rendered object kept: either spec errors (nothing
+ * rendered) or, per environment, the rendered applications with their validation and policy
+ * results. For commands that act on a few applications (diff, sync, status); a plan of a whole
+ * large platform streams instead ({@link Planner#plan(dev.slipway.model.load.Workspace, Planner.Scope, PlanSink)}).
  */
 public record Plan(List<Diagnostic> specDiagnostics, List<EnvironmentPlan> environments) {
+
+  /** The same plan without the objects' bodies. */
+  public PlanSummary summary() {
+    return new PlanSummary(specDiagnostics, environments.stream().map(EnvironmentPlan::summary).toList());
+  }
 
   public boolean hasSpecErrors() {
     return specDiagnostics.stream().anyMatch(Diagnostic::isError);
   }
 
   public boolean hasValidationErrors() {
-    return environments.stream().anyMatch(e -> e.clusterValidation().stream().anyMatch(Diagnostic::isError)
-        || e.applications().stream().anyMatch(a -> a.validation().stream().anyMatch(Diagnostic::isError)));
+    return summary().hasValidationErrors();
   }
 
   /** Failures of {@code Enforce} policies in environments whose enforcement is {@code enforce}: what fails a plan. */
   public long enforcedViolations() {
-    return environments.stream().filter(EnvironmentPlan::enforced).flatMap(e -> e.applications().stream())
-        .flatMap(a -> a.policy().stream())
-        .filter(f -> f.outcome() == PolicyFinding.Outcome.FAIL && f.enforce()).count();
+    return summary().enforcedViolations();
   }
 
-  /**
-   * Every diagnostic of the plan, policy findings included: a failure is an error where the
-   * environment enforces and the policy's action is {@code Enforce}, a warning otherwise; a waived
-   * failure, or a rule type not evaluated, is info; a rule that could not be evaluated is a warning.
-   */
+  /** Every diagnostic of the plan, policy findings included (see {@link PlanSummary#allDiagnostics()}). */
   public List<Diagnostic> allDiagnostics() {
-    List<Diagnostic> out = new ArrayList<>(specDiagnostics);
-    for (EnvironmentPlan e : environments) {
-      out.addAll(e.clusterValidation());
-      for (ApplicationPlan a : e.applications()) {
-        out.addAll(a.validation());
-        out.addAll(policyDiagnostics(e, a));
-      }
-    }
-    return out;
-  }
-
-  public static List<Diagnostic> policyDiagnostics(EnvironmentPlan e, ApplicationPlan a) {
-    List<Diagnostic> out = new ArrayList<>();
-    for (PolicyFinding f : a.policy()) {
-      Diagnostic.Severity sev = switch (f.outcome()) {
-        case PASS -> null;
-        case WAIVED, NOT_EVALUATED -> Diagnostic.Severity.INFO;
-        case ERROR -> Diagnostic.Severity.WARNING;
-        case FAIL -> e.enforced() && f.enforce() ? Diagnostic.Severity.ERROR : Diagnostic.Severity.WARNING;
-      };
-      if (sev == null) {
-        continue;
-      }
-      String msg = f.objectRef() + ": " + (f.outcome() == PolicyFinding.Outcome.ERROR ? "rule could not be evaluated: " : "")
-          + f.message() + (f.waiver() != null ? " (waived: " + f.waiver() + ")" : "");
-      out.add(new Diagnostic(sev, "policy." + f.rule(), f.file(), 0, 0, "", msg));
-    }
-    return out;
+    return summary().allDiagnostics();
   }
 }
