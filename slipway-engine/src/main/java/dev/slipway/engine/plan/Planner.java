@@ -147,11 +147,13 @@ public final class Planner {
         .filter(a -> withCost || scope.applications().isEmpty() || scope.applications().contains(a.name())).toList();
     List<List<ResolvedApplication>> resolved = new ArrayList<>();
     for (EnvironmentSpec env : envs) {
-      List<ResolvedApplication> perEnv = new ArrayList<>();
-      for (ApplicationSpec app : apps) {
-        perEnv.add(ComponentResolver.resolve(app, env, whatIf, d));
-      }
-      resolved.add(perEnv);
+      // Resolved in parallel, each with its own diagnostics, gathered in application order.
+      List<Resolved> perEnv = apps.parallelStream().map(app -> {
+        Diagnostics own = new Diagnostics();
+        return new Resolved(ComponentResolver.resolve(app, env, whatIf, own), own.list());
+      }).toList();
+      perEnv.forEach(r -> d.addAll(r.diagnostics()));
+      resolved.add(new ArrayList<>(perEnv.stream().map(Resolved::app).toList()));
     }
     if (d.hasErrors()) {
       return new PlanSummary(d.list(), List.of());
@@ -191,6 +193,8 @@ public final class Planner {
       }
     }
   }
+
+  private record Resolved(ResolvedApplication app, List<Diagnostic> diagnostics) {}
 
   /** One application rendered, checked and prepared for the sink, on a worker thread. */
   private record Done<T>(ApplicationPlan plan, CostInputs cost, T prepared) {}
