@@ -1,52 +1,53 @@
 #!/usr/bin/env bash
 # Generates N applications (default 1000) over the example's 3 environments and times
-# `slipway plan` on them, wall clock including JVM start, best of R runs (default 3).
-# Usage: bench/plan-bench.sh [N] [RUNS]
+# `slipway plan` on them, wall clock including JVM start, over R runs (default 3): the best and the
+# worst run, and the largest peak resident set size (GNU time's "Maximum resident set size").
+# Usage: bench/plan-bench.sh [N] [RUNS] [LAYOUTS]   (LAYOUTS: "hydrated files" by default)
+# SLIPWAY_JAVA_OPTS is passed to the JVM as ./slipway does (e.g. -Xmx1500m to show the bound).
 set -euo pipefail
 n="${1:-1000}"
 runs="${2:-3}"
+layouts="${3:-hydrated files}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+timer=/usr/bin/time
+[ -x "$timer" ] || { echo "needs GNU time (/usr/bin/time): apt-get install time" >&2; exit 2; }
 
 "$root/slipway" --version >/dev/null   # builds the jar if needed, outside the timing
 "$root/bench/gen-apps.sh" "$n" "$work"
 
-best() {
-  local label="$1" clean="$2"; shift 2
-  local best_ms=""
-  for _ in $(seq 1 "$runs"); do
-    if [ "$clean" = clean ]; then rm -rf "$work/out"; fi
-    local start end ms
+# measure LABEL PREPARE ARGS...: PREPARE (clean|keep|touch) runs before each timed run.
+measure() {
+  local label="$1" prepare="$2"; shift 2
+  local best="" worst="" rss=0
+  for i in $(seq 1 "$runs"); do
+    case "$prepare" in
+      clean) rm -rf "$work/out" ;;
+      touch) sed -i "s|^      env: {LOG_LEVEL: .*}|      env: {LOG_LEVEL: run$i}|" "$work/apps/app$(printf "%0${#n}d" 1)/app.yaml" ;;
+    esac
+    local start end ms kb
     start=$(date +%s%N)
-    "$root/slipway" plan "$work" "$@" >"$work/last.txt"
+    "$timer" -f '%M' -o "$work/rss.txt" "$root/slipway" plan "$work" "$@" >"$work/last.txt" || [ $? -eq 1 ]
     end=$(date +%s%N)
     ms=$(( (end - start) / 1000000 ))
-    if [ -z "$best_ms" ] || [ "$ms" -lt "$best_ms" ]; then best_ms=$ms; fi
+    kb=$(tail -1 "$work/rss.txt")
+    if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
+    if [ -z "$worst" ] || [ "$ms" -gt "$worst" ]; then worst=$ms; fi
+    if [ "$kb" -gt "$rss" ]; then rss=$kb; fi
   done
-  printf '%-40s %6d ms\n' "$label" "$best_ms"
+  printf '%-52s best %6d ms  worst %6d ms  peak RSS %5d MB\n' "$label" "$best" "$worst" $((rss / 1024))
 }
 
-echo "slipway plan: $n applications x 3 environments, $(nproc) cores, best of $runs, $(java -version 2>&1 | head -1)"
-best "plan --no-write (pipeline only)" clean --no-write
-# The same without any policy, to isolate the policy engine's share (13 baseline + 1 example policy).
-cp "$work/slipway.yaml" "$work/slipway.yaml.orig"
-sed -i 's|^  policies: .*|  policies: []|' "$work/slipway.yaml"
-best "plan --no-write, no policies" clean --no-write
-mv "$work/slipway.yaml.orig" "$work/slipway.yaml"
-best "plan, empty out/ (writes every file)" clean
-tail -1 "$work/last.txt"
-best "plan again, out/ up to date" keep
-tail -1 "$work/last.txt"
-echo "file creation baseline on this filesystem: $(python3 - "$work" <<'PY' 2>/dev/null || echo n/a
-import os, sys, time
-base = os.path.join(sys.argv[1], "fs-baseline")
-start = time.time()
-for d in range(300):
-    p = os.path.join(base, str(d)); os.makedirs(p)
-    for i in range(26):
-        with open(os.path.join(p, f"f{i}.yaml"), "w") as f:
-            f.write("x" * 1500)
-print(f"{(time.time() - start) * 1000 / 7800:.2f} ms per file (python, 7,800 files)")
-PY
-)"
+echo "slipway plan: $n applications x 3 environments, $(nproc) cores, $runs runs, $(java -version 2>&1 | head -1)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine makes runs vary)"
+measure "plan --no-write (pipeline only)" clean --no-write
+for layout in $layouts; do
+  measure "plan --layout $layout, empty out/ (first write)" clean --layout "$layout"
+  tail -1 "$work/last.txt" | sed 's/.*; //'
+  measure "plan --layout $layout again, nothing changed" keep --layout "$layout"
+  tail -1 "$work/last.txt" | sed 's/.*; //'
+  measure "plan --layout $layout again, one app changed" touch --layout "$layout"
+  tail -1 "$work/last.txt" | sed 's/.*; //'
+  rm -rf "$work/out"
+done

@@ -6,8 +6,9 @@ import dev.slipway.engine.capacity.CapacityPlan;
 import dev.slipway.engine.capacity.Consolidation;
 import dev.slipway.engine.capacity.CostPlanner;
 import dev.slipway.engine.capacity.CostReport;
-import dev.slipway.engine.plan.EnvironmentPlan;
-import dev.slipway.engine.plan.Plan;
+import dev.slipway.engine.plan.EnvironmentSummary;
+import dev.slipway.engine.plan.PlanSink;
+import dev.slipway.engine.plan.PlanSummary;
 import dev.slipway.engine.plan.Planner;
 import dev.slipway.model.Diagnostic;
 import dev.slipway.model.load.Workspace;
@@ -49,8 +50,9 @@ final class CostCommand implements Callable<Integer> {
       return Main.BAD_INPUT;
     }
     Workspace ws = Workspace.load(platform.dir);
-    Plan plan = new Planner(true)
-        .plan(ws, new Planner.Scope(platform.environments(), platform.applications(), platform.sets));
+    // Streamed: cost needs each application's pod shapes, not its objects.
+    PlanSummary plan = new Planner(true)
+        .plan(ws, new Planner.Scope(platform.environments(), platform.applications(), platform.sets), PlanSink.none());
     if (plan.hasSpecErrors()) {
       PlanCommand.printDiagnostics(err, plan.specDiagnostics());
       err.println("cost failed: the specs have errors.");
@@ -62,7 +64,7 @@ final class CostCommand implements Callable<Integer> {
       out.println(Output.json(json(plan)));
     } else {
       plan.specDiagnostics().forEach(d -> err.println(d.format()));
-      for (EnvironmentPlan e : plan.environments()) {
+      for (EnvironmentSummary e : plan.environments()) {
         print(out, e);
       }
       if (!plan.environments().isEmpty()) {
@@ -73,7 +75,7 @@ final class CostCommand implements Callable<Integer> {
     return unschedulable ? Main.FINDINGS : Main.OK;
   }
 
-  private void print(PrintWriter out, EnvironmentPlan e) {
+  private void print(PrintWriter out, EnvironmentSummary e) {
     CostReport r = e.cost();
     out.println("Environment " + e.name() + "  (" + String.join(", ", e.environment().nodePools().stream()
         .map(p -> "pool " + p.name() + ": " + String.join("/", p.instanceTypes()) + " " + p.capacityType()).toList()) + ")");
@@ -148,10 +150,10 @@ final class CostCommand implements Callable<Integer> {
     return String.format(Locale.ROOT, "%,.2f", v);
   }
 
-  private ObjectNode json(Plan plan) {
+  private ObjectNode json(PlanSummary plan) {
     ObjectNode root = Output.JSON.createObjectNode();
     ArrayNode envsNode = root.putArray("environments");
-    for (EnvironmentPlan e : plan.environments()) {
+    for (EnvironmentSummary e : plan.environments()) {
       CostReport r = e.cost();
       ObjectNode en = envsNode.addObject();
       en.put("name", e.name());

@@ -1,33 +1,42 @@
 package dev.slipway.cli;
 
-import dev.slipway.engine.plan.EnvironmentPlan;
-import dev.slipway.engine.plan.OutputLayout;
-import dev.slipway.engine.plan.Plan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.StandardOpenOption;
-import java.util.HashSet;
-import java.util.Set;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * Writes the output tree incrementally: files whose content is unchanged are not touched, files
- * of objects no longer rendered are deleted, so the regenerated directories hold exactly the
- * plan. It refuses to touch a directory it did not create.
+ * Writes the output tree incrementally, one directory at a time as a streamed plan hands them
+ * over: files whose content is unchanged are not touched, entries a directory no longer has are
+ * deleted, so the regenerated directories hold exactly the plan. It refuses to touch a directory
+ * it did not create.
+ *
+ * <p>Safety: every path must stay inside the output directory once normalised, and nothing is
+ * written through a symbolic link. Before the first file is written, the directories the plan
+ * regenerates are scanned once, without following links, and any symbolic link in them refuses the
+ * plan (whether or not the plan would write that path: a stream cannot know every file name ahead).
+ * Each directory is checked again before it is written and each file is opened without following
+ * links, so a link planted after the scan fails instead of redirecting the write.
  */
 final class OutputWriter {
   static final String MARKER = ".slipway-output";
 
-  /** The output directory exists and holds files Slipway did not write. */
+  /** The output directory exists and holds files Slipway did not write, or a path is unsafe. */
   static final class Refused extends Exception {
     private static final long serialVersionUID = 1L;
 
@@ -36,63 +45,87 @@ final class OutputWriter {
     }
   }
 
-  private OutputWriter() {}
+  private final Path base;
+  private final Path outDir;
+  /** Entries of each scanned directory before this run, by name; removed once the directory is written. */
+  private final Map<Path, Set<String>> existing;
+  private final Set<Path> checkedDirs = new HashSet<>();
+  private int written;
+  private int unchanged;
+  private int deleted;
+
+  private OutputWriter(Path outDir, Path base, Map<Path, Set<String>> existing) {
+    this.outDir = outDir;
+    this.base = base;
+    this.existing = existing;
+  }
 
   /**
-   * Returns a one-line summary of what was written. Every path must stay inside {@code outDir}
-   * once normalised, and nothing is written through a symbolic link inside the output tree: the
-   * whole plan is checked before the first file is written, and each file is then opened without
-   * following links, so a link planted in between fails instead of redirecting the write.
+   * Opens {@code outDir} for a plan that regenerates {@code roots} (paths relative to it: the
+   * environments' directories, or with {@code --app} the applications' directories).
    */
-  static String write(Path outDir, SortedMap<String, String> files, Plan plan, boolean appsOnly) throws IOException, Refused {
+  static OutputWriter open(Path outDir, List<String> roots) throws IOException, Refused {
     if (Files.isDirectory(outDir) && !Files.exists(outDir.resolve(MARKER), LinkOption.NOFOLLOW_LINKS) && !isEmpty(outDir)) {
       throw new Refused(outDir + " exists and was not written by slipway; choose another --out-dir or remove it");
     }
     Files.createDirectories(outDir);
     Path base = outDir.toRealPath();
-    SortedMap<String, Path> targets = new java.util.TreeMap<>();
-    for (String key : files.keySet()) {
-      if (appsOnly && (key.endsWith("/kustomization.yaml") && key.split("/").length == 2
-          || key.contains("/" + OutputLayout.CLUSTER_DIR + "/"))) {
-        continue;
+    Map<Path, Set<String>> existing = new HashMap<>();
+    for (String root : new TreeSet<>(roots)) {
+      Path r = confined(base, root);
+      for (Path d = r; !d.equals(base); d = d.getParent()) {
+        refuseLink(base, d);
       }
-      targets.put(key, confined(base, key));
-    }
-    Set<Path> fresh = checkNoLinks(base, targets.values());
-    writeFile(base.resolve(MARKER), "Written by slipway plan. Directories here are regenerated on every plan.\n".getBytes(StandardCharsets.UTF_8));
-    List<Path> regenerated = new ArrayList<>();
-    for (EnvironmentPlan e : plan.environments()) {
-      if (appsOnly) {
-        e.applications().forEach(a -> regenerated.add(base.resolve(e.name()).resolve(a.name())));
-      } else {
-        regenerated.add(base.resolve(e.name()));
+      if (Files.isDirectory(r, LinkOption.NOFOLLOW_LINKS)) {
+        scan(base, r, existing);
       }
     }
-    int deleted = 0;
-    for (Path dir : regenerated) {
-      deleted += deleteStale(dir, base, files);
+    if (Files.isSymbolicLink(base.resolve(MARKER))) {
+      throw new Refused("refusing to write " + MARKER + ": it is a symbolic link; remove it from the output directory");
     }
-    int written = 0;
-    int unchanged = 0;
-    Set<Path> known = new HashSet<>();
-    for (Map.Entry<String, Path> f : targets.entrySet()) {
-      Path p = f.getValue();
-      Path dir = p.getParent();
-      if (known.add(dir) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-        Files.createDirectories(dir);
-        fresh.add(dir);
+    OutputWriter w = new OutputWriter(outDir, base, existing);
+    w.writeFile(base.resolve(MARKER), "Written by slipway plan. Directories here are regenerated on every plan.\n");
+    return w;
+  }
+
+  /** Records every entry under {@code root}; refuses at the first symbolic link. */
+  private static void scan(Path base, Path root, Map<Path, Set<String>> existing) throws IOException, Refused {
+    Refused[] refused = new Refused[1];
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+        existing.computeIfAbsent(dir, k -> new HashSet<>());
+        if (!dir.equals(root)) {
+          existing.computeIfAbsent(dir.getParent(), k -> new HashSet<>()).add(dir.getFileName().toString());
+        }
+        return FileVisitResult.CONTINUE;
       }
-      byte[] content = files.get(f.getKey()).getBytes(StandardCharsets.UTF_8);
-      // Directories created by this run hold no earlier files: nothing to compare, nothing to stat.
-      if (!fresh.contains(dir) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.size(p) == content.length
-          && Arrays.equals(Files.readAllBytes(p), content)) {
-        unchanged++;
-        continue;
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        if (attrs.isSymbolicLink()) {
+          refused[0] = linkRefusal(base, file);
+          return FileVisitResult.TERMINATE;
+        }
+        existing.computeIfAbsent(file.getParent(), k -> new HashSet<>()).add(file.getFileName().toString());
+        return FileVisitResult.CONTINUE;
       }
-      writeFile(p, content);
-      written++;
+    });
+    if (refused[0] != null) {
+      throw refused[0];
     }
-    return written + " files written, " + unchanged + " unchanged, " + deleted + " removed in " + outDir.normalize();
+  }
+
+  private static void refuseLink(Path base, Path p) throws IOException, Refused {
+    if (Files.isSymbolicLink(p)) {
+      throw linkRefusal(base, p);
+    }
+  }
+
+  private static Refused linkRefusal(Path base, Path p) throws IOException {
+    String what = Files.isDirectory(p) ? "write through " : "write ";
+    return new Refused("refusing to " + what + base.relativize(p).toString().replace('\\', '/') + ": it is a symbolic link (to "
+        + Files.readSymbolicLink(p) + "); remove it from the output directory");
   }
 
   /** The file's path under {@code base}; refused when it would resolve outside it. */
@@ -105,36 +138,75 @@ final class OutputWriter {
     return p;
   }
 
+  /** Makes directory {@code dir} hold exactly {@code files} (paths relative to the output directory, directly inside it). */
+  void writeDirectory(String dir, SortedMap<String, String> files) throws IOException, Refused {
+    sync(dir, files, Set.of());
+  }
+
   /**
-   * Refuses when any directory or file the plan would write is a symbolic link inside the output
-   * tree. Returns the directories that do not exist yet (their files need no comparison).
+   * Writes {@code files} into directory {@code dir} and deletes every other entry of it except the
+   * subdirectories named in {@code keep}.
    */
-  private static Set<Path> checkNoLinks(Path base, java.util.Collection<Path> targets) throws IOException, Refused {
-    Set<Path> checkedDirs = new HashSet<>();
-    Set<Path> missing = new HashSet<>();
-    for (Path p : targets) {
-      for (Path d = p.getParent(); d != null && !d.equals(base) && checkedDirs.add(d); d = d.getParent()) {
-        if (Files.isSymbolicLink(d)) {
-          throw new Refused("refusing to write through " + base.relativize(d) + ": it is a symbolic link (to "
-              + Files.readSymbolicLink(d) + "); remove it from the output directory");
-        }
-        if (!Files.exists(d, LinkOption.NOFOLLOW_LINKS)) {
-          missing.add(d);
-        }
-      }
-      boolean inMissing = false;
-      for (Path d = p.getParent(); d != null && !d.equals(base); d = d.getParent()) {
-        inMissing |= missing.contains(d);
-      }
-      if (!inMissing && Files.isSymbolicLink(p)) {
-        throw new Refused("refusing to write " + base.relativize(p) + ": it is a symbolic link (to " + Files.readSymbolicLink(p)
-            + "); remove it from the output directory");
+  void sync(String dir, SortedMap<String, String> files, Set<String> keep) throws IOException, Refused {
+    Path d = confined(base, dir);
+    for (Path x = d; !x.equals(base); x = x.getParent()) {
+      if (checkedDirs.add(x)) {
+        refuseLink(base, x);
       }
     }
-    if (Files.isSymbolicLink(base.resolve(MARKER))) {
-      throw new Refused("refusing to write " + MARKER + ": it is a symbolic link; remove it from the output directory");
+    Map<String, byte[]> contents = new HashMap<>();
+    for (Map.Entry<String, String> f : files.entrySet()) {
+      Path p = confined(base, f.getKey());
+      if (!d.equals(p.getParent())) {
+        throw new Refused("refusing to write " + f.getKey() + ": it is not directly inside " + dir);
+      }
+      contents.put(p.getFileName().toString(), f.getValue().getBytes(StandardCharsets.UTF_8));
     }
-    return missing;
+    Set<String> before = existing.remove(d);
+    if (before == null) {
+      Files.createDirectories(d);
+      before = Set.of();
+    }
+    for (String name : new TreeSet<>(before)) {
+      if (!contents.containsKey(name) && !keep.contains(name)) {
+        deleteTree(d.resolve(name));
+      }
+    }
+    for (String name : new TreeSet<>(contents.keySet())) {
+      Path p = d.resolve(name);
+      byte[] content = contents.get(name);
+      // A directory that did not exist before this run holds no earlier files: nothing to compare.
+      if (before.contains(name) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.size(p) == content.length
+          && Arrays.equals(Files.readAllBytes(p), content)) {
+        unchanged++;
+        continue;
+      }
+      writeFile(p, content);
+      written++;
+    }
+  }
+
+  /** Deletes a stale entry: a file, or a directory with everything in it (links are removed, never followed). */
+  private void deleteTree(Path p) throws IOException {
+    if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      Files.delete(p);
+      deleted++;
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(p)) {
+      for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
+        boolean file = !Files.isDirectory(x, LinkOption.NOFOLLOW_LINKS);
+        Files.delete(x);
+        if (file) {
+          deleted++;
+        }
+        existing.remove(x);
+      }
+    }
+  }
+
+  private void writeFile(Path p, String content) throws IOException {
+    writeFile(p, content.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Writes a regular file, never following a link at its path. */
@@ -143,25 +215,9 @@ final class OutputWriter {
         LinkOption.NOFOLLOW_LINKS);
   }
 
-  /** Deletes files under {@code dir} that the plan no longer has, and directories left empty. */
-  private static int deleteStale(Path dir, Path outDir, SortedMap<String, String> files) throws IOException {
-    if (!Files.exists(dir)) {
-      return 0;
-    }
-    int n = 0;
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
-        if (Files.isDirectory(x, LinkOption.NOFOLLOW_LINKS)) {
-          if (isEmpty(x)) {
-            Files.delete(x);
-          }
-        } else if (!files.containsKey(outDir.relativize(x).toString().replace('\\', '/'))) {
-          Files.delete(x);
-          n++;
-        }
-      }
-    }
-    return n;
+  /** "N files written, N unchanged, N removed in DIR". */
+  String summary() {
+    return written + " files written, " + unchanged + " unchanged, " + deleted + " removed in " + outDir.normalize();
   }
 
   private static boolean isEmpty(Path dir) throws IOException {

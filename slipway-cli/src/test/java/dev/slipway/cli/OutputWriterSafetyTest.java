@@ -26,13 +26,13 @@ class OutputWriterSafetyTest {
   @Test
   void aPlanDoesNotOverwriteTheTargetOfASymlinkedFileInsideOut() throws Exception {
     Path dir = CliRun.example(tmp.resolve("p"));
-    assertThat(CliRun.run("plan", dir.toString()).exitCode()).isZero();
+    assertThat(CliRun.run("plan", dir.toString(), "--layout", "files").exitCode()).isZero();
     Path victim = Files.writeString(tmp.resolve("victim.txt"), "precious\n");
     Path file = dir.resolve("out/dev/hello-world/deployment-web.yaml");
     Files.delete(file);
     Files.createSymbolicLink(file, victim);
 
-    CliRun r = CliRun.run("plan", dir.toString());
+    CliRun r = CliRun.run("plan", dir.toString(), "--layout", "files");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("refusing to write dev/hello-world/deployment-web.yaml: it is a symbolic link");
     assertThat(Files.readString(victim)).isEqualTo("precious\n");
@@ -58,5 +58,25 @@ class OutputWriterSafetyTest {
     try (var files = Files.list(elsewhere)) {
       assertThat(files.toList()).isEmpty();
     }
+  }
+
+  @Test
+  void aLinkAnywhereInARegeneratedDirectoryRefusesThePlanBeforeAnyFileIsWritten() throws Exception {
+    Path dir = CliRun.example(tmp.resolve("p"));
+    assertThat(CliRun.run("plan", dir.toString()).exitCode()).isZero();
+    Path victim = Files.writeString(tmp.resolve("victim.txt"), "precious\n");
+    // prod is planned last: a streamed plan must still refuse before writing dev.
+    Path manifest = dir.resolve("out/prod/proyecto06/manifest.yaml");
+    Files.delete(manifest);
+    Files.createSymbolicLink(manifest, victim);
+    Path app = dir.resolve("apps/hello-world/app.yaml");
+    Files.writeString(app, Files.readString(app).replace("nginx-unprivileged:1.27-alpine", "nginx-unprivileged:1.28-alpine"));
+    String devBefore = Files.readString(dir.resolve("out/dev/hello-world/manifest.yaml"));
+
+    CliRun r = CliRun.run("plan", dir.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("refusing to write prod/proyecto06/manifest.yaml: it is a symbolic link");
+    assertThat(Files.readString(victim)).isEqualTo("precious\n");
+    assertThat(dir.resolve("out/dev/hello-world/manifest.yaml")).hasContent(devBefore);
   }
 }

@@ -20,9 +20,10 @@ class PlanCommandTest {
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("Environment dev", "Environment staging", "Environment prod", "proyecto06", "hello-world",
         "flask-otel-app", "enforce-level policy violations: 0", "manifests: ");
-    assertThat(dir.resolve("out/prod/proyecto06/statefulset-database.yaml")).exists();
-    assertThat(dir.resolve("out/prod/_cluster/nodepool-default.yaml")).exists();
+    assertThat(dir.resolve("out/prod/proyecto06/manifest.yaml")).content().contains("kind: StatefulSet\n");
+    assertThat(dir.resolve("out/prod/_cluster/manifest.yaml")).content().contains("kind: NodePool\n");
     assertThat(dir.resolve("out/dev/hello-world/kustomization.yaml")).exists();
+    assertThat(dir.resolve("out/dev/hello-world/README.md")).exists();
   }
 
   @Test
@@ -57,8 +58,11 @@ class PlanCommandTest {
       assertThat(o.path("apiVersion").asText()).isEqualTo("apps/v1");
       assertThat(o.path("namespace").asText()).isEqualTo("proyecto06");
       assertThat(o.path("name").asText()).isEqualTo("database");
-      assertThat(o.path("file").asText()).isEqualTo("out/prod/proyecto06/statefulset-database.yaml");
+      assertThat(o.path("file").asText()).isEqualTo("out/prod/proyecto06/manifest.yaml");
     });
+    CliRun files = CliRun.run("plan", dir.toString(), "-o", "json", "--env", "prod", "--app", "proyecto06", "--layout", "files");
+    assertThat(new ObjectMapper().readTree(files.out()).findValuesAsText("file"))
+        .contains("out/prod/proyecto06/statefulset-database.yaml");
     assertThat(plan.path("diagnostics").isArray()).isTrue();
   }
 
@@ -113,9 +117,9 @@ class PlanCommandTest {
     CliRun r = CliRun.run("plan", dir.toString());
     assertThat(r.exitCode()).isEqualTo(1);
     // prod enforces (error, exit 1), staging warns, dev tolerates mutable tags.
-    assertThat(r.out()).contains("out/prod/hello-world/deployment-web.yaml: error [policy.disallow-latest-tag]")
-        .contains("out/staging/hello-world/deployment-web.yaml: warning [policy.disallow-latest-tag]")
-        .doesNotContain("out/dev/hello-world/deployment-web.yaml: warning [policy.disallow-latest-tag]")
+    assertThat(r.out()).contains("out/prod/hello-world/manifest.yaml: error [policy.disallow-latest-tag]")
+        .contains("out/staging/hello-world/manifest.yaml: warning [policy.disallow-latest-tag]")
+        .doesNotContain("out/dev/hello-world/manifest.yaml: warning [policy.disallow-latest-tag]")
         .contains("enforce-level policy violations: 1");
   }
 

@@ -41,6 +41,11 @@ public final class CostPlanner {
   }
 
   public CostReport plan(EnvironmentSpec env, List<ApplicationBundle> bundles, String region) {
+    return planInputs(env, bundles.stream().map(CostInputs::of).toList(), region);
+  }
+
+  /** The same report from what cost needs of each application, kept while a large plan streams. */
+  public CostReport planInputs(EnvironmentSpec env, List<CostInputs> inputs, String region) {
     List<String> notes = new ArrayList<>();
     if (!catalog.region().equals(region)) {
       notes.add("prices are for " + catalog.region() + " but the platform runs in " + region
@@ -53,7 +58,7 @@ public final class CostPlanner {
     Map<Workloads.Scenario, List<PodGroup>> groups = new LinkedHashMap<>();
     for (Workloads.Scenario s : Workloads.Scenario.values()) {
       List<PodGroup> g = new ArrayList<>();
-      bundles.forEach(b -> g.addAll(Workloads.groups(b, s)));
+      inputs.forEach(b -> g.addAll(b.pods(s)));
       groups.put(s, g);
       plans.put(s, BinPacker.pack(g, pools, overhead, zones, catalog.spotPriceRatio()));
     }
@@ -67,8 +72,8 @@ public final class CostPlanner {
         t -> new long[] {t.allocatableCpuMillis() - overhead.cpuMillis(), t.allocatableMemoryMiB() - overhead.memoryMiB(),
             t.maxPods() - overhead.pods()});
     return new CostReport(env.name(), catalog,
-        scenario(env, bundles, plans.get(Workloads.Scenario.MIN), notes),
-        scenario(env, bundles, plans.get(Workloads.Scenario.MAX), notes), drains, List.copyOf(notes));
+        scenario(env, inputs, plans.get(Workloads.Scenario.MIN), notes),
+        scenario(env, inputs, plans.get(Workloads.Scenario.MAX), notes), drains, List.copyOf(notes));
   }
 
   private List<NodePoolCapacity> pools(EnvironmentSpec env, List<String> notes) {
@@ -120,13 +125,13 @@ public final class CostPlanner {
     return z;
   }
 
-  private Scenario scenario(EnvironmentSpec env, List<ApplicationBundle> bundles, CapacityPlan capacity, List<String> notes) {
+  private Scenario scenario(EnvironmentSpec env, List<CostInputs> inputs, CapacityPlan capacity, List<String> notes) {
     double hours = catalog.hoursPerMonth();
     Catalog.Services p = catalog.services();
     Catalog.Assumptions a = catalog.assumptions();
     List<Line> lines = new ArrayList<>();
     SortedMap<String, Double> perApp = new TreeMap<>();
-    bundles.forEach(b -> perApp.put(b.application(), 0.0));
+    inputs.forEach(b -> perApp.put(b.application(), 0.0));
     double shared = 0;
 
     double nodes = capacity.costPerHour() * hours;
@@ -152,10 +157,10 @@ public final class CostPlanner {
     lines.add(new Line("EKS control plane", "1 cluster", controlPlane));
     shared += controlPlane;
 
-    Map<String, Set<String>> albGroups = albGroups(bundles);
+    Map<String, Set<String>> albGroups = albGroups(inputs);
     double perAlb = (p.albPerHour() + a.albLcus() * p.albLcuPerHour()) * hours;
     lines.add(new Line("load balancers", albGroups.size() + " ALB (one per ingress group)", perAlb * albGroups.size()));
-    albGroups.values().forEach(apps -> apps.forEach(app -> perApp.merge(app, perAlb / apps.size(), Double::sum)));
+    albGroups.values().forEach(group -> group.forEach(app -> perApp.merge(app, perAlb / group.size(), Double::sum)));
 
     double nat = env.cluster().natGateways() * (p.natGatewayPerHour() * hours + a.natGbPerMonth() * p.natPerGb());
     lines.add(new Line("NAT gateways", env.cluster().natGateways() + " gateway(s), " + (long) a.natGbPerMonth() + " GB each", nat));
@@ -164,8 +169,8 @@ public final class CostPlanner {
     double rootGb = capacity.nodes().size() * a.nodeRootVolumeGb();
     double ebsShared = rootGb * p.ebsGp3PerGbMonth();
     double volumesGb = 0;
-    for (ApplicationBundle b : bundles) {
-      double gb = volumeGb(b);
+    for (CostInputs b : inputs) {
+      double gb = b.volumeGb();
       volumesGb += gb;
       perApp.merge(b.application(), gb * p.ebsGp3PerGbMonth(), Double::sum);
     }
@@ -173,11 +178,11 @@ public final class CostPlanner {
         (volumesGb + rootGb) * p.ebsGp3PerGbMonth()));
     shared += ebsShared;
 
-    double secrets = secrets(env, bundles, perApp, hours);
-    lines.add(new Line("Secrets Manager", secretsDetail(env, bundles, hours), secrets));
+    double secrets = secrets(env, inputs, perApp, hours);
+    lines.add(new Line("Secrets Manager", secretsDetail(env, inputs, hours), secrets));
 
-    double amp = prometheus(bundles, capacity, perApp, hours);
-    lines.add(new Line("managed Prometheus", ampDetail(bundles, capacity, hours), amp));
+    double amp = prometheus(inputs, capacity, perApp, hours);
+    lines.add(new Line("managed Prometheus", ampDetail(inputs, capacity, hours), amp));
 
     perApp.replaceAll((k, v) -> round(v));
     return new Scenario(capacity, lines.stream().map(l -> new Line(l.category(), l.detail(), round(l.monthly()))).toList(),
@@ -219,15 +224,11 @@ public final class CostPlanner {
   }
 
   /** ALB ingress groups and the applications in each. */
-  static Map<String, Set<String>> albGroups(List<ApplicationBundle> bundles) {
+  static Map<String, Set<String>> albGroups(List<CostInputs> inputs) {
     Map<String, Set<String>> groups = new TreeMap<>();
-    for (ApplicationBundle b : bundles) {
-      for (RenderedObject o : b.objects()) {
-        if (o.kind().equals("Ingress") && o.body().path("spec").path("ingressClassName").asText().equals("alb")) {
-          String g = o.body().path("metadata").path("annotations").path("alb.ingress.kubernetes.io/group.name")
-              .asText(b.namespace() + "/" + o.name());
-          groups.computeIfAbsent(g, k -> new TreeSet<>()).add(b.application());
-        }
+    for (CostInputs b : inputs) {
+      for (String g : b.albGroups()) {
+        groups.computeIfAbsent(g, k -> new TreeSet<>()).add(b.application());
       }
     }
     return groups;
@@ -250,27 +251,23 @@ public final class CostPlanner {
     return gb;
   }
 
-  private static List<JsonNode> externalSecrets(ApplicationBundle b) {
-    return b.objects().stream().filter(o -> o.kind().equals("ExternalSecret")).map(o -> (JsonNode) o.body()).toList();
-  }
-
   /** Secrets Manager: each distinct key stored, plus one GetSecretValue per entry per refresh. */
-  private double secrets(EnvironmentSpec env, List<ApplicationBundle> bundles, Map<String, Double> perApp, double hours) {
+  private double secrets(EnvironmentSpec env, List<CostInputs> inputs, Map<String, Double> perApp, double hours) {
     if (env.addons().secrets() == null || !env.addons().secrets().provider().equals("aws-secretsmanager")) {
       return 0;
     }
     Catalog.Services p = catalog.services();
     Map<String, Set<String>> keyApps = new TreeMap<>();
     double total = 0;
-    for (ApplicationBundle b : bundles) {
-      for (JsonNode es : externalSecrets(b)) {
-        double refreshes = hours * 3600 / Math.max(1, seconds(es.path("spec").path("refreshInterval").asText("1h")));
-        double calls = es.path("spec").path("data").size() * refreshes;
+    for (CostInputs b : inputs) {
+      for (CostInputs.SecretUse es : b.secrets()) {
+        double refreshes = hours * 3600 / Math.max(1, es.refreshSeconds());
+        double calls = es.entries() * refreshes;
         double cost = calls / 10_000 * p.secretsManagerPer10kCalls();
         total += cost;
         perApp.merge(b.application(), cost, Double::sum);
-        for (JsonNode d : es.path("spec").path("data")) {
-          keyApps.computeIfAbsent(d.path("remoteRef").path("key").asText(), k -> new TreeSet<>()).add(b.application());
+        for (String key : es.keys()) {
+          keyApps.computeIfAbsent(key, k -> new TreeSet<>()).add(b.application());
         }
       }
     }
@@ -281,7 +278,7 @@ public final class CostPlanner {
     return total;
   }
 
-  private String secretsDetail(EnvironmentSpec env, List<ApplicationBundle> bundles, double hours) {
+  private String secretsDetail(EnvironmentSpec env, List<CostInputs> inputs, double hours) {
     if (env.addons().secrets() == null) {
       return "no secrets add-on";
     }
@@ -290,11 +287,10 @@ public final class CostPlanner {
     }
     Set<String> keys = new TreeSet<>();
     double calls = 0;
-    for (ApplicationBundle b : bundles) {
-      for (JsonNode es : externalSecrets(b)) {
-        calls += es.path("spec").path("data").size() * hours * 3600
-            / Math.max(1, seconds(es.path("spec").path("refreshInterval").asText("1h")));
-        es.path("spec").path("data").forEach(d -> keys.add(d.path("remoteRef").path("key").asText()));
+    for (CostInputs b : inputs) {
+      for (CostInputs.SecretUse es : b.secrets()) {
+        calls += es.entries() * hours * 3600 / Math.max(1, es.refreshSeconds());
+        keys.addAll(es.keys());
       }
     }
     return String.format("%d secrets, %,.0f GetSecretValue calls (refreshInterval %s)", keys.size(), calls,
@@ -302,13 +298,11 @@ public final class CostPlanner {
   }
 
   /** Managed Prometheus ingestion: targets x series x scrapes per month, tiered, shared by samples. */
-  private double prometheus(List<ApplicationBundle> bundles, CapacityPlan capacity, Map<String, Double> perApp, double hours) {
+  private double prometheus(List<CostInputs> inputs, CapacityPlan capacity, Map<String, Double> perApp, double hours) {
     Map<String, Double> samplesByApp = new TreeMap<>();
-    for (ApplicationBundle b : bundles) {
-      for (RenderedObject sm : b.objects()) {
-        if (sm.kind().equals("ServiceMonitor")) {
-          samplesByApp.merge(b.application(), samples(b, sm, capacity, hours), Double::sum);
-        }
+    for (CostInputs b : inputs) {
+      for (CostInputs.Monitor sm : b.monitors()) {
+        samplesByApp.merge(b.application(), samples(b, sm, capacity, hours), Double::sum);
       }
     }
     double samples = samplesByApp.values().stream().mapToDouble(Double::doubleValue).sum();
@@ -322,26 +316,24 @@ public final class CostPlanner {
   /** Pods per application and component, counted once per plan (a plan has thousands of monitors). */
   private final Map<CapacityPlan, Map<String, Long>> podCounts = new java.util.IdentityHashMap<>();
 
-  private double samples(ApplicationBundle b, RenderedObject sm, CapacityPlan capacity, double hours) {
+  private double samples(CostInputs b, CostInputs.Monitor sm, CapacityPlan capacity, double hours) {
     Map<String, Long> counts = podCounts.computeIfAbsent(capacity, c -> {
       Map<String, Long> m = new HashMap<>();
       c.nodes().forEach(n -> n.pods().forEach(p -> m.merge(p.group().application() + "/" + p.group().component(), 1L, Long::sum)));
       return m;
     });
     long targets = sm.component() == null ? 0 : counts.getOrDefault(b.application() + "/" + sm.component(), 0L);
-    double interval = seconds(sm.body().path("spec").path("endpoints").path(0).path("interval").asText("30s"));
+    double interval = sm.intervalSeconds();
     return targets * catalog.assumptions().seriesPerTarget() * (hours * 3600 / Math.max(1, interval));
   }
 
-  private String ampDetail(List<ApplicationBundle> bundles, CapacityPlan capacity, double hours) {
+  private String ampDetail(List<CostInputs> inputs, CapacityPlan capacity, double hours) {
     double samples = 0;
     int monitors = 0;
-    for (ApplicationBundle b : bundles) {
-      for (RenderedObject sm : b.objects()) {
-        if (sm.kind().equals("ServiceMonitor")) {
-          monitors++;
-          samples += samples(b, sm, capacity, hours);
-        }
+    for (CostInputs b : inputs) {
+      for (CostInputs.Monitor sm : b.monitors()) {
+        monitors++;
+        samples += samples(b, sm, capacity, hours);
       }
     }
     return String.format("%d ServiceMonitors, %,.0f samples (assumes %.0f series per pod)", monitors, samples,

@@ -22,8 +22,24 @@ public final class CapacityFindings {
 
   private CapacityFindings() {}
 
+  /**
+   * Where a finding about a component points, taken while the application is fully resolved (a
+   * streamed plan lets it go): whether it autoscales, and where its fields were written.
+   */
+  public record Facts(boolean autoscaled, Position resources, Position replicas, Position autoscalingMax) {}
+
+  /** The facts of every component of a planned application. */
+  public static Map<String, Facts> facts(ApplicationPlan app) {
+    Map<String, Facts> out = new java.util.TreeMap<>();
+    for (var c : app.resolved().components()) {
+      out.put(c.name(), new Facts(c.autoscaling() != null, position(app, c.name(), "resources"), position(app, c.name(), "replicas"),
+          position(app, c.name(), "autoscaling.max")));
+    }
+    return out;
+  }
+
   /** The findings of one environment; none without a cost report or without node pools. */
-  public static List<Diagnostic> of(EnvironmentPlan e) {
+  public static List<Diagnostic> of(EnvironmentSummary e) {
     CostReport cost = e.cost();
     if (cost == null || e.environment().nodePools().isEmpty()) {
       return List.of();
@@ -35,13 +51,15 @@ public final class CapacityFindings {
     Diagnostic.Severity severity = e.enforced() ? Diagnostic.Severity.ERROR : Diagnostic.Severity.WARNING;
     List<Diagnostic> out = new ArrayList<>();
     for (Entry f : found.values()) {
-      ApplicationPlan app = e.applications().stream().filter(a -> a.name().equals(f.u.group().application())).findFirst().orElse(null);
+      ApplicationSummary app = e.applications().stream().filter(a -> a.name().equals(f.u.group().application())).findFirst().orElse(null);
       if (app == null) {
         continue; // outside --app: planned for capacity, not reported
       }
+      Facts facts = app.facts().get(f.u.group().component());
       boolean tooLarge = f.u.reason().startsWith("requests ");
-      String field = tooLarge ? "resources" : autoscaled(app, f.u.group().component()) ? "autoscaling.max" : "replicas";
-      Position at = position(app, f.u.group().component(), field);
+      boolean autoscaled = facts != null && facts.autoscaled();
+      String field = tooLarge ? "resources" : autoscaled ? "autoscaling.max" : "replicas";
+      Position at = facts == null ? Position.NONE : tooLarge ? facts.resources() : autoscaled ? facts.autoscalingMax() : facts.replicas();
       String counts = String.join(" and ", f.scenarios.entrySet().stream()
           .map(s -> s.getValue() + " at " + s.getKey() + " replicas").toList());
       String msg = f.u.group().workload() + " (" + f.u.group().cpuMillis() + "m CPU, " + f.u.group().memoryMiB() + "Mi per pod): "
@@ -63,10 +81,6 @@ public final class CapacityFindings {
       String key = u.group().application() + "/" + u.group().component() + "/" + kind;
       found.computeIfAbsent(key, k -> new Entry(u, new LinkedHashMap<>())).scenarios().merge(scenario, u.count(), Integer::sum);
     }
-  }
-
-  private static boolean autoscaled(ApplicationPlan app, String component) {
-    return app.resolved().components().stream().anyMatch(c -> c.name().equals(component) && c.autoscaling() != null);
   }
 
   /** Where {@code field} of the component was written (any layer), else the component itself. */

@@ -14,9 +14,10 @@ import java.util.TreeMap;
 /**
  * ALB ingress groups: every Ingress with the same {@code group.name} on one cluster becomes one
  * load balancer, so settings the AWS Load Balancer Controller treats as exclusive (one value per
- * group) must agree, and two Ingresses must not claim the same host and path. A conflict is a
- * spec error naming both Ingresses and their applications; the controller would otherwise refuse
- * the whole group, or one application's rule would silently take another's traffic.
+ * group) must agree, and two Ingresses must not claim the same host and path. A conflict is an
+ * error finding (the plan fails, exit 1, and a sync refuses to apply) naming both Ingresses and
+ * their applications; the controller would otherwise refuse the whole group, or one
+ * application's rule would silently take another's traffic.
  */
 public final class IngressGroups {
   public static final String CODE = "plan.alb-group-conflict";
@@ -34,42 +35,76 @@ public final class IngressGroups {
 
   private IngressGroups() {}
 
-  private record Member(EnvironmentPlan env, ApplicationPlan app, RenderedObject ingress) {
+  /**
+   * What a check needs of one ALB Ingress, taken while its application is fully rendered, so that
+   * a streamed plan can compare Ingresses of applications it has already let go.
+   */
+  public record Member(String cluster, String environment, String application, String namespace, String name, String group,
+      Map<String, String> annotations, List<String[]> hostPaths, Position publicPosition, Position at, String path) {
     String annotation(String key) {
-      JsonNode v = ingress.body().path("metadata").path("annotations").get(key);
-      return v == null ? null : v.asText();
+      return annotations.get(key);
     }
 
     String describe() {
-      return "Ingress " + ingress.namespace() + "/" + ingress.name() + " (application " + app.name() + ", environment "
-          + env.name() + ")";
-    }
-
-    List<String[]> hostPaths() {
-      List<String[]> out = new ArrayList<>();
-      for (JsonNode rule : ingress.body().path("spec").path("rules")) {
-        for (JsonNode p : rule.path("http").path("paths")) {
-          out.add(new String[] {rule.path("host").asText(), p.path("path").asText()});
-        }
-      }
-      return out;
+      return "Ingress " + namespace + "/" + name + " (application " + application + ", environment " + environment + ")";
     }
   }
 
+  /** The ALB Ingresses of one planned application that belong to a group. */
+  public static List<Member> members(ApplicationPlan app) {
+    List<Member> out = new ArrayList<>();
+    var env = app.resolved().environment();
+    for (RenderedObject o : app.bundle().objects()) {
+      if (!o.kind().equals("Ingress") || !o.body().path("spec").path("ingressClassName").asText().equals("alb")) {
+        continue;
+      }
+      JsonNode ann = o.body().path("metadata").path("annotations");
+      String group = ann.path(A + "group.name").asText(null);
+      if (group == null) {
+        continue;
+      }
+      Map<String, String> kept = new TreeMap<>();
+      for (String k : EXCLUSIVE.keySet()) {
+        if (ann.has(k)) {
+          kept.put(k, ann.get(k).asText());
+        }
+      }
+      if (ann.has(A + "certificate-arn")) {
+        kept.put(A + "certificate-arn", ann.get(A + "certificate-arn").asText());
+      }
+      List<String[]> hostPaths = new ArrayList<>();
+      for (JsonNode rule : o.body().path("spec").path("rules")) {
+        for (JsonNode p : rule.path("http").path("paths")) {
+          hostPaths.add(new String[] {rule.path("host").asText(), p.path("path").asText()});
+        }
+      }
+      String component = o.component();
+      String path = "spec.components." + component + ".ingress";
+      Position at = app.resolved().app().components().get(component) instanceof MapNode c ? c.position() : Position.NONE;
+      Position pub = null;
+      if (app.resolved().trees().get(component) instanceof MapNode tree && tree.get("ingress") instanceof MapNode ingress) {
+        pub = ingress.writtenKeyPosition("public");
+        if (pub != null) {
+          at = pub;
+          path += ".public";
+        } else if (tree.writtenKeyPosition("ingress") != null) {
+          at = tree.writtenKeyPosition("ingress");
+        }
+      }
+      out.add(new Member(env.cluster().context(), env.name(), app.name(), o.namespace(), o.name(), group, kept, hostPaths, pub, at,
+          path));
+    }
+    return out;
+  }
+
   /** Conflicts within every ALB group of the planned environments; empty when there are none. */
-  public static List<Diagnostic> check(List<EnvironmentPlan> environments) {
+  public static List<Diagnostic> check(List<EnvironmentSummary> environments) {
     Map<String, List<Member>> groups = new TreeMap<>();
-    for (EnvironmentPlan e : environments) {
-      for (ApplicationPlan a : e.applications()) {
-        for (RenderedObject o : a.bundle().objects()) {
-          if (o.kind().equals("Ingress") && o.body().path("spec").path("ingressClassName").asText().equals("alb")) {
-            Member m = new Member(e, a, o);
-            String group = m.annotation(A + "group.name");
-            if (group != null) {
-              // The controller groups Ingresses per cluster.
-              groups.computeIfAbsent(e.environment().cluster().context() + "\u0000" + group, k -> new ArrayList<>()).add(m);
-            }
-          }
+    for (EnvironmentSummary e : environments) {
+      for (ApplicationSummary a : e.applications()) {
+        for (Member m : a.albIngresses()) {
+          // The controller groups Ingresses per cluster.
+          groups.computeIfAbsent(m.cluster() + "\u0000" + m.group(), k -> new ArrayList<>()).add(m);
         }
       }
     }
@@ -81,7 +116,9 @@ public final class IngressGroups {
         for (Member first : members.subList(0, i)) {
           String conflict = conflict(first, m);
           if (conflict != null) {
-            out.add(error(blamed(first, m), first.describe() + " and " + m.describe() + " share ALB group '" + group + "' (one load balancer)"
+            Member blamed = m.publicPosition() == null && first.publicPosition() != null ? first : m;
+            out.add(new Diagnostic(Diagnostic.Severity.ERROR, CODE, blamed.at().file(), blamed.at().line(), blamed.at().column(),
+                blamed.path(), first.describe() + " and " + m.describe() + " share ALB group '" + group + "' (one load balancer)"
                 + " but " + conflict));
             break;
           }
@@ -118,32 +155,5 @@ public final class IngressGroups {
 
   private static boolean sharesHost(Member a, Member b) {
     return a.hostPaths().stream().anyMatch(x -> b.hostPaths().stream().anyMatch(y -> x[0].equals(y[0])));
-  }
-
-  /** The member whose component overrides the scheme itself, where one does; else the later one. */
-  private static Member blamed(Member first, Member later) {
-    return publicPosition(later) == null && publicPosition(first) != null ? first : later;
-  }
-
-  private static Position publicPosition(Member m) {
-    return m.app().resolved().trees().get(m.ingress().component()) instanceof MapNode tree
-        && tree.get("ingress") instanceof MapNode ingress ? ingress.writtenKeyPosition("public") : null;
-  }
-
-  /** At the component's {@code ingress.public}, else its {@code ingress}, where it was written. */
-  private static Diagnostic error(Member m, String message) {
-    String component = m.ingress().component();
-    String path = "spec.components." + component + ".ingress";
-    Position at = m.app().resolved().app().components().get(component) instanceof MapNode c ? c.position() : Position.NONE;
-    if (m.app().resolved().trees().get(component) instanceof MapNode tree && tree.get("ingress") instanceof MapNode ingress) {
-      Position p = ingress.writtenKeyPosition("public");
-      if (p != null) {
-        at = p;
-        path += ".public";
-      } else if (tree.writtenKeyPosition("ingress") != null) {
-        at = tree.writtenKeyPosition("ingress");
-      }
-    }
-    return new Diagnostic(Diagnostic.Severity.ERROR, CODE, at.file(), at.line(), at.column(), path, message);
   }
 }

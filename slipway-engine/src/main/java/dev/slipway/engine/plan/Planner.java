@@ -23,17 +23,40 @@ import dev.slipway.model.load.Workspace;
 import dev.slipway.model.spec.ApplicationSpec;
 import dev.slipway.model.spec.EnvironmentSpec;
 import dev.slipway.model.yaml.Suggest;
+import dev.slipway.engine.capacity.CostInputs;
+import dev.slipway.engine.plan.OutputLayout.Layout;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * The pure pipeline behind {@code slipway plan}: resolve every application for every
  * environment, and only when the specs are error-free, render, validate and check policy.
+ *
+ * <p>Planning streams: each application goes through render, validate and policy on a worker
+ * thread, is handed to a {@link PlanSink} in name order, and only its summary (and what cost
+ * needs: {@link CostInputs}) is kept. At most {@link #WINDOW} applications are in flight, so memory
+ * is bounded by the window, not by the platform: a plan of 10,000 applications never holds all of
+ * its 750,000 objects. {@link #plan(Workspace, Scope)} keeps every object instead, for the commands
+ * that act on a few applications of one environment (diff, sync, status).
  */
 public final class Planner {
+  /** Applications rendered ahead of the one being handed on: bounds memory, keeps the workers busy. */
+  static final int WINDOW = 256;
+
   private final boolean withCost;
+  private final Layout layout;
+  private final int window;
   private final ManifestValidator validator = new ManifestValidator(ManifestValidator.Options.RENDERED);
 
   public Planner() {
@@ -42,7 +65,21 @@ public final class Planner {
 
   /** @param withCost also plan capacity and estimate cost per environment */
   public Planner(boolean withCost) {
+    this(withCost, Layout.FILES);
+  }
+
+  /**
+   * @param withCost also plan capacity and estimate cost per environment
+   * @param layout the output layout that diagnostics name files by
+   */
+  public Planner(boolean withCost, Layout layout) {
+    this(withCost, layout, WINDOW);
+  }
+
+  Planner(boolean withCost, Layout layout, int window) {
     this.withCost = withCost;
+    this.layout = layout;
+    this.window = window;
   }
 
   /**
@@ -57,11 +94,45 @@ public final class Planner {
     }
   }
 
+  /** Plans and keeps every rendered object: for a few applications (diff, sync, status, explain). */
   public Plan plan(Workspace ws, Scope scope) {
+    List<List<ApplicationPlan>> kept = new ArrayList<>();
+    PlanSummary summary = plan(ws, scope, new PlanSink<Void>() {
+      private List<ApplicationPlan> current = new ArrayList<>();
+
+      @Override
+      public Void prepare(EnvironmentSpec env, ApplicationPlan app) {
+        return null;
+      }
+
+      @Override
+      public void application(EnvironmentSpec env, ApplicationPlan app, Void prepared) {
+        current.add(app);
+      }
+
+      @Override
+      public void environment(EnvironmentSummary env) {
+        kept.add(List.copyOf(current));
+        current = new ArrayList<>();
+      }
+    });
+    List<EnvironmentPlan> envs = new ArrayList<>();
+    for (int i = 0; i < summary.environments().size(); i++) {
+      EnvironmentSummary e = summary.environments().get(i);
+      envs.add(new EnvironmentPlan(e.environment(), e.clusterObjects(), e.clusterValidation(), kept.get(i), e.cost()));
+    }
+    return new Plan(summary.specDiagnostics(), List.copyOf(envs));
+  }
+
+  /**
+   * Plans streaming: each application in scope is handed to {@code sink} once, and only its
+   * summary is kept. Nothing reaches the sink when the specs have errors.
+   */
+  public <T> PlanSummary plan(Workspace ws, Scope scope, PlanSink<T> sink) {
     Diagnostics d = new Diagnostics();
     d.addAll(ws.diagnostics().list());
     if (ws.platform() == null) {
-      return new Plan(d.list(), List.of());
+      return new PlanSummary(d.list(), List.of());
     }
     checkScope(ws, scope, d);
     WhatIf whatIf = WhatIf.parse(scope.whatIf(), d);
@@ -76,25 +147,34 @@ public final class Planner {
         .filter(a -> withCost || scope.applications().isEmpty() || scope.applications().contains(a.name())).toList();
     List<List<ResolvedApplication>> resolved = new ArrayList<>();
     for (EnvironmentSpec env : envs) {
-      List<ResolvedApplication> perEnv = new ArrayList<>();
-      for (ApplicationSpec app : apps) {
-        perEnv.add(ComponentResolver.resolve(app, env, whatIf, d));
-      }
-      resolved.add(perEnv);
+      // Resolved in parallel, each with its own diagnostics, gathered in application order.
+      List<Resolved> perEnv = apps.parallelStream().map(app -> {
+        Diagnostics own = new Diagnostics();
+        return new Resolved(ComponentResolver.resolve(app, env, whatIf, own), own.list());
+      }).toList();
+      perEnv.forEach(r -> d.addAll(r.diagnostics()));
+      resolved.add(new ArrayList<>(perEnv.stream().map(Resolved::app).toList()));
     }
     if (d.hasErrors()) {
-      return new Plan(d.list(), List.of());
+      return new PlanSummary(d.list(), List.of());
     }
-    List<EnvironmentPlan> out = new ArrayList<>();
-    for (int i = 0; i < envs.size(); i++) {
-      out.add(planEnvironment(envs.get(i), resolved.get(i), ws, scope, cost, policies));
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    ExecutorService workers = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "slipway-plan");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<EnvironmentSummary> out = new ArrayList<>();
+      for (int i = 0; i < envs.size(); i++) {
+        List<ResolvedApplication> perEnv = resolved.get(i);
+        resolved.set(i, null); // rendered from here on; let the resolved specs go with their objects
+        out.add(planEnvironment(envs.get(i), perEnv, ws, scope, cost, policies, sink, workers));
+      }
+      return new PlanSummary(d.list(), List.copyOf(out));
+    } finally {
+      workers.shutdownNow();
     }
-    List<Diagnostic> groups = IngressGroups.check(out);
-    if (!groups.isEmpty()) {
-      d.addAll(groups);
-      return new Plan(d.list(), List.of());
-    }
-    return new Plan(d.list(), List.copyOf(out));
   }
 
   private static void checkScope(Workspace ws, Scope scope, Diagnostics d) {
@@ -114,24 +194,66 @@ public final class Planner {
     }
   }
 
-  private EnvironmentPlan planEnvironment(EnvironmentSpec env, List<ResolvedApplication> apps, Workspace ws, Scope scope,
-      CostPlanner cost, List<KyvernoPolicy> policies) {
-    List<ApplicationPlan> plans = apps.parallelStream().map(a -> planApplication(ws, a, policies)).toList();
-    plans = withCollisions(env, plans);
-    CostReport report = cost == null ? null
-        : cost.plan(env, plans.stream().map(ApplicationPlan::bundle).toList(), ws.platform().region());
-    if (!scope.applications().isEmpty()) {
-      plans = plans.stream().filter(p -> scope.applications().contains(p.name())).toList();
+  private record Resolved(ResolvedApplication app, List<Diagnostic> diagnostics) {}
+
+  /** One application rendered, checked and prepared for the sink, on a worker thread. */
+  private record Done<T>(ApplicationPlan plan, CostInputs cost, T prepared) {}
+
+  private <T> EnvironmentSummary planEnvironment(EnvironmentSpec env, List<ResolvedApplication> apps, Workspace ws, Scope scope,
+      CostPlanner cost, List<KyvernoPolicy> policies, PlanSink<T> sink, ExecutorService workers) {
+    List<CostInputs> costInputs = new ArrayList<>();
+    List<ApplicationSummary> summaries = new ArrayList<>();
+    Map<String, String> owner = new HashMap<>();
+    Deque<Future<Done<T>>> inFlight = new ArrayDeque<>();
+    int next = 0;
+    while (next < apps.size() || !inFlight.isEmpty()) {
+      while (next < apps.size() && inFlight.size() < window) {
+        ResolvedApplication app = apps.get(next++);
+        boolean inScope = scope.applications().isEmpty() || scope.applications().contains(app.name());
+        inFlight.add(workers.submit(() -> {
+          ApplicationPlan p = planApplication(ws, app, policies);
+          return new Done<>(p, cost == null ? null : CostInputs.of(p.bundle()), inScope ? sink.prepare(env, p) : null);
+        }));
+      }
+      Done<T> done = join(inFlight.poll());
+      ApplicationPlan p = withCollisions(env, done.plan(), owner);
+      if (cost != null) {
+        costInputs.add(done.cost());
+      }
+      if (scope.applications().isEmpty() || scope.applications().contains(p.name())) {
+        summaries.add(ApplicationSummary.of(p));
+        sink.application(env, p, done.prepared());
+      }
     }
+    CostReport report = cost == null ? null : cost.planInputs(env, costInputs, ws.platform().region());
     List<RenderedObject> cluster = List.of();
     List<Diagnostic> clusterDiags = List.of();
     if (scope.applications().isEmpty()) {
       List<String> shared = env.namespace().contains("{app}") ? List.of()
           : apps.stream().map(ResolvedApplication::namespace).distinct().sorted().toList();
       cluster = ClusterRenderer.render(env, shared);
-      clusterDiags = validate(cluster, o -> OutputLayout.clusterFile(env.name(), o));
+      clusterDiags = validate(cluster, o -> OutputLayout.clusterFile(layout, env.name(), o));
     }
-    return new EnvironmentPlan(env, cluster, clusterDiags, plans, report);
+    EnvironmentSummary summary = new EnvironmentSummary(env, cluster, clusterDiags, List.copyOf(summaries), report);
+    sink.environment(summary);
+    return summary;
+  }
+
+  private static <T> T join(Future<T> f) {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while planning", e);
+    }
   }
 
   private static void checkWhatIf(Workspace ws, WhatIf whatIf, Diagnostics d) {
@@ -149,41 +271,38 @@ public final class Planner {
     }
   }
 
-  /** Two applications rendering the same object (a shared namespace, same component names) cannot both own it. */
-  private static List<ApplicationPlan> withCollisions(EnvironmentSpec env, List<ApplicationPlan> plans) {
-    java.util.Map<String, String> owner = new java.util.HashMap<>();
-    List<ApplicationPlan> out = new ArrayList<>();
-    for (ApplicationPlan p : plans) {
-      List<Diagnostic> extra = new ArrayList<>();
-      for (RenderedObject o : p.bundle().objects()) {
-        String first = owner.putIfAbsent(o.kind() + "/" + o.namespace() + "/" + o.name(), p.name());
-        if (first != null && !first.equals(p.name())) {
-          extra.add(new Diagnostic(Diagnostic.Severity.ERROR, "plan.name-collision",
-              OutputLayout.appFile(env.name(), p.name(), o), 0, 0, "metadata.name",
-              o.ref() + " is rendered by applications '" + first + "' and '" + p.name()
-                  + "' in the same namespace; rename a component or give each application its own namespace"));
-        }
-      }
-      if (extra.isEmpty()) {
-        out.add(p);
-      } else {
-        extra.addAll(0, p.validation());
-        out.add(new ApplicationPlan(p.resolved(), p.bundle(), List.copyOf(extra), p.policy()));
+  /**
+   * Two applications rendering the same object (a shared namespace, same component names) cannot
+   * both own it: the first in name order keeps it, the later one gets an error.
+   */
+  private ApplicationPlan withCollisions(EnvironmentSpec env, ApplicationPlan p, Map<String, String> owner) {
+    List<Diagnostic> extra = new ArrayList<>();
+    for (RenderedObject o : p.bundle().objects()) {
+      String first = owner.putIfAbsent(o.kind() + "/" + o.namespace() + "/" + o.name(), p.name());
+      if (first != null && !first.equals(p.name())) {
+        extra.add(new Diagnostic(Diagnostic.Severity.ERROR, "plan.name-collision",
+            OutputLayout.appFile(layout, env.name(), p.name(), o), 0, 0, "metadata.name",
+            o.ref() + " is rendered by applications '" + first + "' and '" + p.name()
+                + "' in the same namespace; rename a component or give each application its own namespace"));
       }
     }
-    return out;
+    if (extra.isEmpty()) {
+      return p;
+    }
+    extra.addAll(0, p.validation());
+    return new ApplicationPlan(p.resolved(), p.bundle(), List.copyOf(extra), p.policy());
   }
 
   private ApplicationPlan planApplication(Workspace ws, ResolvedApplication app, List<KyvernoPolicy> policies) {
     ApplicationBundle bundle = ApplicationRenderer.render(ws.platform(), app);
     EnvironmentSpec env = app.environment();
-    List<Diagnostic> validation = validate(bundle.objects(), o -> OutputLayout.appFile(env.name(), app.name(), o));
+    List<Diagnostic> validation = validate(bundle.objects(), o -> OutputLayout.appFile(layout, env.name(), app.name(), o));
     List<PolicyFinding> findings = PolicyStep.evaluate(policies, env, bundle.objects(), app.app().waivers(),
-        o -> OutputLayout.appFile(env.name(), app.name(), o));
+        o -> OutputLayout.appFile(layout, env.name(), app.name(), o));
     return new ApplicationPlan(app, bundle, validation, findings);
   }
 
-  private List<Diagnostic> validate(List<RenderedObject> objects, java.util.function.Function<RenderedObject, String> fileOf) {
+  private List<Diagnostic> validate(List<RenderedObject> objects, Function<RenderedObject, String> fileOf) {
     List<Diagnostic> out = new ArrayList<>();
     for (RenderedObject o : objects) {
       ManifestValidator.Result r = validator.validate(o.body());

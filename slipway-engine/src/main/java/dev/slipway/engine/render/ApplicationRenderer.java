@@ -35,6 +35,7 @@ public final class ApplicationRenderer {
       ObservabilityRenderer.renderServiceMonitor(ctx, c, out);
     }
     ObservabilityRenderer.renderAppWide(ctx, out);
+    ArgoSyncWave.annotate(out, false);
     out.forEach(o -> sortMetadata(o.body()));
     out.sort(KindOrder.SYNC_ORDER);
     return new ApplicationBundle(app.environment().name(), app.name(), app.namespace(), List.copyOf(out));

@@ -34,6 +34,8 @@ public final class ClusterRenderer {
       out.add(nodeClass(env, p));
       out.add(nodePool(env, p));
     }
+    ArgoSyncWave.annotate(out, true);
+    out.forEach(o -> ApplicationRenderer.sortMetadata(o.body()));
     out.sort(KindOrder.SYNC_ORDER);
     return out;
   }

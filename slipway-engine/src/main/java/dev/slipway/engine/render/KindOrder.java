@@ -19,6 +19,11 @@ public final class KindOrder {
 
   private KindOrder() {}
 
+  /** The kinds Slipway orders, in sync order within a wave. */
+  public static List<String> kinds() {
+    return ORDER;
+  }
+
   public static int rank(String kind) {
     int i = ORDER.indexOf(kind);
     return i < 0 ? ORDER.size() : i;

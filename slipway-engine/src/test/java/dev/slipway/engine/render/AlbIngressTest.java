@@ -67,7 +67,7 @@ class AlbIngressTest {
   void differentSchemesInOneGroupAreAnErrorNamingBothIngresses() throws IOException {
     Plan p = plan(platform("{class: alb}"), WEB + API.replace("host: app0}", "host: app0, public: false}"));
     assertThat(p.hasSpecErrors()).isTrue();
-    assertThat(p.specDiagnostics()).filteredOn(d -> d.code().equals(IngressGroups.CODE)).singleElement().satisfies(d -> {
+    assertThat(p.allDiagnostics()).filteredOn(d -> d.code().equals(IngressGroups.CODE)).singleElement().satisfies(d -> {
       assertThat(d.file()).isEqualTo("apps/app0/app.yaml");
       assertThat(d.line()).isEqualTo(15);
       assertThat(d.path()).isEqualTo("spec.components.api.ingress.public");
@@ -80,7 +80,7 @@ class AlbIngressTest {
   void twoApplicationsRoutingTheSameHostAndPathInASharedGroupConflict() throws IOException {
     String shared = WEB.replace("ingress: {path: /}", "ingress: {path: /, host: shop}");
     Plan p = plan(platform("{class: alb, group: 'shared-{env}'}"), shared, shared);
-    assertThat(p.specDiagnostics()).filteredOn(d -> d.code().equals(IngressGroups.CODE)).singleElement()
+    assertThat(p.allDiagnostics()).filteredOn(d -> d.code().equals(IngressGroups.CODE)).singleElement()
         .satisfies(d -> assertThat(d.message()).contains("application app0", "application app1", "'shared-dev'",
             "both route host shop.dev.example.com path /"));
   }
@@ -103,7 +103,7 @@ class AlbIngressTest {
     Plan q = plan(two.replace("qa.example.com, cluster: {context: one}, namespace: '{app}-{env}'}\n",
         "qa.example.com, cluster: {context: one}, namespace: '{app}-{env}',\n"
         + "     addons: {ingress: {sslPolicy: ELBSecurityPolicy-2016-08}}}\n"), WEB);
-    assertThat(q.specDiagnostics()).filteredOn(d -> d.code().equals(IngressGroups.CODE)).singleElement()
+    assertThat(q.allDiagnostics()).filteredOn(d -> d.code().equals(IngressGroups.CODE)).singleElement()
         .satisfies(d -> assertThat(d.message()).contains("environment dev", "environment qa", "differ in SSL policy"));
   }
 

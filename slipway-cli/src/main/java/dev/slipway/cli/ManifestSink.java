@@ -1,0 +1,103 @@
+package dev.slipway.cli;
+
+import dev.slipway.engine.plan.ApplicationPlan;
+import dev.slipway.engine.plan.EnvironmentSummary;
+import dev.slipway.engine.plan.OutputLayout;
+import dev.slipway.engine.plan.OutputLayout.Layout;
+import dev.slipway.engine.plan.PlanSink;
+import dev.slipway.model.spec.EnvironmentSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Writes a streamed plan as it comes: each application's directory is serialised on the
+ * planner's workers and written on arrival, and an environment's {@code _cluster/} directory and
+ * {@code kustomization.yaml} after its last application. The output directory is opened (and
+ * checked) at the first application, so a plan with spec errors writes nothing.
+ */
+final class ManifestSink implements PlanSink<SortedMap<String, String>> {
+  /** A write failed; carries the reason out of the planner's callbacks. */
+  static final class WriteFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    WriteFailed(Exception cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  private final Path outDir;
+  private final Layout layout;
+  private final List<String> roots;
+  private final boolean appsOnly;
+  private final List<String> dirs = new ArrayList<>();
+  private OutputWriter writer;
+
+  /**
+   * @param roots the directories the plan regenerates, relative to {@code outDir}
+   * @param appsOnly the plan is narrowed to some applications: leave the rest of each environment alone
+   */
+  ManifestSink(Path outDir, Layout layout, List<String> roots, boolean appsOnly) {
+    this.outDir = outDir;
+    this.layout = layout;
+    this.roots = roots;
+    this.appsOnly = appsOnly;
+  }
+
+  @Override
+  public SortedMap<String, String> prepare(EnvironmentSpec env, ApplicationPlan app) {
+    return OutputLayout.applicationDirectory(layout, env.name(), app.name(), app.bundle().objects());
+  }
+
+  @Override
+  public void application(EnvironmentSpec env, ApplicationPlan app, SortedMap<String, String> files) {
+    try {
+      writer().writeDirectory(env.name() + "/" + app.name(), files);
+    } catch (IOException | OutputWriter.Refused e) {
+      throw new WriteFailed(e);
+    }
+    dirs.add(app.name());
+  }
+
+  @Override
+  public void environment(EnvironmentSummary env) {
+    try {
+      OutputWriter w = writer();
+      if (!appsOnly) {
+        List<String> listed = new ArrayList<>();
+        if (!env.clusterObjects().isEmpty()) {
+          w.writeDirectory(env.name() + "/" + OutputLayout.CLUSTER_DIR,
+              OutputLayout.clusterDirectory(layout, env.name(), env.clusterObjects()));
+          listed.add(OutputLayout.CLUSTER_DIR);
+        }
+        listed.addAll(dirs);
+        SortedMap<String, String> top = new TreeMap<>();
+        if (!listed.isEmpty()) {
+          top.put(OutputLayout.environmentKustomizationPath(env.name()), OutputLayout.environmentKustomization(listed));
+        }
+        Set<String> keep = new HashSet<>(listed);
+        w.sync(env.name(), top, keep);
+      }
+    } catch (IOException | OutputWriter.Refused e) {
+      throw new WriteFailed(e);
+    }
+    dirs.clear();
+  }
+
+  private OutputWriter writer() throws IOException, OutputWriter.Refused {
+    if (writer == null) {
+      writer = OutputWriter.open(outDir, roots);
+    }
+    return writer;
+  }
+
+  /** What was written, or null when nothing reached the sink. */
+  String summary() {
+    return writer == null ? null : writer.summary();
+  }
+}
