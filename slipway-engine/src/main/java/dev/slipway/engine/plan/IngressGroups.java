@@ -40,7 +40,7 @@ public final class IngressGroups {
    * a streamed plan can compare Ingresses of applications it has already let go.
    */
   public record Member(String cluster, String environment, String application, String namespace, String name, String group,
-      Map<String, String> annotations, List<String[]> hostPaths, Position publicPosition, Position at, String path) {
+      Map<String, String> annotations, List<HostPath> hostPaths, Position publicPosition, Position at, String path) {
     String annotation(String key) {
       return annotations.get(key);
     }
@@ -49,6 +49,9 @@ public final class IngressGroups {
       return "Ingress " + namespace + "/" + name + " (application " + application + ", environment " + environment + ")";
     }
   }
+
+  /** One rule of an Ingress: host and path. */
+  public record HostPath(String host, String path) {}
 
   /** The ALB Ingresses of one planned application that belong to a group. */
   public static List<Member> members(ApplicationPlan app) {
@@ -72,10 +75,10 @@ public final class IngressGroups {
       if (ann.has(A + "certificate-arn")) {
         kept.put(A + "certificate-arn", ann.get(A + "certificate-arn").asText());
       }
-      List<String[]> hostPaths = new ArrayList<>();
+      List<HostPath> hostPaths = new ArrayList<>();
       for (JsonNode rule : o.body().path("spec").path("rules")) {
         for (JsonNode p : rule.path("http").path("paths")) {
-          hostPaths.add(new String[] {rule.path("host").asText(), p.path("path").asText()});
+          hostPaths.add(new HostPath(rule.path("host").asText(), p.path("path").asText()));
         }
       }
       String component = o.component();
@@ -137,10 +140,10 @@ public final class IngressGroups {
             + " setting or separate groups (addons.ingress.group, e.g. '{app}-{env}')";
       }
     }
-    for (String[] hp : b.hostPaths()) {
-      for (String[] other : a.hostPaths()) {
-        if (hp[0].equals(other[0]) && hp[1].equals(other[1])) {
-          return "both route host " + hp[0] + " path " + hp[1] + "; the rule evaluated first would take all its requests";
+    for (HostPath hp : b.hostPaths()) {
+      for (HostPath other : a.hostPaths()) {
+        if (hp.equals(other)) {
+          return "both route host " + hp.host() + " path " + hp.path() + "; the rule evaluated first would take all its requests";
         }
       }
     }
@@ -154,6 +157,6 @@ public final class IngressGroups {
   }
 
   private static boolean sharesHost(Member a, Member b) {
-    return a.hostPaths().stream().anyMatch(x -> b.hostPaths().stream().anyMatch(y -> x[0].equals(y[0])));
+    return a.hostPaths().stream().anyMatch(x -> b.hostPaths().stream().anyMatch(y -> x.host().equals(y.host())));
   }
 }

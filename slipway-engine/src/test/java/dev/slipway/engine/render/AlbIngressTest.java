@@ -66,8 +66,9 @@ class AlbIngressTest {
   @Test
   void differentSchemesInOneGroupAreAnErrorNamingBothIngresses() throws IOException {
     Plan p = plan(platform("{class: alb}"), WEB + API.replace("host: app0}", "host: app0, public: false}"));
-    assertThat(p.hasSpecErrors()).isTrue();
+    assertThat(p.blocked()).as("a conflict in an ALB group blocks the plan and a sync").isTrue();
     assertThat(p.allDiagnostics()).filteredOn(d -> d.code().equals(IngressGroups.CODE)).singleElement().satisfies(d -> {
+      assertThat(d.isError()).isTrue();
       assertThat(d.file()).isEqualTo("apps/app0/app.yaml");
       assertThat(d.line()).isEqualTo(15);
       assertThat(d.path()).isEqualTo("spec.components.api.ingress.public");
