@@ -189,6 +189,8 @@ public final class KyvernoEngine {
       return e;
     } catch (PolicyError err) {
       return new Evaluation(Status.ERROR, err.getMessage());
+    } catch (NotEvaluatedException e) {
+      return new Evaluation(Status.NOT_EVALUATED, e.getMessage());
     }
   }
 
@@ -213,8 +215,9 @@ public final class KyvernoEngine {
           throw new PolicyError("context " + name + ": " + e.getMessage());
         }
       } else {
-        String source = entry.has("configMap") ? "configMap" : entry.has("apiCall") ? "apiCall" : "imageRegistry";
-        throw new PolicyError("context " + name + " reads a " + source + ", which is not available offline");
+        String source = entry.has("configMap") ? "configMap" : entry.has("apiCall") ? "apiCall"
+            : entry.has("imageRegistry") ? "imageRegistry" : "globalReference";
+        throw new NotEvaluatedException("context entry '" + name + "' reads a " + source + " and no value was supplied for it");
       }
     }
   }

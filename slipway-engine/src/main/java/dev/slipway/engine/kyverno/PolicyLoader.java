@@ -13,7 +13,6 @@ import dev.slipway.model.yaml.YamlLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads Kyverno policies from YAML and checks what can be checked before evaluation: every
@@ -21,7 +20,6 @@ import java.util.regex.Pattern;
  * file and line; a broken rule is reported and left out, the rest of the policy still runs.
  */
 public final class PolicyLoader {
-  private static final Pattern VARIABLE = Pattern.compile("\\{\\{\\s*(.*?)\\s*}}", Pattern.DOTALL);
 
   private PolicyLoader() {}
 
@@ -86,9 +84,18 @@ public final class PolicyLoader {
         check(l.items().get(i), policy, rule, path + "[" + i + "]", d);
       }
     } else if (node instanceof Scalar s && s.kind() == Scalar.Kind.STRING) {
-      Matcher m = VARIABLE.matcher(s.value());
-      while (m.find()) {
-        expression(m.group(1), s.position(), policy, rule, path, d);
+      // Innermost variables first; an outer one is checked with its inner ones replaced by a placeholder.
+      String text = s.value();
+      for (int pass = 0; pass < 16 && text.contains("{{"); pass++) {
+        Matcher m = Variables.VARIABLE.matcher(text);
+        if (!m.find()) {
+          break;
+        }
+        m.reset();
+        while (m.find()) {
+          expression(m.group(1).trim(), s.position(), policy, rule, path, d);
+        }
+        text = Variables.VARIABLE.matcher(text).replaceAll("x");
       }
     }
   }
