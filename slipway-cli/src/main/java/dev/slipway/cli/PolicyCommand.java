@@ -40,7 +40,7 @@ final class PolicyCommand implements Runnable {
   /** {@code slipway policy test DIR}: every kyverno-test.yaml under DIR. */
   @Command(name = "test", mixinStandardHelpOptions = true,
       description = {"Runs Kyverno CLI test suites (kyverno-test.yaml: policies, resources, expected results) under DIR.",
-          "Exit codes: 0 all results as expected, 1 a mismatch, 2 bad input."})
+          "Exit codes: 0 all results as expected, 1 a mismatch or a result Slipway did not evaluate, 2 bad input."})
   static final class Test implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -72,10 +72,11 @@ final class PolicyCommand implements Runnable {
         for (KyvernoTestRunner.Case c : report.cases()) {
           cases.addObject().put("test", c.test()).put("policy", c.policy()).put("rule", c.rule()).put("kind", c.kind())
               .put("resource", c.resource()).put("expected", c.expected()).put("actual", c.actual())
-              .put("agrees", c.agrees()).put("message", c.message());
+              .put("agrees", c.agrees()).put("notEvaluated", !c.agrees() && c.notEvaluated()).put("message", c.message());
         }
         root.put("passed", report.passed());
         root.put("failed", report.failed());
+        root.put("notEvaluated", report.notEvaluated());
         out.println(Output.json(root));
       } else {
         List<String[]> rows = new ArrayList<>();
@@ -85,7 +86,7 @@ final class PolicyCommand implements Runnable {
           i++;
           if (!failuresOnly || !c.agrees()) {
             rows.add(new String[] {Integer.toString(i), c.policy(), c.rule(), c.kind() + "/" + c.resource(), c.expected(),
-                c.actual(), c.agrees() ? "Pass" : "Fail"});
+                c.actual(), c.agrees() ? "Pass" : c.notEvaluated() ? "Not evaluated" : "Fail"});
           }
         }
         out.print(Output.table(rows, ""));
@@ -94,9 +95,11 @@ final class PolicyCommand implements Runnable {
             out.println("  " + c.policy() + "/" + c.rule() + " on " + c.kind() + "/" + c.resource() + ": " + c.message());
           }
         }
-        out.println(report.passed() + " passed, " + report.failed() + " failed");
+        out.println(report.passed() + " passed, " + report.failed() + " failed"
+            + (report.notEvaluated() > 0 ? ", " + report.notEvaluated() + " not evaluated" : ""));
       }
-      return report.failed() > 0 ? Main.FINDINGS : Main.OK;
+      // A result Slipway did not evaluate is no evidence either way: the suite is not verified.
+      return report.failed() > 0 || report.notEvaluated() > 0 ? Main.FINDINGS : Main.OK;
     }
   }
 
@@ -162,8 +165,9 @@ final class PolicyCommand implements Runnable {
         out.print(Output.table(rows, ""));
         long pass = results.stream().filter(r -> r.status() == RuleResult.Status.PASS).count();
         long skip = results.stream().filter(r -> r.status() == RuleResult.Status.SKIP).count();
+        long warn = results.stream().filter(r -> r.status() == RuleResult.Status.WARN).count();
         long notEvaluated = results.stream().filter(r -> r.status() == RuleResult.Status.NOT_EVALUATED).count();
-        out.println("pass: " + pass + ", fail: " + failed + ", skip: " + skip + ", not evaluated: " + notEvaluated);
+        out.println("pass: " + pass + ", fail: " + failed + ", warn: " + warn + ", skip: " + skip + ", not evaluated: " + notEvaluated);
       }
       return failed > 0 ? Main.FINDINGS : Main.OK;
     }

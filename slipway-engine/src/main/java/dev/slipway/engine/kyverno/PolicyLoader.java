@@ -87,7 +87,7 @@ public final class PolicyLoader {
       // Innermost variables first; an outer one is checked with its inner ones replaced by a placeholder.
       String text = s.value();
       for (int pass = 0; pass < 16 && text.contains("{{"); pass++) {
-        Matcher m = Variables.VARIABLE.matcher(text);
+        Matcher m = Variables.variables(text);
         if (!m.find()) {
           break;
         }
@@ -95,7 +95,7 @@ public final class PolicyLoader {
         while (m.find()) {
           expression(m.group(1).trim(), s.position(), policy, rule, path, d);
         }
-        text = Variables.VARIABLE.matcher(text).replaceAll("x");
+        text = Variables.variables(text).replaceAll("x");
       }
     }
   }

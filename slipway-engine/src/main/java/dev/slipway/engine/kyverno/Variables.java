@@ -26,6 +26,21 @@ public final class Variables {
    * are replaced by their text, as Kyverno does: {@code {{ x509_decode('{{ cert }}').NotAfter }}}.
    */
   static final Pattern VARIABLE = Pattern.compile("(?<!\\\\)\\{\\{((?:\\{[^{}]*}|[^{}])*)}}");
+  /**
+   * From the first opening pair of braces to the next closing pair: for expressions holding an
+   * unbalanced brace (a regular expression's character class of an opening brace), which
+   * Kyverno's pattern above cannot delimit. Slipway's baseline has such expressions.
+   */
+  private static final Pattern LOOSE_VARIABLE = Pattern.compile("\\{\\{(.*?)}}", Pattern.DOTALL);
+
+  /** A matcher over the variables of {@code text}: innermost ones, or failing that, loosely delimited ones. */
+  static Matcher variables(String text) {
+    Matcher strict = VARIABLE.matcher(text);
+    if (strict.find()) {
+      return strict.reset();
+    }
+    return LOOSE_VARIABLE.matcher(text);
+  }
   private static final JmesPath<JsonNode> JMESPATH = new JacksonRuntime(new RuntimeConfiguration.Builder()
       .withFunctionRegistry(FunctionRegistry.defaultRegistry().extend(
           KyvernoFunctions.all().toArray(new io.burt.jmespath.function.Function[0])))
@@ -109,7 +124,7 @@ public final class Variables {
     String current = text;
     // Each pass resolves the innermost variables; a bounded number of passes guards against cycles.
     for (int pass = 0; pass < 16 && current.contains("{{"); pass++) {
-      Matcher m = VARIABLE.matcher(current);
+      Matcher m = variables(current);
       if (!m.find()) {
         break;
       }
