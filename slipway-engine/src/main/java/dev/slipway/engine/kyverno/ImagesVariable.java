@@ -13,11 +13,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class ImagesVariable {
   private ImagesVariable() {}
 
-  /** The variable for a pod-shaped object, or null when it has no containers. */
-  static JsonNode of(JsonNode pod) {
-    if (pod == null || !pod.path("spec").isObject()) {
+  /**
+   * The variable for an object with containers: a Pod, or a controller through its pod template
+   * ({@code spec.template}, a CronJob's {@code spec.jobTemplate.spec.template}); null when it has none.
+   */
+  static JsonNode of(JsonNode object) {
+    if (object == null || !object.path("spec").isObject()) {
       return null;
     }
+    JsonNode spec = object.path("spec");
+    JsonNode pod = spec.has("containers") ? object
+        : spec.path("template").path("spec").isObject() ? spec.path("template")
+        : spec.path("jobTemplate").path("spec").path("template");
     ObjectNode images = JsonNodeFactory.instance.objectNode();
     for (String group : new String[] {"containers", "initContainers", "ephemeralContainers"}) {
       JsonNode list = pod.path("spec").path(group);

@@ -213,7 +213,7 @@ public final class KyvernoEngine {
         ctx.put("serviceAccountName", parts.length > 3 ? parts[3] : "");
       }
     }
-    JsonNode images = ImagesVariable.of(target);
+    JsonNode images = ImagesVariable.of(resource);
     if (images != null) {
       ctx.set("images", images);
     }

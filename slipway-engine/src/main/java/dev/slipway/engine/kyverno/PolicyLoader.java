@@ -50,9 +50,9 @@ public final class PolicyLoader {
         JsonNode r = rulesJson.get(i);
         SpecNode rNode = rulesNode instanceof ListNode l && i < l.items().size() ? l.items().get(i) : root;
         String ruleName = r.path("name").asText("rule-" + i);
-        int before = d.list().size();
+        long before = errors(d);
         check(rNode, name, ruleName, "spec.rules[" + i + "]", d);
-        if (d.list().size() > before && d.hasErrors()) {
+        if (errors(d) > before) {
           continue;
         }
         String other = r.has("validate") ? null
@@ -107,7 +107,14 @@ public final class PolicyLoader {
       if (e.getMessage().startsWith("invalid JMESPath")) {
         d.error("policy.invalid-expression", at, path, "policy " + policy + ", rule " + rule + ": " + e.getMessage());
       }
+    } catch (NotEvaluatedException e) {
+      d.warning("policy.unsupported-function", at, path, "policy " + policy + ", rule " + rule + ": uses a "
+          + e.feature() + "; the rule will be reported as not evaluated");
     }
+  }
+
+  private static long errors(Diagnostics d) {
+    return d.list().stream().filter(x -> x.severity() == dev.slipway.model.Diagnostic.Severity.ERROR).count();
   }
 
   private static String text(SpecNode n) {

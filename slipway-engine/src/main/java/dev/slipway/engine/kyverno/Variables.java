@@ -46,6 +46,7 @@ public final class Variables {
           KyvernoFunctions.all().toArray(new io.burt.jmespath.function.Function[0])))
       .withSilentTypeErrors(true)
       .build());
+  private static final Pattern UNKNOWN_FUNCTION = Pattern.compile("unknown function \"([^\"]+)\"");
   private static final Map<String, Expression<JsonNode>> CACHE = new ConcurrentHashMap<>();
 
   /** A problem in an expression: it does not parse, or a variable cannot be resolved. */
@@ -65,6 +66,11 @@ public final class Variables {
     try {
       e = CACHE.computeIfAbsent(expression, JMESPATH::compile);
     } catch (RuntimeException ex) {
+      Matcher unknown = UNKNOWN_FUNCTION.matcher(String.valueOf(ex.getMessage()));
+      if (unknown.find()) {
+        // A function Kyverno may have and Slipway lacks: the rule cannot be judged, not a broken policy.
+        throw new NotEvaluatedException("function " + unknown.group(1) + " (not in Slipway's Kyverno function library)");
+      }
       throw new VariableException("invalid JMESPath expression '" + expression + "': " + ex.getMessage());
     }
     try {
