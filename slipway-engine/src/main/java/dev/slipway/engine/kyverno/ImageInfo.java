@@ -11,6 +11,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 record ImageInfo(String registry, String path, String name, String tag, String digest) {
 
+  private static final java.util.regex.Pattern PATH =
+      java.util.regex.Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
+
+  /** Whether the reference is well formed (a lower-case repository path), as {@code image_normalize} requires. */
+  boolean valid() {
+    return PATH.matcher(path).matches();
+  }
+
   static ImageInfo parse(String image) {
     String rest = image;
     String digest = "";

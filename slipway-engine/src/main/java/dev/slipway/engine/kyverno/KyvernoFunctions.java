@@ -157,7 +157,7 @@ final class KyvernoFunctions {
     fs.add(new Fn("time_truncate", a -> TimeFunctions.truncate(a.get(0), a.get(1)), str(), str()));
     fs.add(new Fn("time_utc", a -> TimeFunctions.utc(a.get(0)), str()));
     // images and certificates
-    fs.add(new Fn("image_normalize", a -> text(ImageInfo.parse(a.get(0).asText()).reference()), str()));
+    fs.add(new Fn("image_normalize", a -> text(normalize(a.get(0).asText())), str()));
     fs.add(new Fn("is_external_url", a -> BooleanNode.valueOf(isExternalUrl(a.get(0).asText())), str()));
     fs.add(new Fn("x509_decode", a -> X509.decode(a.get(0).asText()), str()));
     fs.add(new Fn("image_reference", a -> imageReference(a.get(0).asText()), str()));
@@ -439,6 +439,14 @@ final class KyvernoFunctions {
     } catch (java.net.UnknownHostException e) {
       return false;
     }
+  }
+
+  private static String normalize(String image) {
+    ImageInfo info = ImageInfo.parse(image);
+    if (!info.valid()) {
+      throw new FunctionError("image_normalize", "bad image: '" + image + "': invalid reference format");
+    }
+    return info.reference();
   }
 
   private static JsonNode imageReference(String image) {

@@ -78,18 +78,8 @@ final class SemVer implements Comparable<SemVer> {
     }
     String op = m.group(1) == null ? "=" : m.group(1);
     String operand = m.group(2);
-    if (operand.matches("v?(\\d+|[xX*])(\\.(\\d+|[xX*]))?(\\.(\\d+|[xX*]))?") && operand.matches(".*[xX*].*")
-        && (op.equals("=") || op.equals("=="))) {
-      String[] p = operand.replaceFirst("^v", "").split("\\.");
-      for (int i = 0; i < p.length; i++) {
-        if (p[i].matches("[xX*]")) {
-          return true;
-        }
-        if (v.core[i].compareTo(new BigInteger(p[i])) != 0) {
-          return false;
-        }
-      }
-      return true;
+    if (operand.matches("v?(\\d+|[xX*])(\\.(\\d+|[xX*]))?(\\.(\\d+|[xX*]))?") && operand.matches(".*[xX*].*")) {
+      return wildcard(v, op, operand.replaceFirst("^v", "").split("\\."));
     }
     int c = v.compareTo(parse("semver_compare", operand));
     return switch (op) {
@@ -99,6 +89,38 @@ final class SemVer implements Comparable<SemVer> {
       case ">=" -> c >= 0;
       case "<" -> c < 0;
       default -> c <= 0;
+    };
+  }
+
+  /**
+   * A wildcard version ({@code 4.1.x}) stands for the range [4.1.0, 4.2.0): equal means inside,
+   * {@code !} outside, {@code >=} from its start, {@code >} from its end, {@code <} before its
+   * start, {@code <=} before its end.
+   */
+  private static boolean wildcard(SemVer v, String op, String[] parts) {
+    BigInteger[] lo = {BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO};
+    int fixed = 0;
+    while (fixed < parts.length && fixed < 3 && !parts[fixed].matches("[xX*]")) {
+      lo[fixed] = new BigInteger(parts[fixed]);
+      fixed++;
+    }
+    SemVer start = new SemVer(lo, new String[0]);
+    SemVer end = null; // unbounded when the first part is a wildcard
+    if (fixed > 0) {
+      BigInteger[] hi = {BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO};
+      System.arraycopy(lo, 0, hi, 0, fixed);
+      hi[fixed - 1] = hi[fixed - 1].add(BigInteger.ONE);
+      end = new SemVer(hi, new String[0]);
+    }
+    boolean afterStart = v.compareTo(start) >= 0;
+    boolean beforeEnd = end == null || v.compareTo(end) < 0;
+    return switch (op) {
+      case "=", "==" -> afterStart && beforeEnd;
+      case "!=", "!" -> !(afterStart && beforeEnd);
+      case ">=" -> afterStart;
+      case ">" -> !beforeEnd;
+      case "<" -> !afterStart;
+      default -> beforeEnd;
     };
   }
 

@@ -28,8 +28,10 @@ import javax.security.auth.x500.X500Principal;
  * (CommonName, Organization, ...), {@code NotBefore}/{@code NotAfter}, {@code IsCA},
  * {@code BasicConstraintsValid}, {@code MaxPathLen}, {@code DNSNames}, {@code EmailAddresses},
  * {@code IPAddresses}, {@code URIs}, {@code KeyUsage}, {@code SignatureAlgorithm} and
- * {@code PublicKeyAlgorithm} (Go's enum numbers), {@code PublicKey} ({@code N}, {@code E} for RSA).
- * The raw DER fields and certificate requests are not provided: a request is "not evaluated".
+ * {@code PublicKeyAlgorithm} (Go's enum numbers), {@code PublicKey} ({@code N}, {@code E} for RSA),
+ * the raw DER fields ({@code Raw}, {@code RawTBSCertificate}, {@code Signature}...) and the names'
+ * {@code Names} lists. Not provided: {@code Extensions}, key identifiers, name constraints, CRL and
+ * OCSP fields; certificate requests are "not evaluated".
  */
 final class X509 {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -37,6 +39,8 @@ final class X509 {
       Map.entry("SHA1withRSA", 3), Map.entry("SHA256withRSA", 4), Map.entry("SHA384withRSA", 5), Map.entry("SHA512withRSA", 6),
       Map.entry("SHA1withDSA", 7), Map.entry("SHA256withDSA", 8), Map.entry("SHA1withECDSA", 9), Map.entry("SHA256withECDSA", 10),
       Map.entry("SHA384withECDSA", 11), Map.entry("SHA512withECDSA", 12), Map.entry("RSASSA-PSS", 13), Map.entry("Ed25519", 16));
+  private static final Map<String, String> OIDS = Map.of("CN", "2.5.4.3", "C", "2.5.4.6", "L", "2.5.4.7", "ST", "2.5.4.8",
+      "O", "2.5.4.10", "OU", "2.5.4.11", "STREET", "2.5.4.9", "POSTALCODE", "2.5.4.17", "SERIALNUMBER", "2.5.4.5");
   private static final Map<String, Integer> KEY = Map.of("RSA", 1, "DSA", 2, "EC", 3, "Ed25519", 4, "EdDSA", 4);
 
   private X509() {}
@@ -53,6 +57,17 @@ final class X509 {
       throw new FunctionError("x509_decode", "not a PEM certificate");
     }
     ObjectNode o = F.objectNode();
+    try {
+      java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+      o.put("Raw", b64.encodeToString(c.getEncoded()));
+      o.put("RawTBSCertificate", b64.encodeToString(c.getTBSCertificate()));
+      o.put("RawSubjectPublicKeyInfo", b64.encodeToString(c.getPublicKey().getEncoded()));
+      o.put("RawSubject", b64.encodeToString(c.getSubjectX500Principal().getEncoded()));
+      o.put("RawIssuer", b64.encodeToString(c.getIssuerX500Principal().getEncoded()));
+      o.put("Signature", b64.encodeToString(c.getSignature()));
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new FunctionError("x509_decode", "cannot encode the certificate");
+    }
     o.put("Version", c.getVersion());
     o.put("SerialNumber", c.getSerialNumber());
     o.set("Subject", name(c.getSubjectX500Principal()));
@@ -62,7 +77,9 @@ final class X509 {
     int pathLen = c.getBasicConstraints();
     o.put("IsCA", pathLen >= 0);
     o.put("BasicConstraintsValid", c.getExtensionValue("2.5.29.19") != null);
-    o.put("MaxPathLen", pathLen == Integer.MAX_VALUE ? -1 : Math.max(pathLen, 0));
+    // Go: -1 when no path length is set (and for non-CA certificates), MaxPathLenZero for an explicit 0.
+    o.put("MaxPathLen", pathLen == Integer.MAX_VALUE || pathLen < 0 ? -1 : pathLen);
+    o.put("MaxPathLenZero", pathLen == 0);
     int usage = 0;
     boolean[] bits = c.getKeyUsage();
     for (int i = 0; bits != null && i < bits.length; i++) {
@@ -72,7 +89,8 @@ final class X509 {
     o.put("SignatureAlgorithm", SIGNATURE.getOrDefault(c.getSigAlgName(), 0));
     o.put("PublicKeyAlgorithm", KEY.getOrDefault(c.getPublicKey().getAlgorithm(), 0));
     if (c.getPublicKey() instanceof RSAPublicKey rsa) {
-      o.putObject("PublicKey").put("N", rsa.getModulus()).put("E", rsa.getPublicExponent());
+      // Go's big.Int modulus comes out as a decimal string, the exponent as a number.
+      o.putObject("PublicKey").put("N", rsa.getModulus().toString()).put("E", rsa.getPublicExponent());
     }
     ArrayNode dns = F.arrayNode();
     ArrayNode emails = F.arrayNode();
@@ -110,12 +128,22 @@ final class X509 {
     }
     n.put("SerialNumber", "");
     n.put("CommonName", "");
+    ArrayNode names = n.putArray("Names");
+    n.putNull("ExtraNames");
     try {
       List<Rdn> rdns = new LdapName(principal.getName(X500Principal.RFC2253,
           Map.of("2.5.4.5", "SERIALNUMBER", "2.5.4.9", "STREET", "2.5.4.17", "POSTALCODE"))).getRdns();
       for (Rdn r : rdns) {
         String type = r.getType().toUpperCase(java.util.Locale.ROOT);
         String value = String.valueOf(r.getValue());
+        String oid = OIDS.get(type);
+        if (oid != null || type.matches("[0-9.]+")) {
+          ArrayNode t = F.arrayNode();
+          for (String part : (oid != null ? oid : type).split("\\.")) {
+            t.add(Integer.parseInt(part));
+          }
+          names.addObject().<ObjectNode>set("Type", t).put("Value", value);
+        }
         if (type.equals("CN")) {
           n.put("CommonName", value);
         } else if (type.equals("SERIALNUMBER")) {

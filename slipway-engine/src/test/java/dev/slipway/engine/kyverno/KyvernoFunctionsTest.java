@@ -104,10 +104,15 @@ class KyvernoFunctionsTest {
       "semver_compare('2.1.0', '>1.0.0 <2.0.0 || >=3.0.0') ==> false",
       "semver_compare('1.0.0-rc.1', '<1.0.0') ==> true",
       "semver_compare('1.2.7', '1.2.x') ==> true",
+      "semver_compare('4.1.3', '>=4.1.x') ==> true",
+      "semver_compare('4.1.3', '!4.x.x') ==> false",
+      "semver_compare('4.2.0', '>4.1.x') ==> true",
+      "semver_compare('4.1.9', '<=4.1.x') ==> true",
       // images and URLs
       "image_normalize('nginx') ==> \"docker.io/nginx:latest\"",
       "image_normalize('ghcr.io/acme/app:1.0') ==> \"ghcr.io/acme/app:1.0\"",
       "image_normalize('nginx@sha256:abc') ==> \"docker.io/nginx@sha256:abc\"",
+      "image_normalize('docker.io/library/nginx') ==> \"docker.io/library/nginx:latest\"",
       "is_external_url('https://example.com/x') ==> true",
       "is_external_url('http://127.0.0.1:8080') ==> false",
       "is_external_url('http://10.0.0.1') ==> false",
@@ -157,6 +162,7 @@ class KyvernoFunctionsTest {
       "time_add('yesterday', '1h') ==> not an RFC 3339 time",
       "semver_compare('1.2', '>1.0.0') ==> not a semantic version",
       "x509_decode('not a cert') ==> not a PEM certificate",
+      "image_normalize('') ==> invalid reference format",
   })
   void failsAsKyvernoDocuments(String expression, String message) {
     assertThatThrownBy(() -> eval(expression)).isInstanceOf(Variables.VariableException.class).hasMessageContaining(message);
@@ -196,6 +202,10 @@ class KyvernoFunctionsTest {
     assertThat(cert.path("PublicKeyAlgorithm").asInt()).isEqualTo(1);
     assertThat(cert.path("SignatureAlgorithm").asInt()).isEqualTo(4);
     assertThat(cert.path("PublicKey").path("E").asInt()).isEqualTo(65537);
+    assertThat(cert.path("PublicKey").path("N").isTextual()).isTrue();
+    assertThat(cert.path("MaxPathLen").asInt()).isEqualTo(-1);
+    assertThat(cert.path("Subject").path("Names").get(0)).isEqualTo(JSON.readTree("{\"Type\": [2,5,4,6], \"Value\": \"DE\"}"));
+    assertThat(cert.path("Raw").asText()).isNotEmpty();
   }
 
   @Test
