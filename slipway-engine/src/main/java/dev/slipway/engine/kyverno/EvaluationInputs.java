@@ -39,6 +39,13 @@ public record EvaluationInputs(String operation, UserInfo user, Map<String, Json
    * and the RBAC roles ({@code namespace:name}) and cluster roles bound to them.
    */
   public record UserInfo(String username, List<String> groups, List<String> roles, List<String> clusterRoles) {
+    /**
+     * Kyverno's CLI without a userinfo file: a request with no admission information, for which
+     * Kyverno drops the subjects/roles/clusterRoles part of match and exclude filters (as in its
+     * background scans), so the resource part alone decides.
+     */
+    public static final UserInfo NO_ADMISSION_INFO = new UserInfo(null, List.of(), List.of(), List.of());
+
     ObjectNode json() {
       ObjectNode n = JsonNodeFactory.instance.objectNode();
       n.put("username", username);

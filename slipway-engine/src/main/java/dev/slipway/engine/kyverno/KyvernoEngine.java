@@ -202,7 +202,7 @@ public final class KyvernoEngine {
     req.set("object", resource);
     req.put("operation", request.operation());
     req.put("namespace", ns);
-    if (request.user() != null) {
+    if (request.user() != null && request.user() != EvaluationInputs.UserInfo.NO_ADMISSION_INFO) {
       req.set("userInfo", request.user().json());
       request.user().roles().forEach(req.putArray("roles")::add);
       request.user().clusterRoles().forEach(req.putArray("clusterRoles")::add);

@@ -28,8 +28,13 @@ import java.util.Map;
  *   <li>{@code subresources[]}: which kind a {@code Kind/subresource} request carries;
  *   <li>userinfo: {@code userInfo} ({@code username}, {@code groups}), {@code roles}, {@code clusterRoles}.
  * </ul>
+ *
+ * <p>As in Kyverno's CLI, without a userinfo file the request has no admission information (user
+ * filters are dropped), and a namespace the values do not describe has no labels.
  */
 final class KyvernoTestInputs {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
   private KyvernoTestInputs() {}
 
   static EvaluationInputs read(JsonNode test, Path base, Diagnostics d) {
@@ -41,7 +46,7 @@ final class KyvernoTestInputs {
     } else if (valuesRef != null && valuesRef.isObject()) {
       values = valuesRef;
     }
-    EvaluationInputs.UserInfo user = null;
+    EvaluationInputs.UserInfo user = EvaluationInputs.UserInfo.NO_ADMISSION_INFO;
     if (test.path("userinfo").isTextual()) {
       JsonNode u = document(base.resolve(test.get("userinfo").asText()), d);
       if (u != null) {
@@ -49,7 +54,8 @@ final class KyvernoTestInputs {
             strings(u.path("userInfo").path("groups")), strings(u.path("roles")), strings(u.path("clusterRoles")));
       }
     }
-    Map<String, JsonNode> namespaceLabels = null;
+    // Kyverno's CLI: a namespace the values do not describe has no labels.
+    Map<String, JsonNode> namespaceLabels = Map.of();
     List<JsonNode> subresources = List.of();
     EvaluationInputs.ValuesSource source = EvaluationInputs.ValuesSource.NONE;
     if (values != null) {
@@ -102,10 +108,25 @@ final class KyvernoTestInputs {
     };
   }
 
+  /** Values by dotted path; a string holding a JSON array is that array, as Kyverno's docs ask lists to be written. */
   private static Map<String, JsonNode> flat(JsonNode map) {
     Map<String, JsonNode> out = new LinkedHashMap<>();
-    map.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+    map.fields().forEachRemaining(e -> out.put(e.getKey(), jsonArray(e.getValue())));
     return out;
+  }
+
+  private static JsonNode jsonArray(JsonNode v) {
+    if (v.isTextual() && v.asText().trim().startsWith("[")) {
+      try {
+        JsonNode parsed = JSON.readTree(v.asText());
+        if (parsed != null && parsed.isArray()) {
+          return parsed;
+        }
+      } catch (java.io.IOException e) {
+        return v;
+      }
+    }
+    return v;
   }
 
   private static List<String> strings(JsonNode list) {

@@ -93,7 +93,9 @@ final class ResourceMatcher {
 
   private static boolean filter(JsonNode f, JsonNode resource, String apiVersion, String kind, Request request) {
     JsonNode r = f.path("resources");
-    boolean byUser = f.has("subjects") || f.has("roles") || f.has("clusterRoles");
+    // Without admission information Kyverno drops the user part of a filter.
+    boolean byUser = request.user() != EvaluationInputs.UserInfo.NO_ADMISSION_INFO
+        && (f.has("subjects") || f.has("roles") || f.has("clusterRoles"));
     if ((r.isMissingNode() || r.isEmpty()) && !byUser) {
       return false;
     }
