@@ -17,21 +17,22 @@ import java.util.Map;
  * @param namespaceLabels labels by namespace name, or null when unknown (a {@code match} by
  *     {@code namespaceSelector} is then not evaluated); a namespace missing from a known map has no labels
  * @param subresources Kyverno's {@code subresources} entries: which kind a {@code Kind/subresource} request carries
+ * @param exceptions Kyverno {@code PolicyException} objects: a rule they cover is skipped for the objects they match
  */
 public record EvaluationInputs(String operation, UserInfo user, Map<String, JsonNode> namespaceLabels, ValuesSource values,
-    List<JsonNode> subresources, Clock clock) {
+    List<JsonNode> subresources, List<JsonNode> exceptions, Clock clock) {
 
   /** Kyverno's CLI defaults: a CREATE by an unknown user, namespace labels unknown, no values, the system clock. */
   public static EvaluationInputs defaults() {
-    return new EvaluationInputs("CREATE", null, null, ValuesSource.NONE, List.of(), Clock.systemUTC());
+    return new EvaluationInputs("CREATE", null, null, ValuesSource.NONE, List.of(), List.of(), Clock.systemUTC());
   }
 
   public EvaluationInputs withOperation(String op) {
-    return new EvaluationInputs(op, user, namespaceLabels, values, subresources, clock);
+    return new EvaluationInputs(op, user, namespaceLabels, values, subresources, exceptions, clock);
   }
 
   public EvaluationInputs withClock(Clock c) {
-    return new EvaluationInputs(operation, user, namespaceLabels, values, subresources, c);
+    return new EvaluationInputs(operation, user, namespaceLabels, values, subresources, exceptions, c);
   }
 
   /**

@@ -111,7 +111,11 @@ public final class KyvernoEngine {
           : ResourceMatcher.matches(rule.exclude(), resource, apiVersion, kind, request.lenient());
       RuleResult.Status status;
       String message = "";
-      if (rule.otherType() != null) {
+      String exception = rule.otherType() == null ? exceptionFor(policy, rule, resource, apiVersion, kind, request, inputs) : null;
+      if (exception != null) {
+        status = Status.SKIP;
+        message = "excepted by PolicyException " + exception;
+      } else if (rule.otherType() != null) {
         status = Status.NOT_EVALUATED;
         message = "not evaluated: " + rule.otherType() + " rules (Slipway evaluates validate rules only)";
       } else if (excluded) {
@@ -128,6 +132,44 @@ public final class KyvernoEngine {
       out.add(new RuleResult(policy.qualifiedName(), rule.name(), kind, ns, name, status, message));
     }
     return out;
+  }
+
+  /**
+   * The PolicyException covering this rule on this object, or null: it names the policy and the
+   * rule (or its autogen name), its {@code match} selects the object and its {@code conditions}
+   * (if any) hold. Wildcards are allowed in names, as Kyverno allows them.
+   */
+  private static String exceptionFor(KyvernoPolicy policy, KyvernoPolicy.Rule rule, JsonNode resource, String apiVersion,
+      String kind, ResourceMatcher.Request request, EvaluationInputs inputs) {
+    for (JsonNode ex : inputs.exceptions()) {
+      JsonNode spec = ex.path("spec");
+      boolean covers = false;
+      for (JsonNode e : spec.path("exceptions")) {
+        String p = e.path("policyName").asText();
+        if (!Values.wildcard(p, policy.qualifiedName()) && !Values.wildcard(p, policy.name())) {
+          continue;
+        }
+        for (JsonNode r : e.path("ruleNames")) {
+          String n = r.asText();
+          covers |= Values.wildcard(n, rule.name()) || Values.wildcard(n, Autogen.ruleName(rule.name(), kind));
+        }
+      }
+      if (!covers || !ResourceMatcher.matches(spec.path("match"), resource, apiVersion, kind, request.lenient())) {
+        continue;
+      }
+      try {
+        ObjectNode ctx = F.objectNode();
+        ctx.putObject("request").<ObjectNode>set("object", resource).put("operation", request.operation());
+        if (spec.has("conditions") && !Conditions.evaluate(spec.get("conditions"), ctx)) {
+          continue;
+        }
+      } catch (PolicyError e) {
+        continue;
+      }
+      String ns = ex.path("metadata").path("namespace").asText("");
+      return (ns.isEmpty() ? "" : ns + "/") + ex.path("metadata").path("name").asText();
+    }
+    return null;
   }
 
   private static JsonNode emptyPod(JsonNode controller) {

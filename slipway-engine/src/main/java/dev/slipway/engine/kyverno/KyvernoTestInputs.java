@@ -26,6 +26,7 @@ import java.util.Map;
  *   <li>{@code namespaceSelector[]} ({@code name}, {@code labels}) and {@code namespaces[]}
  *       (Namespace objects): the labels {@code match.namespaceSelector} reads;
  *   <li>{@code subresources[]}: which kind a {@code Kind/subresource} request carries;
+ *   <li>{@code exceptions}: files of {@code PolicyException} objects;
  *   <li>userinfo: {@code userInfo} ({@code username}, {@code groups}), {@code roles}, {@code clusterRoles}.
  * </ul>
  *
@@ -73,7 +74,16 @@ final class KyvernoTestInputs {
       subresources = subs;
       source = valuesSource(values);
     }
-    return new EvaluationInputs(in.operation(), user, namespaceLabels, source, subresources, in.clock());
+    List<JsonNode> exceptions = new ArrayList<>();
+    for (JsonNode file : test.path("exceptions")) {
+      Path path = base.resolve(file.asText());
+      for (JsonNode doc : KyvernoTestRunner.resources(KyvernoTestRunner.read(path, d), path.toString(), d)) {
+        if (doc.path("kind").asText().equals("PolicyException")) {
+          exceptions.add(doc);
+        }
+      }
+    }
+    return new EvaluationInputs(in.operation(), user, namespaceLabels, source, subresources, exceptions, in.clock());
   }
 
   /** Values for (policy, rule, resource): global values, then the resource's, then the rule's, later ones winning. */

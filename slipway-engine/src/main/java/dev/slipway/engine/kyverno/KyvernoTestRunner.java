@@ -105,7 +105,10 @@ public final class KyvernoTestRunner {
         JsonNode resource = find(resources, kind, n);
         String actual;
         String message = "";
-        if (policy == null) {
+        if (expected.path("isValidatingAdmissionPolicy").asBoolean(false)) {
+          actual = RuleResult.Status.NOT_EVALUATED.label();
+          message = "not evaluated: ValidatingAdmissionPolicy (CEL) policies";
+        } else if (policy == null) {
           actual = "error";
           message = "no policy named " + policyName;
         } else if (resource == null) {

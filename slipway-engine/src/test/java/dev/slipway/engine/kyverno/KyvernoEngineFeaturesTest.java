@@ -165,7 +165,7 @@ class KyvernoEngineFeaturesTest {
     assertThat(KyvernoEngine.apply(p, d)).extracting(RuleResult::status)
         .containsExactly(RuleResult.Status.NOT_EVALUATED, RuleResult.Status.FAIL);
     var admin = new EvaluationInputs("CREATE", new EvaluationInputs.UserInfo("alice", List.of(), List.of(), List.of("cluster-admin")),
-        null, EvaluationInputs.ValuesSource.NONE, List.of(), java.time.Clock.systemUTC());
+        null, EvaluationInputs.ValuesSource.NONE, List.of(), List.of(), java.time.Clock.systemUTC());
     assertThat(KyvernoEngine.apply(p, KyvernoEngine.subject(d), null, admin)).extracting(RuleResult::status)
         .containsExactly(RuleResult.Status.FAIL, RuleResult.Status.SKIP);
   }

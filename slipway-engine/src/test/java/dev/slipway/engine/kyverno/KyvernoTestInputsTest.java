@@ -407,6 +407,107 @@ class KyvernoTestInputsTest {
     assertThat(results).containsEntry("require-image-tag/myapp-pod", "pass").containsEntry("validate-image-tag/myapp-pod", "pass");
   }
 
+  /** The PolicyException example of Kyverno's test command documentation. */
+  @Test
+  void documentationExamplePolicyException() throws Exception {
+    String deployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: %s
+          namespace: %s
+          labels:
+            app: busybox
+        spec:
+          replicas: 1
+          selector:
+            matchLabels:
+              app: busybox
+          template:
+            metadata:
+              labels:
+                app: busybox
+            spec:
+              hostIPC: true
+              containers:
+              - image: busybox:1.35
+                name: busybox
+                command: ["sleep", "1d"]
+        """;
+    var results = run(Map.of("disallow-host-namespace.yaml", """
+        apiVersion: kyverno.io/v2beta1
+        kind: ClusterPolicy
+        metadata:
+          name: disallow-host-namespaces
+        spec:
+          validationFailureAction: Enforce
+          background: false
+          rules:
+            - name: host-namespaces
+              match:
+                any:
+                - resources:
+                    kinds:
+                      - Pod
+              validate:
+                message: >-
+                  Sharing the host namespaces is disallowed.
+                pattern:
+                  spec:
+                    =(hostPID): "false"
+                    =(hostIPC): "false"
+                    =(hostNetwork): "false"
+        """, "delta-exception.yaml", """
+        apiVersion: kyverno.io/v2beta1
+        kind: PolicyException
+        metadata:
+          name: delta-exception
+          namespace: delta
+        spec:
+          exceptions:
+          - policyName: disallow-host-namespaces
+            ruleNames:
+            - host-namespaces
+            - autogen-host-namespaces
+          match:
+            any:
+            - resources:
+                kinds:
+                - Pod
+                - Deployment
+                namespaces:
+                - delta
+                names:
+                - important-tool*
+        """, "resource.yaml", deployment.formatted("important-tool", "delta") + "---\n" + deployment.formatted("not-important", "gamma"),
+        "kyverno-test.yaml", """
+        apiVersion: cli.kyverno.io/v1alpha1
+        kind: Test
+        metadata:
+          name: disallow-host-namespaces-test-exception
+        policies:
+        - disallow-host-namespace.yaml
+        resources:
+        - resource.yaml
+        exceptions:
+        - delta-exception.yaml
+        results:
+          - kind: Deployment
+            policy: disallow-host-namespaces
+            resources:
+            - important-tool
+            rule: host-namespaces
+            result: skip
+          - kind: Deployment
+            policy: disallow-host-namespaces
+            resources:
+            - not-important
+            rule: host-namespaces
+            result: fail
+        """));
+    assertThat(results).containsEntry("host-namespaces/important-tool", "skip").containsEntry("host-namespaces/not-important", "fail");
+  }
+
   @Test
   void listValuesWrittenAsJsonStrings() throws Exception {
     var results = run(Map.of("policy.yaml", """
