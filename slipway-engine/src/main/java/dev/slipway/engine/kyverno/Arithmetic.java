@@ -110,8 +110,13 @@ final class Arithmetic {
     if (ratio) {
       return number(x.value.divide(y.value, MathContext.DECIMAL64));
     }
-    BigDecimal r = x.value.divide(y.value, MathContext.DECIMAL64);
-    return result(x, x.type == Type.DURATION ? r.setScale(0, RoundingMode.DOWN) : r);
+    if (x.type == Type.QUANTITY) {
+      // Kubernetes divides the decimal amounts at the larger of the two scales, rounding down:
+      // divide('500m', 3) is 166m, divide('1', 3) is 0.
+      int scale = Math.max(Math.max(x.value.scale(), y.value.stripTrailingZeros().scale()), 0);
+      return result(x, x.value.divide(y.value, scale, RoundingMode.DOWN));
+    }
+    return result(x, x.value.divide(y.value, MathContext.DECIMAL64).setScale(0, RoundingMode.DOWN));
   }
 
   static JsonNode modulo(JsonNode a, JsonNode b) {

@@ -43,6 +43,8 @@ class KyvernoFunctionsTest {
       "divide(`10`, `4`) ==> 2.5",
       "divide('1Gi', '512Mi') ==> 2",
       "divide('1Gi', `2`) ==> \"512Mi\"",
+      "divide('500m', `3`) ==> \"166m\"",
+      "divide('1', `3`) ==> \"0\"",
       "divide('1h', '30m0s') ==> 2",
       "divide('1h', `4`) ==> \"15m0s\"",
       "modulo(`7`, `3`) ==> 1",
