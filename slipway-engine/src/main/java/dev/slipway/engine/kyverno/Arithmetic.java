@@ -10,7 +10,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -290,9 +289,5 @@ final class Arithmetic {
   private static String plain(BigDecimal d) {
     BigDecimal s = d.stripTrailingZeros();
     return (s.scale() < 0 ? s.setScale(0) : s).toPlainString();
-  }
-
-  static List<String> names() {
-    return List.of("add", "subtract", "multiply", "divide", "modulo", "round", "sum");
   }
 }

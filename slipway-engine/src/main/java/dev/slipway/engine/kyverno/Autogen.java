@@ -54,7 +54,7 @@ final class Autogen {
     }
     if (n.isObject()) {
       ObjectNode out = JsonNodeFactory.instance.objectNode();
-      n.fields().forEachRemaining(e -> out.set(e.getKey(), rewrite(e.getValue(), prefix)));
+      n.properties().forEach(e -> out.set(e.getKey(), rewrite(e.getValue(), prefix)));
       return out;
     }
     return n;

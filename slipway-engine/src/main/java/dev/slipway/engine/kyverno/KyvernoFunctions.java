@@ -361,7 +361,7 @@ final class KyvernoFunctions {
       return out;
     }
     TreeMap<String, JsonNode> sorted = new TreeMap<>();
-    source.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
+    source.properties().forEach(e -> sorted.put(e.getKey(), e.getValue()));
     sorted.forEach((k, v) -> {
       ObjectNode pair = out.addObject();
       pair.put(keyName, k);
@@ -400,8 +400,7 @@ final class KyvernoFunctions {
 
   /** {@code label_match(selector, labels)}: every key of the selector is in the labels with the same value. */
   private static boolean labelMatch(JsonNode selector, JsonNode labels) {
-    for (var it = selector.fields(); it.hasNext(); ) {
-      var e = it.next();
+    for (var e : selector.properties()) {
       JsonNode v = labels.get(e.getKey());
       if (v == null || !v.equals(e.getValue())) {
         return false;

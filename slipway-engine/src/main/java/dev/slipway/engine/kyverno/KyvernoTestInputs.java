@@ -106,7 +106,7 @@ final class KyvernoTestInputs {
         for (JsonNode r : p.path("rules")) {
           if (r.path("name").asText().equals(rule)) {
             vars.putAll(flat(r.path("values")));
-            r.path("foreachValues").fields().forEachRemaining(e -> {
+            r.path("foreachValues").properties().forEach(e -> {
               List<JsonNode> list = new ArrayList<>();
               e.getValue().forEach(list::add);
               foreach.put(e.getKey(), list);
@@ -121,7 +121,7 @@ final class KyvernoTestInputs {
   /** Values by dotted path; a string holding a JSON array is that array, as Kyverno's docs ask lists to be written. */
   private static Map<String, JsonNode> flat(JsonNode map) {
     Map<String, JsonNode> out = new LinkedHashMap<>();
-    map.fields().forEachRemaining(e -> out.put(e.getKey(), jsonArray(e.getValue())));
+    map.properties().forEach(e -> out.put(e.getKey(), jsonArray(e.getValue())));
     return out;
   }
 

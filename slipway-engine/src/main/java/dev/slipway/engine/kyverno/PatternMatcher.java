@@ -73,8 +73,7 @@ final class PatternMatcher {
       return fail(path, "expected a map, found " + describe(resource));
     }
     List<Key> keys = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = pattern.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : pattern.properties()) {
       Matcher m = ANCHOR.matcher(e.getKey());
       keys.add(m.matches() ? new Key(m.group(1).isEmpty() ? "()" : m.group(1), m.group(2), e.getValue())
           : new Key("", e.getKey(), e.getValue()));
@@ -167,8 +166,7 @@ final class PatternMatcher {
         }
       }
     } else if (pattern.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = pattern.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : pattern.properties()) {
         if (ANCHOR.matcher(e.getKey()).matches() || hasAnchor(e.getValue())) {
           return true;
         }

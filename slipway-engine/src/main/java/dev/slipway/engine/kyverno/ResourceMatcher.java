@@ -1,7 +1,6 @@
 package dev.slipway.engine.kyverno;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -249,11 +248,9 @@ final class ResourceMatcher {
   }
 
   private static boolean mapMatches(JsonNode wanted, JsonNode actual) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = wanted.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : wanted.properties()) {
       boolean found = false;
-      for (Iterator<Map.Entry<String, JsonNode>> a = actual.fields(); a.hasNext(); ) {
-        Map.Entry<String, JsonNode> x = a.next();
+      for (Map.Entry<String, JsonNode> x : actual.properties()) {
         if (Values.wildcard(e.getKey(), x.getKey()) && Values.wildcard(e.getValue().asText(), x.getValue().asText())) {
           found = true;
         }

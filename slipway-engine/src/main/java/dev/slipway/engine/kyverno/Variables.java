@@ -116,9 +116,7 @@ public final class Variables {
     }
     if (node.isObject()) {
       ObjectNode out = JsonNodeFactory.instance.objectNode();
-      var it = node.fields();
-      while (it.hasNext()) {
-        var e = it.next();
+      for (var e : node.properties()) {
         out.set(e.getKey(), substitute(e.getValue(), context));
       }
       return out;
