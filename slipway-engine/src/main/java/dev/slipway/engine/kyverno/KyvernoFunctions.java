@@ -448,13 +448,19 @@ final class KyvernoFunctions {
     return info.reference();
   }
 
+  /**
+   * Slipway's {@code image_reference}: the repository as a container runtime resolves it
+   * ({@code nginx} is {@code docker.io/library/nginx}), the tag and digest as written (null when absent).
+   */
   private static JsonNode imageReference(String image) {
-    var ref = dev.slipway.engine.policy.Images.parse(image);
+    ImageInfo info = ImageInfo.parse(image);
+    String path = info.registry().equals("docker.io") && !info.path().contains("/") ? "library/" + info.path() : info.path();
+    boolean tagged = image.substring(image.lastIndexOf('/') + 1).replaceAll("@.*", "").contains(":");
     ObjectNode m = F.objectNode();
-    m.put("registry", ref.registry());
-    m.put("repository", ref.repository());
-    m.put("tag", ref.tag());
-    m.put("digest", ref.digest());
+    m.put("registry", info.registry());
+    m.put("repository", info.registry() + "/" + path);
+    m.put("tag", tagged ? info.tag() : null);
+    m.put("digest", info.digest().isEmpty() ? null : info.digest());
     return m;
   }
 }

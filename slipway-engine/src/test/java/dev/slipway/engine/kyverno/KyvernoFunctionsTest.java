@@ -115,6 +115,8 @@ class KyvernoFunctionsTest {
       "image_normalize('ghcr.io/acme/app:1.0') ==> \"ghcr.io/acme/app:1.0\"",
       "image_normalize('nginx@sha256:abc') ==> \"docker.io/nginx@sha256:abc\"",
       "image_normalize('docker.io/library/nginx') ==> \"docker.io/library/nginx:latest\"",
+      "image_reference('nginx') ==> {\"registry\":\"docker.io\",\"repository\":\"docker.io/library/nginx\",\"tag\":null,\"digest\":null}",
+      "image_reference('localhost:5000/a/b:1@sha256:f') ==> {\"registry\":\"localhost:5000\",\"repository\":\"localhost:5000/a/b\",\"tag\":\"1\",\"digest\":\"sha256:f\"}",
       "is_external_url('https://example.com/x') ==> true",
       "is_external_url('http://127.0.0.1:8080') ==> false",
       "is_external_url('http://10.0.0.1') ==> false",
