@@ -42,7 +42,8 @@ final class PolicyCommand implements Runnable {
       description = {"Runs Kyverno CLI test suites (kyverno-test.yaml: policies, resources, expected results) under DIR.",
           "A suite that cannot be loaded as written (unparsable, a missing policy or resource file, a result naming a",
           "policy, rule or resource that does not exist) fails: its results count as failed and it is listed.",
-          "Exit codes: 0 all results as expected, 1 a mismatch or a broken suite, 2 bad input."})
+          "Exit codes: 0 all results as expected, 1 a mismatch, a broken suite or a result Slipway did not evaluate,",
+          "2 bad input."})
   static final class Test implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -74,7 +75,7 @@ final class PolicyCommand implements Runnable {
         for (KyvernoTestRunner.Case c : report.cases()) {
           cases.addObject().put("test", c.test()).put("policy", c.policy()).put("rule", c.rule()).put("kind", c.kind())
               .put("resource", c.resource()).put("expected", c.expected()).put("actual", c.actual())
-              .put("agrees", c.agrees()).put("message", c.message());
+              .put("agrees", c.agrees()).put("notEvaluated", !c.agrees() && c.notEvaluated()).put("message", c.message());
           if (c.problem() != null) {
             ((ObjectNode) cases.get(cases.size() - 1)).put("problem", c.problem());
           }
@@ -83,6 +84,7 @@ final class PolicyCommand implements Runnable {
         report.broken().forEach(b -> broken.addObject().put("test", b.test()).put("reason", b.reason()));
         root.put("passed", report.passed());
         root.put("failed", report.failed());
+        root.put("notEvaluated", report.notEvaluated());
         out.println(Output.json(root));
       } else {
         List<String[]> rows = new ArrayList<>();
@@ -92,7 +94,7 @@ final class PolicyCommand implements Runnable {
           i++;
           if (!failuresOnly || !c.agrees()) {
             rows.add(new String[] {Integer.toString(i), c.policy(), c.rule(), c.kind() + "/" + c.resource(), c.expected(),
-                c.actual(), c.agrees() ? "Pass" : "Fail"});
+                c.actual(), c.agrees() ? "Pass" : c.notEvaluated() ? "Not evaluated" : "Fail"});
           }
         }
         out.print(Output.table(rows, ""));
@@ -104,9 +106,11 @@ final class PolicyCommand implements Runnable {
         for (KyvernoTestRunner.Broken b : report.broken()) {
           out.println("  broken suite " + b.test() + ": " + b.reason() + " (its results count as failed)");
         }
-        out.println(report.passed() + " passed, " + report.failed() + " failed");
+        out.println(report.passed() + " passed, " + report.failed() + " failed"
+            + (report.notEvaluated() > 0 ? ", " + report.notEvaluated() + " not evaluated" : ""));
       }
-      return report.failed() > 0 ? Main.FINDINGS : Main.OK;
+      // A result Slipway did not evaluate is no evidence either way: the suite is not verified.
+      return report.failed() > 0 || report.notEvaluated() > 0 ? Main.FINDINGS : Main.OK;
     }
   }
 
@@ -172,8 +176,9 @@ final class PolicyCommand implements Runnable {
         out.print(Output.table(rows, ""));
         long pass = results.stream().filter(r -> r.status() == RuleResult.Status.PASS).count();
         long skip = results.stream().filter(r -> r.status() == RuleResult.Status.SKIP).count();
+        long warn = results.stream().filter(r -> r.status() == RuleResult.Status.WARN).count();
         long notEvaluated = results.stream().filter(r -> r.status() == RuleResult.Status.NOT_EVALUATED).count();
-        out.println("pass: " + pass + ", fail: " + failed + ", skip: " + skip + ", not evaluated: " + notEvaluated);
+        out.println("pass: " + pass + ", fail: " + failed + ", warn: " + warn + ", skip: " + skip + ", not evaluated: " + notEvaluated);
       }
       return failed > 0 ? Main.FINDINGS : Main.OK;
     }

@@ -35,6 +35,39 @@ class PolicyCommandTest {
   }
 
   @Test
+  void countsResultsItDidNotEvaluateApartAndExitsOne() throws Exception {
+    Files.writeString(tmp.resolve("policy.yaml"), """
+        apiVersion: kyverno.io/v1
+        kind: ClusterPolicy
+        metadata: {name: labels}
+        spec:
+          rules:
+          - name: add-team
+            match: {any: [{resources: {kinds: [ConfigMap]}}]}
+            mutate: {patchStrategicMerge: {metadata: {labels: {team: a}}}}
+          - name: require-team
+            match: {any: [{resources: {kinds: [ConfigMap]}}]}
+            validate: {pattern: {metadata: {labels: {team: "?*"}}}}
+        """);
+    Files.writeString(tmp.resolve("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {team: a}}\n");
+    Files.writeString(tmp.resolve("kyverno-test.yaml"), """
+        name: labels
+        policies: [policy.yaml]
+        resources: [cm.yaml]
+        results:
+        - {policy: labels, rule: add-team, resources: [c], kind: ConfigMap, result: pass}
+        - {policy: labels, rule: require-team, resources: [c], kind: ConfigMap, result: pass}
+        """);
+    CliRun r = CliRun.run("policy", "test", tmp.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.out()).contains("Not evaluated").contains("not evaluated: mutate rules")
+        .containsPattern("(?m)^1 passed, 0 failed, 1 not evaluated$");
+    var json = new ObjectMapper().readTree(CliRun.run("policy", "test", tmp.toString(), "-o", "json").out());
+    assertThat(json.path("notEvaluated").asInt()).isEqualTo(1);
+    assertThat(json.path("failed").asInt()).isZero();
+  }
+
+  @Test
   void checksManifestsAgainstPoliciesLikeKyvernoApply() throws Exception {
     Path manifest = tmp.resolve("pod.yaml");
     Files.writeString(manifest, """
@@ -122,7 +155,7 @@ class PolicyCommandTest {
     Files.writeString(cm, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n");
     CliRun r = CliRun.run("policy", "check", "-p", policy.toString(), cm.toString());
     assertThat(r.exitCode()).isZero();
-    assertThat(r.out()).contains("not evaluated").contains("mutate rules are not evaluated");
+    assertThat(r.out()).contains("not evaluated: mutate rules");
   }
 
   @Test

@@ -107,6 +107,11 @@ final class Conditions {
       if (equal(key, v)) {
         return true;
       }
+      // A wildcard may also be on the key side: key "prod-*" is in ["prod-eu"].
+      if (key.isTextual() && v.isTextual() && (key.asText().indexOf('*') >= 0 || key.asText().indexOf('?') >= 0)
+          && Values.wildcard(key.asText(), v.asText())) {
+        return true;
+      }
       if (v.isTextual()) {
         java.util.regex.Matcher r = RANGE.matcher(v.asText().trim());
         BigDecimal k = Values.number(key);

@@ -49,6 +49,15 @@ final class PatternMatcher {
     if (pattern.isArray()) {
       return matchList(resource, pattern, path);
     }
+    if (resource != null && resource.isArray()) {
+      // A scalar pattern against a list holds for every element.
+      for (int i = 0; i < resource.size(); i++) {
+        if (!matchScalar(resource.get(i), pattern)) {
+          return fail(path + "/" + i, "value " + describe(resource.get(i)) + " does not match pattern '" + pattern.asText() + "'");
+        }
+      }
+      return Outcome.PASS;
+    }
     return matchScalar(resource, pattern) ? Outcome.PASS
         : fail(path, "value " + describe(resource) + " does not match pattern '" + pattern.asText() + "'");
   }
@@ -64,8 +73,7 @@ final class PatternMatcher {
       return fail(path, "expected a map, found " + describe(resource));
     }
     List<Key> keys = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = pattern.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : pattern.properties()) {
       Matcher m = ANCHOR.matcher(e.getKey());
       keys.add(m.matches() ? new Key(m.group(1).isEmpty() ? "()" : m.group(1), m.group(2), e.getValue())
           : new Key("", e.getKey(), e.getValue()));
@@ -84,8 +92,12 @@ final class PatternMatcher {
         }
       }
     }
+    // As Kyverno does, fields whose patterns hold anchors are checked first, so that a global
+    // anchor deep in a list decides whether the rule applies before a sibling field can fail it.
+    List<Key> ordered = new ArrayList<>(keys);
+    ordered.sort(java.util.Comparator.comparing(k -> hasAnchor(k.pattern) ? 0 : 1));
     List<Key> expanded = new ArrayList<>();
-    for (Key k : keys) {
+    for (Key k : ordered) {
       if (k.name.indexOf('*') >= 0 || k.name.indexOf('?') >= 0) {
         // A wildcard key applies to every field whose name matches it.
         boolean any = false;
@@ -131,7 +143,7 @@ final class PatternMatcher {
         }
         default -> {
           if (v == null) {
-            if (optional(k.pattern)) {
+            if (optional(k.pattern) || k.pattern.isNull()) {
               continue;
             }
             return fail(p, "field '" + k.name + "' is required");
@@ -144,6 +156,23 @@ final class PatternMatcher {
       }
     }
     return Outcome.PASS;
+  }
+
+  private static boolean hasAnchor(JsonNode pattern) {
+    if (pattern.isArray()) {
+      for (JsonNode p : pattern) {
+        if (hasAnchor(p)) {
+          return true;
+        }
+      }
+    } else if (pattern.isObject()) {
+      for (Map.Entry<String, JsonNode> e : pattern.properties()) {
+        if (ANCHOR.matcher(e.getKey()).matches() || hasAnchor(e.getValue())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** A missing field passes when everything its pattern asks is itself optional. */
@@ -190,13 +219,22 @@ final class PatternMatcher {
     }
     if (pattern.size() == 1 || pattern.get(0).isContainerNode()) {
       JsonNode element = pattern.get(0);
+      // Elements whose conditional or global anchors do not hold are skipped; when every
+      // element is skipped, so is the list as a whole (and a global anchor skips the rule).
+      int applied = 0;
+      Outcome skipped = null;
       for (int i = 0; i < resource.size(); i++) {
         Outcome o = match(resource.get(i), element, path + "/" + i);
-        if (o.kind == Kind.FAIL || o.kind == Kind.GLOBAL_SKIP) {
+        if (o.kind == Kind.FAIL) {
           return o;
         }
+        if (o.kind == Kind.PASS) {
+          applied++;
+        } else if (skipped == null || o.kind == Kind.GLOBAL_SKIP) {
+          skipped = o;
+        }
       }
-      return Outcome.PASS;
+      return applied == 0 && skipped != null ? skipped : Outcome.PASS;
     }
     for (int i = 0; i < pattern.size(); i++) {
       if (i >= resource.size()) {
@@ -225,8 +263,13 @@ final class PatternMatcher {
       return v != null && v.compareTo(p) == 0;
     }
     String text = pattern.asText();
+    // "|" separates alternatives, "&" conditions that must all hold: ">1 & <10 | 0".
     for (String alternative : text.split("\\|")) {
-      if (matchString(value, alternative.trim())) {
+      boolean all = true;
+      for (String condition : alternative.split("&")) {
+        all &= matchString(value, condition.trim());
+      }
+      if (all) {
         return true;
       }
     }

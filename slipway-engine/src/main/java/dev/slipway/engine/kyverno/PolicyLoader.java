@@ -13,7 +13,6 @@ import dev.slipway.model.yaml.YamlLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads Kyverno policies from YAML and checks what can be checked before evaluation: every
@@ -21,7 +20,6 @@ import java.util.regex.Pattern;
  * file and line; a broken rule is reported and left out, the rest of the policy still runs.
  */
 public final class PolicyLoader {
-  private static final Pattern VARIABLE = Pattern.compile("\\{\\{\\s*(.*?)\\s*}}", Pattern.DOTALL);
 
   private PolicyLoader() {}
 
@@ -52,9 +50,9 @@ public final class PolicyLoader {
         JsonNode r = rulesJson.get(i);
         SpecNode rNode = rulesNode instanceof ListNode l && i < l.items().size() ? l.items().get(i) : root;
         String ruleName = r.path("name").asText("rule-" + i);
-        int before = d.list().size();
+        long before = errors(d);
         check(rNode, name, ruleName, "spec.rules[" + i + "]", d);
-        if (d.list().size() > before && d.hasErrors()) {
+        if (errors(d) > before) {
           continue;
         }
         String other = r.has("validate") ? null
@@ -86,9 +84,18 @@ public final class PolicyLoader {
         check(l.items().get(i), policy, rule, path + "[" + i + "]", d);
       }
     } else if (node instanceof Scalar s && s.kind() == Scalar.Kind.STRING) {
-      Matcher m = VARIABLE.matcher(s.value());
-      while (m.find()) {
-        expression(m.group(1), s.position(), policy, rule, path, d);
+      // Innermost variables first; an outer one is checked with its inner ones replaced by a placeholder.
+      String text = s.value();
+      for (int pass = 0; pass < 16 && text.contains("{{"); pass++) {
+        Matcher m = Variables.variables(text);
+        if (!m.find()) {
+          break;
+        }
+        m.reset();
+        while (m.find()) {
+          expression(m.group(1).trim(), s.position(), policy, rule, path, d);
+        }
+        text = Variables.variables(text).replaceAll("x");
       }
     }
   }
@@ -100,7 +107,14 @@ public final class PolicyLoader {
       if (e.getMessage().startsWith("invalid JMESPath")) {
         d.error("policy.invalid-expression", at, path, "policy " + policy + ", rule " + rule + ": " + e.getMessage());
       }
+    } catch (NotEvaluatedException e) {
+      d.warning("policy.unsupported-function", at, path, "policy " + policy + ", rule " + rule + ": uses a "
+          + e.feature() + "; the rule will be reported as not evaluated");
     }
+  }
+
+  private static long errors(Diagnostics d) {
+    return d.list().stream().filter(x -> x.severity() == dev.slipway.model.Diagnostic.Severity.ERROR).count();
   }
 
   private static String text(SpecNode n) {

@@ -3,18 +3,11 @@ package dev.slipway.engine.kyverno;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.burt.jmespath.Adapter;
 import io.burt.jmespath.Expression;
 import io.burt.jmespath.JmesPath;
-import io.burt.jmespath.JmesPathType;
 import io.burt.jmespath.RuntimeConfiguration;
-import io.burt.jmespath.function.ArgumentConstraints;
-import io.burt.jmespath.function.BaseFunction;
-import io.burt.jmespath.function.FunctionArgument;
 import io.burt.jmespath.function.FunctionRegistry;
 import io.burt.jmespath.jackson.JacksonRuntime;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -27,15 +20,33 @@ import java.util.regex.Pattern;
  * value, of any type; otherwise each variable is replaced by its text.
  */
 public final class Variables {
-  private static final Pattern VARIABLE = Pattern.compile("\\{\\{\\s*(.*?)\\s*}}", Pattern.DOTALL);
+  /**
+   * An innermost variable: {@code {{ }}} holding no other variable (single braces, as in a
+   * JMESPath multi-select hash, are allowed). Outer variables are resolved after the inner ones
+   * are replaced by their text, as Kyverno does: {@code {{ x509_decode('{{ cert }}').NotAfter }}}.
+   */
+  static final Pattern VARIABLE = Pattern.compile("(?<!\\\\)\\{\\{((?:\\{[^{}]*}|[^{}])*)}}");
+  /**
+   * From the first opening pair of braces to the next closing pair: for expressions holding an
+   * unbalanced brace (a regular expression's character class of an opening brace), which
+   * Kyverno's pattern above cannot delimit. Slipway's baseline has such expressions.
+   */
+  private static final Pattern LOOSE_VARIABLE = Pattern.compile("\\{\\{(.*?)}}", Pattern.DOTALL);
+
+  /** A matcher over the variables of {@code text}: innermost ones, or failing that, loosely delimited ones. */
+  static Matcher variables(String text) {
+    Matcher strict = VARIABLE.matcher(text);
+    if (strict.find()) {
+      return strict.reset();
+    }
+    return LOOSE_VARIABLE.matcher(text);
+  }
   private static final JmesPath<JsonNode> JMESPATH = new JacksonRuntime(new RuntimeConfiguration.Builder()
       .withFunctionRegistry(FunctionRegistry.defaultRegistry().extend(
-          new StringFunction("to_upper", s -> s.toUpperCase(Locale.ROOT)),
-          new StringFunction("to_lower", s -> s.toLowerCase(Locale.ROOT)),
-          new StringFunction("trim", String::trim),
-          new RegexMatch(), new Items(), new ImageReference()))
+          KyvernoFunctions.all().toArray(new io.burt.jmespath.function.Function[0])))
       .withSilentTypeErrors(true)
       .build());
+  private static final Pattern UNKNOWN_FUNCTION = Pattern.compile("unknown function \"([^\"]+)\"");
   private static final Map<String, Expression<JsonNode>> CACHE = new ConcurrentHashMap<>();
 
   /** A problem in an expression: it does not parse, or a variable cannot be resolved. */
@@ -55,6 +66,11 @@ public final class Variables {
     try {
       e = CACHE.computeIfAbsent(expression, JMESPATH::compile);
     } catch (RuntimeException ex) {
+      Matcher unknown = UNKNOWN_FUNCTION.matcher(String.valueOf(ex.getMessage()));
+      if (unknown.find()) {
+        // A function Kyverno may have and Slipway lacks: the rule cannot be judged, not a broken policy.
+        throw new NotEvaluatedException("function " + unknown.group(1) + " (not in Slipway's Kyverno function library)");
+      }
       throw new VariableException("invalid JMESPath expression '" + expression + "': " + ex.getMessage());
     }
     try {
@@ -74,6 +90,10 @@ public final class Variables {
         return out;
       }
       return r;
+    } catch (NotEvaluatedException ex) {
+      throw ex;
+    } catch (Arithmetic.FunctionError ex) {
+      throw new VariableException(ex.getMessage());
     } catch (RuntimeException ex) {
       throw new VariableException("cannot evaluate '" + expression + "': " + ex.getMessage());
     }
@@ -96,9 +116,7 @@ public final class Variables {
     }
     if (node.isObject()) {
       ObjectNode out = JsonNodeFactory.instance.objectNode();
-      var it = node.fields();
-      while (it.hasNext()) {
-        var e = it.next();
+      for (var e : node.properties()) {
         out.set(e.getKey(), substitute(e.getValue(), context));
       }
       return out;
@@ -107,27 +125,53 @@ public final class Variables {
   }
 
   public static JsonNode substitute(String text, JsonNode context) throws VariableException {
-    if (!text.contains("{{")) {
-      return JsonNodeFactory.instance.textNode(text);
+    String current = text;
+    // Each pass resolves the innermost variables; a bounded number of passes guards against cycles.
+    for (int pass = 0; pass < 16 && current.contains("{{"); pass++) {
+      Matcher m = variables(current);
+      if (!m.find()) {
+        break;
+      }
+      if (m.start() == 0 && m.end() == current.length()) {
+        return query(m.group(1).trim(), context);
+      }
+      StringBuilder sb = new StringBuilder();
+      int last = 0;
+      m.reset();
+      while (m.find()) {
+        sb.append(current, last, m.start());
+        sb.append(text(query(m.group(1).trim(), context)));
+        last = m.end();
+      }
+      sb.append(current.substring(last));
+      current = sb.toString();
     }
-    Matcher m = VARIABLE.matcher(text);
-    if (!m.find()) {
-      return JsonNodeFactory.instance.textNode(text);
+    return JsonNodeFactory.instance.textNode(current);
+  }
+
+  /** A value as it reads inside a string: text as is, null as nothing, numbers as Go prints them, the rest as JSON. */
+  static String text(JsonNode v) {
+    if (v.isTextual()) {
+      return v.asText();
     }
-    if (m.start() == 0 && m.end() == text.length()) {
-      return query(m.group(1), context);
+    if (v.isNull() || v.isMissingNode()) {
+      return "";
     }
-    StringBuilder sb = new StringBuilder();
-    int last = 0;
-    m.reset();
-    while (m.find()) {
-      sb.append(text, last, m.start());
-      JsonNode v = query(m.group(1), context);
-      sb.append(v.isTextual() ? v.asText() : v.isNull() ? "" : v.toString());
-      last = m.end();
+    return v.isNumber() ? KyvernoFunctions.scalar(v) : v.toString();
+  }
+
+  /**
+   * Runs {@code body} with {@code clock} as the time of {@code time_now} and friends, so
+   * evaluation stays a function of its inputs.
+   */
+  public static <T> T withClock(java.time.Clock clock, java.util.function.Supplier<T> body) {
+    java.time.Clock before = KyvernoFunctions.CLOCK.get();
+    KyvernoFunctions.CLOCK.set(clock);
+    try {
+      return body.get();
+    } finally {
+      KyvernoFunctions.CLOCK.set(before);
     }
-    sb.append(text.substring(last));
-    return JsonNodeFactory.instance.textNode(sb.toString());
   }
 
   public static boolean hasVariables(String text) {
@@ -156,80 +200,5 @@ public final class Variables {
       }
     }
     return false;
-  }
-
-  /** Kyverno's {@code regex_match(regex, value)}: whether the regular expression matches anywhere in the value. */
-  private static final class RegexMatch extends BaseFunction {
-    private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
-
-    RegexMatch() {
-      super("regex_match", ArgumentConstraints.typeOf(JmesPathType.STRING), ArgumentConstraints.typeOf(JmesPathType.STRING, JmesPathType.NUMBER));
-    }
-
-    @Override
-    protected <T> T callFunction(Adapter<T> runtime, List<FunctionArgument<T>> arguments) {
-      String regex = runtime.toString(arguments.get(0).value());
-      String value = runtime.toString(arguments.get(1).value());
-      return runtime.createBoolean(PATTERNS.computeIfAbsent(regex, Pattern::compile).matcher(value).find());
-    }
-  }
-
-  /** Kyverno's {@code items(object, keyName, valueName)}: an object's entries as a list of pairs. */
-  private static final class Items extends BaseFunction {
-    Items() {
-      super("items", ArgumentConstraints.typeOf(JmesPathType.OBJECT), ArgumentConstraints.typeOf(JmesPathType.STRING),
-          ArgumentConstraints.typeOf(JmesPathType.STRING));
-    }
-
-    @Override
-    protected <T> T callFunction(Adapter<T> runtime, List<FunctionArgument<T>> arguments) {
-      T object = arguments.get(0).value();
-      T keyName = arguments.get(1).value();
-      T valueName = arguments.get(2).value();
-      List<T> out = new java.util.ArrayList<>();
-      for (T key : runtime.getPropertyNames(object)) {
-        Map<T, T> pair = new java.util.LinkedHashMap<>();
-        pair.put(keyName, key);
-        pair.put(valueName, runtime.getProperty(object, key));
-        out.add(runtime.createObject(pair));
-      }
-      return runtime.createArray(out);
-    }
-  }
-
-  /**
-   * {@code image_reference(image)}: an image reference as a container runtime resolves it:
-   * {@code registry}, {@code repository} (fully qualified), {@code tag}, {@code digest}.
-   */
-  private static final class ImageReference extends BaseFunction {
-    ImageReference() {
-      super("image_reference", ArgumentConstraints.typeOf(JmesPathType.STRING));
-    }
-
-    @Override
-    protected <T> T callFunction(Adapter<T> runtime, List<FunctionArgument<T>> arguments) {
-      var ref = dev.slipway.engine.policy.Images.parse(runtime.toString(arguments.get(0).value()));
-      Map<T, T> m = new java.util.LinkedHashMap<>();
-      m.put(runtime.createString("registry"), runtime.createString(ref.registry()));
-      m.put(runtime.createString("repository"), runtime.createString(ref.repository()));
-      m.put(runtime.createString("tag"), ref.tag() == null ? runtime.createNull() : runtime.createString(ref.tag()));
-      m.put(runtime.createString("digest"), ref.digest() == null ? runtime.createNull() : runtime.createString(ref.digest()));
-      return runtime.createObject(m);
-    }
-  }
-
-  /** A Kyverno string function of one string argument. */
-  private static final class StringFunction extends BaseFunction {
-    private final java.util.function.UnaryOperator<String> f;
-
-    StringFunction(String name, java.util.function.UnaryOperator<String> f) {
-      super(name, ArgumentConstraints.typeOf(JmesPathType.STRING));
-      this.f = f;
-    }
-
-    @Override
-    protected <T> T callFunction(Adapter<T> runtime, List<FunctionArgument<T>> arguments) {
-      return runtime.createString(f.apply(runtime.toString(arguments.get(0).value())));
-    }
   }
 }

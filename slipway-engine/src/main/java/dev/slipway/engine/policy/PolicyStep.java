@@ -47,7 +47,7 @@ public final class PolicyStep {
           String id = r.rule().equals(p.name()) ? r.rule() : p.qualifiedName() + "/" + r.rule();
           PolicyFinding.Outcome outcome = switch (r.status()) {
             case PASS -> PolicyFinding.Outcome.PASS;
-            case FAIL -> PolicyFinding.Outcome.FAIL;
+            case FAIL, WARN -> PolicyFinding.Outcome.FAIL;
             case ERROR -> PolicyFinding.Outcome.ERROR;
             case NOT_EVALUATED -> PolicyFinding.Outcome.NOT_EVALUATED;
             case SKIP -> null;
@@ -63,7 +63,9 @@ public final class PolicyStep {
               reason = w.reason();
             }
           }
-          out.add(new PolicyFinding(id, ref, file, o.component(), r.message(), outcome, enforce, reason));
+          // A policy that is not scored (Kyverno's warn) never blocks.
+          out.add(new PolicyFinding(id, ref, file, o.component(), r.message(), outcome, enforce && r.status() != RuleResult.Status.WARN,
+              reason));
         }
       }
     }
