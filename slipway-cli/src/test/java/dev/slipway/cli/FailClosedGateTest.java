@@ -61,10 +61,10 @@ class FailClosedGateTest {
     Path dir = platformWithUnevaluableRule(API_CALL);
     CliRun prod = CliRun.run("plan", dir.toString(), "--env", "prod", "--no-write");
     assertThat(prod.exitCode()).as(prod.out() + prod.err()).isEqualTo(1);
-    assertThat(prod.out() + prod.err()).contains("rule could not be evaluated").contains("fails closed");
+    assertThat(prod.out() + prod.err()).containsAnyOf("rule could not be evaluated", "not evaluated").contains("fails closed");
     CliRun dev = CliRun.run("plan", dir.toString(), "--env", "dev", "--no-write");
     assertThat(dev.exitCode()).as(dev.out() + dev.err()).isZero();
-    assertThat(dev.out() + dev.err()).contains("rule could not be evaluated");
+    assertThat(dev.out() + dev.err()).containsAnyOf("rule could not be evaluated", "not evaluated").doesNotContain("fails closed");
   }
 
   @Test
