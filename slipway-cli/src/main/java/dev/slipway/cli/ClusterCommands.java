@@ -359,6 +359,10 @@ final class ClusterCommands {
       } catch (EnvironmentLock.Held ex) {
         err.println("error: " + ex.getMessage() + ". Nothing was applied.");
         return Main.BAD_INPUT;
+      } catch (ClusterFailure ex) {
+        err.println("error: " + target.problem(e.name(), e.environment().cluster().context(), ex));
+        // A timeout is the sync's outcome (exit 1), as documented; other failures here come before any write.
+        return ex.kind() == ClusterFailure.Cause.DEADLINE ? Main.FINDINGS : Main.BAD_INPUT;
       } catch (IOException | KubernetesClientException ex) {
         err.println("error: " + target.problem(e.name(), e.environment().cluster().context(), ex));
         return Main.BAD_INPUT;

@@ -68,7 +68,8 @@ final class Deployer {
   Deployer(ClusterClient client, Clock clock, PrintWriter out, PrintWriter err) {
     this.client = client;
     this.executor = new SyncExecutor(client, clock);
-    this.history = new HistoryStore(client);
+    // History is written even when the sync ran out of time: its own client, without the deadline.
+    this.history = new HistoryStore(client.withoutDeadline());
     this.clock = clock;
     this.out = out;
     this.err = err;
@@ -144,9 +145,11 @@ final class Deployer {
    * @throws EnvironmentLock.Held when another run holds the environment's lock
    */
   int deploy(EnvironmentPlan e, List<ApplicationBundle> bundles, SyncExecutor.Options options, Provenance provenance, int rollbackOf) {
+    EnvironmentLock lock = options.dryRun() ? null
+        : EnvironmentLock.acquire(client.withoutDeadline(), e.name(), holder(), lockWait, clock);
+    // The timeout counts from when the lock is held: waiting for another run is --lock-wait's.
     Instant deadline = clock.instant().plus(options.timeout());
     SyncExecutor.Options bounded = options.until(deadline);
-    EnvironmentLock lock = options.dryRun() ? null : EnvironmentLock.acquire(client, e.name(), holder(), lockWait, clock);
     client.deadline(deadline);
     try {
       return deployLocked(e, bundles, bounded, provenance, rollbackOf, lock);
@@ -165,6 +168,7 @@ final class Deployer {
     List<Run> runs = new ArrayList<>();
     bundles.forEach(b -> runs.add(new Run(b)));
     AtomicBoolean failed = new AtomicBoolean();
+    String interrupted = null;
     java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
     // Environment-wide objects (namespaces, node pools) first, alone.
     List<Run> apps = new ArrayList<>();
@@ -172,7 +176,9 @@ final class Deployer {
       if (run.app) {
         apps.add(run);
       } else {
-        applyOne(e, run, options, provenance, rollbackOf, snapshot, failed, writes);
+        // Environment-wide objects first, on this thread: a cluster that cannot be read is reported
+        // as such (nothing was written yet).
+        applyOne(e, run, options, provenance, rollbackOf, snapshot, failed, writes, true);
         run.flush(out, err);
       }
     }
@@ -185,7 +191,7 @@ final class Deployer {
       try {
         List<Future<?>> futures = new ArrayList<>();
         for (Run run : apps) {
-          futures.add(pool.submit(() -> applyOne(e, run, options, provenance, rollbackOf, snapshot, failed, writes)));
+          futures.add(pool.submit(() -> applyOne(e, run, options, provenance, rollbackOf, snapshot, failed, writes, false)));
         }
         // Output in the order of the bundles, each application's lines together.
         for (int i = 0; i < apps.size(); i++) {
@@ -194,20 +200,28 @@ final class Deployer {
           } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             failed.set(true);
+            interrupted = "the sync was interrupted";
+            break;
           } catch (java.util.concurrent.ExecutionException ex) {
-            if (ex.getCause() instanceof RuntimeException re) {
-              pool.shutdownNow();
-              throw re;
-            }
-            throw new IllegalStateException(ex.getCause());
+            // A bug, not a cluster answer (those are outcomes): the application counts as failed.
+            failed.set(true);
+            Run run = apps.get(i);
+            run.applied = new SyncExecutor.Outcome(List.of(), false, "internal error: " + ex.getCause(), 0, List.of());
+            run.result = "Failed: internal error: " + ex.getCause();
           }
           apps.get(i).flush(out, err);
         }
       } finally {
         pool.shutdownNow();
+        try {
+          // No request of this sync may still be under way once its lock is released.
+          pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
-    String failure = null;
+    String failure = interrupted;
     for (Run run : runs) {
       if (failure == null && run.applied != null && !run.applied.succeeded()) {
         failure = "sync of " + run.bundle.application() + " failed: " + run.applied.failure();
@@ -216,7 +230,7 @@ final class Deployer {
     if (lock != null && lock.lost() != null && failure == null) {
       failure = lock.lost() + " during this sync";
     }
-    writes.addAndGet(prune(e, runs, options, provenance, rollbackOf, failure));
+    writes.addAndGet(prune(e, runs, options, provenance, rollbackOf, failure, lock));
     for (Run run : runs) {
       if (run.result != null && run.result.startsWith("Failed") && failure == null) {
         failure = "sync of " + run.bundle.application() + " failed: " + run.result.substring("Failed: ".length());
@@ -227,7 +241,7 @@ final class Deployer {
       err.println("not synced after the failure: " + String.join(", ", skipped));
     }
     if (failure != null) {
-      err.println(failure + (options.prune() ? " (nothing was pruned after the failure)" : ""));
+      err.println(failure);
       return -1;
     }
     return writes.get();
@@ -235,7 +249,7 @@ final class Deployer {
 
   /** Applies one bundle and records it (unless its prune is still to come); never throws for a failure after a write. */
   private void applyOne(EnvironmentPlan e, Run run, SyncExecutor.Options options, Provenance provenance, int rollbackOf,
-      SyncExecutor.Snapshot snapshot, AtomicBoolean failed, java.util.concurrent.atomic.AtomicInteger writes) {
+      SyncExecutor.Snapshot snapshot, AtomicBoolean failed, java.util.concurrent.atomic.AtomicInteger writes, boolean first) {
     ApplicationBundle b = run.bundle;
     if (failed.get()) {
       run.skipped = true;
@@ -256,10 +270,11 @@ final class Deployer {
     try {
       run.applied = executor.apply(e.name(), b, options, m -> run.out.println("  " + m), snapshot);
     } catch (KubernetesClientException ex) {
-      if (writes.get() == 0 && run.started == null && !failed.get()) {
+      if (first && writes.get() == 0 && run.started == null && !failed.get()) {
         failed.set(true);
         throw ex;
       }
+      // In a worker other applications may have written already: this application failed, and says why.
       run.applied = new SyncExecutor.Outcome(List.of(), false, "cannot read what Slipway owns of " + b.application() + ": "
           + ex.getMessage(), 0, List.of());
     }
@@ -283,7 +298,7 @@ final class Deployer {
    * making the first, then deletes in order, stopping at the first failure.
    */
   private int prune(EnvironmentPlan e, List<Run> runs, SyncExecutor.Options options, Provenance provenance, int rollbackOf,
-      String failure) {
+      String failure, EnvironmentLock lock) {
     List<Run> pruning = runs.stream().filter(Run::prunesSomething).toList();
     if (failure != null) {
       for (Run run : pruning) {
@@ -311,6 +326,15 @@ final class Deployer {
     int writes = 0;
     boolean stopped = false;
     for (Run run : pruning) {
+      if (!stopped && lock != null && lock.lost() != null) {
+        // Another run may be syncing now: deleting what this run thinks is stale could undo its work.
+        run.result = "Failed: not pruned: " + lock.lost();
+        stopped = true;
+        err.println("error: pruning stopped: " + lock.lost());
+        finish(e.name(), run, options, provenance, rollbackOf);
+        run.flush(out, err);
+        continue;
+      }
       if (stopped) {
         run.out.println("  not pruned in " + run.bundle.application() + " (an earlier prune failed)");
         finish(e.name(), run, options, provenance, rollbackOf);
@@ -334,7 +358,7 @@ final class Deployer {
 
   private static SyncExecutor.Outcome keptOnly(SyncExecutor.Outcome applied) {
     List<SyncExecutor.Step> steps = applied.prunes().stream()
-        .map(a -> new SyncExecutor.Step(a.ref(), a.ref().startsWith("PersistentVolumeClaim/") ? "kept" : "not pruned", a.reason()))
+        .map(a -> new SyncExecutor.Step(a.ref(), "not pruned", a.reason()))
         .toList();
     return new SyncExecutor.Outcome(steps, true, null, 0, List.of());
   }

@@ -92,6 +92,7 @@ final class WatchLoop {
         if (first != null) {
           touched.add(first);
         }
+        try {
         if (!clock.instant().isBefore(nextPoll)) {
           nextPoll = clock.instant().plus(interval);
           String now = fingerprint(platform.dir);
@@ -140,6 +141,13 @@ final class WatchLoop {
             deployer.deploy(env, List.of(bundle), options, Deployer.Provenance.of(platform.dir, platform.sets, err), 0);
             drain();
           }
+        }
+        } catch (dev.slipway.kube.EnvironmentLock.Held | KubernetesClientException ex) {
+          // Another sync holds the environment, or one request failed: the watch goes on and tries
+          // again on the next change or poll. Only the watch's own failure ends it.
+          say("not synced this time: " + ex.getMessage() + " (trying again on the next change)");
+          nextPoll = clock.instant().plus(interval);
+          fingerprint = "";
         }
       }
       say("stopped watching");

@@ -158,7 +158,8 @@ class SyncSafetyCommandTest {
     lease("killed@host/1/dead", java.time.Instant.now().minusSeconds(600));
     CliRun r = sync();
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
-    assertThat(client.leases().inNamespace("default").withName("slipway-sync-dev").get()).as("released").isNull();
+    var lease = client.leases().inNamespace("default").withName("slipway-sync-dev").get();
+    assertThat(lease.getSpec().getHolderIdentity()).as("released").isNull();
   }
 
   @Test
@@ -245,5 +246,14 @@ class SyncSafetyCommandTest {
     assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
     assertThat(r.err()).contains("the watch of dev stopped").contains("403");
     assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(40));
+  }
+
+  @Test
+  void aLeaseTakenWhoseResponseWasLostIsStillThisRunsLock() {
+    server.loseResponse("POST", "/namespaces/default/leases$", 500, 1);
+    CliRun r = sync();
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    assertThat(client.leases().inNamespace("default").withName("slipway-sync-dev").get().getSpec().getHolderIdentity())
+        .as("released at the end").isNull();
   }
 }

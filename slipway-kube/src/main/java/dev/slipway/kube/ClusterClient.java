@@ -77,7 +77,16 @@ public class ClusterClient {
     return config;
   }
 
-  /** No retry starts after {@code deadline} (null: none): the caller's whole operation is bounded. */
+  /**
+   * A client for the same cluster, sharing this one's retry policy and rate limit but never bound
+   * by its deadline: for what must be written even when an operation ran out of time (history
+   * records, releasing a lock).
+   */
+  public ClusterClient withoutDeadline() {
+    return new ClusterClient(client, policy, limiter);
+  }
+
+  /** No request or retry starts after {@code deadline} (null: none): the caller's whole operation is bounded. */
   public void deadline(Instant deadline) {
     this.deadline = deadline;
   }

@@ -43,6 +43,7 @@ public final class EnvironmentLock implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService renewer;
   private volatile String lost;
+  private volatile Instant renewed;
 
   private EnvironmentLock(ClusterClient client, String environment, String holder, Clock clock) {
     this.client = client;
@@ -67,6 +68,7 @@ public final class EnvironmentLock implements AutoCloseable {
     while (true) {
       String heldBy = lock.tryTake();
       if (heldBy == null) {
+        lock.renewed = clock.instant();
         long every = LEASE.toMillis() / 3;
         lock.renewer.scheduleWithFixedDelay(lock::renew, every, every, TimeUnit.MILLISECONDS);
         return lock;
@@ -106,8 +108,11 @@ public final class EnvironmentLock implements AutoCloseable {
       return null;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
-        // Another run took it between the read and the write: read again.
+        // Another run took it between the read and the write — or this run did, and the response was lost.
         JsonNode winner = client.get("coordination.k8s.io/v1", "Lease", NAMESPACE, name(environment));
+        if (winner != null && holder.equals(winner.path("spec").path("holderIdentity").asText())) {
+          return null;
+        }
         return winner == null ? "another run" : winner.path("spec").path("holderIdentity").asText("another run") + " since "
             + winner.path("spec").path("acquireTime").asText("?");
       }
@@ -140,14 +145,25 @@ public final class EnvironmentLock implements AutoCloseable {
       ObjectNode l = lease(live.path("metadata").path("resourceVersion").asText(),
           parse(live.path("spec").path("acquireTime").asText()), clock.instant());
       client.update(l);
+      renewed = clock.instant();
     } catch (RuntimeException e) {
       // The next renewal tries again; the lease lasts three renewal periods.
     }
   }
 
-  /** Why the lock was lost while held (another run took it over after it expired), or null. */
+  /**
+   * Why the lock is lost (or about to be): another run took it over, or this run could not renew
+   * it for so long that the lease is about to expire and another run may take it. Null while held.
+   */
   public String lost() {
-    return lost;
+    if (lost != null) {
+      return lost;
+    }
+    Instant last = renewed;
+    if (last != null && clock.instant().isAfter(last.plus(LEASE).minusSeconds(15))) {
+      return "the lock of environment " + environment + " could not be renewed since " + last + " (its lease is about to expire)";
+    }
+    return null;
   }
 
   private static Instant parse(String t) {
@@ -158,14 +174,20 @@ public final class EnvironmentLock implements AutoCloseable {
     }
   }
 
-  /** Releases the lease when this run still holds it. */
+  /**
+   * Releases the lease when this run still holds it: clears its holder with a compare-and-swap on
+   * the resourceVersion read, so a lease another run took meanwhile is never touched.
+   */
   @Override
   public void close() {
     renewer.shutdownNow();
     try {
       JsonNode live = client.get("coordination.k8s.io/v1", "Lease", NAMESPACE, name(environment));
       if (live != null && holder.equals(live.path("spec").path("holderIdentity").asText())) {
-        client.delete(live);
+        ObjectNode released = live.deepCopy();
+        ((ObjectNode) released.path("spec")).remove("holderIdentity");
+        ((ObjectNode) released.path("spec")).remove("renewTime");
+        client.update(released);
       }
     } catch (RuntimeException e) {
       // Not released: it expires after its lease duration.

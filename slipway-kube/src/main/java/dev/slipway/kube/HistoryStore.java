@@ -89,7 +89,11 @@ public final class HistoryStore {
    * everything could). A damaged record is skipped, never fatal: the rest of the history and every
    * other application's stay usable.
    */
-  public record History(List<Revision> revisions, String problem) {}
+  public record History(List<Revision> revisions, String problem, List<JsonNode> unreadable) {
+    public History(List<Revision> revisions, String problem) {
+      this(revisions, problem, List.of());
+    }
+  }
 
   /** The readable revisions, oldest first; unreadable records are skipped (see {@link #read}). */
   public List<Revision> list(String environment, ApplicationBundle bundle) {
@@ -114,20 +118,21 @@ public final class HistoryStore {
     if (records == null || !records.isArray()) {
       return new History(out, where + ": " + DATA + " is not a list; it is ignored and kept as " + UNREADABLE + " at the next sync");
     }
-    int skipped = 0;
+    List<JsonNode> unreadable = new ArrayList<>();
     for (JsonNode r : records) {
       try {
         Revision rev = JSON.treeToValue(r, Revision.class);
         if (rev.number() <= 0 || rev.result() == null) {
-          skipped++;
+          unreadable.add(r);
           continue;
         }
         out.add(rev);
       } catch (JsonProcessingException | IllegalArgumentException e) {
-        skipped++;
+        unreadable.add(r);
       }
     }
-    return new History(out, skipped == 0 ? null : where + ": " + skipped + " unreadable record(s) skipped");
+    return new History(out, unreadable.isEmpty() ? null : where + ": " + unreadable.size() + " unreadable record(s) skipped"
+        + " (kept as they were in " + UNREADABLE + " at the next sync)", unreadable);
   }
 
   /**
@@ -215,7 +220,12 @@ public final class HistoryStore {
       data.put(DATA, after);
       if (live != null) {
         JsonNode kept = live.path("data").path(UNREADABLE);
-        if (kept.isTextual()) {
+        if (!read.unreadable().isEmpty()) {
+          // Damaged records are moved aside untouched, added to what was kept before.
+          StringBuilder text = new StringBuilder(kept.isTextual() ? kept.asText() + "\n" : "");
+          text.append(json(read.unreadable()));
+          data.put(UNREADABLE, text.toString());
+        } else if (kept.isTextual()) {
           data.set(UNREADABLE, kept);
         } else if (read.problem() != null && read.revisions().isEmpty()) {
           data.put(UNREADABLE, live.path("data").path(DATA).asText(""));
@@ -237,7 +247,7 @@ public final class HistoryStore {
     }
   }
 
-  private static String json(List<Revision> revisions) {
+  private static String json(List<?> revisions) {
     try {
       return JSON.writeValueAsString(revisions);
     } catch (JsonProcessingException e) {

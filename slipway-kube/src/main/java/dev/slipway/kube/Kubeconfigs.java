@@ -85,9 +85,15 @@ public final class Kubeconfigs {
       if (!Files.isRegularFile(f)) {
         continue;
       }
+      String text;
+      try {
+        text = Files.readString(f);
+      } catch (IOException e) {
+        throw new IOException("cannot read kubeconfig " + f + ": " + e.getMessage(), e);
+      }
       JsonNode doc;
       try {
-        doc = YAML.readTree(Files.readString(f));
+        doc = YAML.readTree(text);
       } catch (IOException e) {
         throw new IOException("cannot read kubeconfig " + f + ": not valid YAML", e);
       }
@@ -111,6 +117,13 @@ public final class Kubeconfigs {
               if (!p.isAbsolute()) {
                 o.put(parts[1], dir.resolve(p).normalize().toString());
               }
+            }
+          }
+          // An exec plugin named by a relative path (with a separator) is found from the kubeconfig's directory.
+          if (copy.path("user").path("exec") instanceof ObjectNode exec && exec.path("command").isTextual()) {
+            String command = exec.path("command").asText();
+            if (command.contains("/") && !Path.of(command).isAbsolute()) {
+              exec.put("command", dir.resolve(command).normalize().toString());
             }
           }
           sections.get(section).put(name, copy);

@@ -226,7 +226,8 @@ public final class SyncExecutor {
           if (options.serverSide() && d.live() != null && autoscaled.contains(DiffPlanner.key(d.desired()))) {
             handOverReplicas(d.live());
           }
-          applied.add(options.serverSide() ? client.serverSideApply(d.desired()) : apply(d));
+          applied.add(options.serverSide() ? client.serverSideApply(d.desired())
+              : apply(d, autoscaled.contains(DiffPlanner.key(d.desired()))));
           writes++;
           steps.add(new Step(o.ref(), action, ""));
         } catch (KubernetesClientException e) {
@@ -259,7 +260,11 @@ public final class SyncExecutor {
       }
       String kind = d.live().path("kind").asText();
       boolean volume = kind.equals("PersistentVolumeClaim");
-      if (!options.prune()) {
+      if (kind.equals("Namespace")) {
+        // Deleting a namespace deletes everything in it: claims, history, objects that are not Slipway's.
+        out.add(new PruneAction(d.ref(), d.live(), false, "a namespace is never pruned: deleting it would delete everything in it,"
+            + " volume claims included; use slipway destroy, or delete it by hand once it is empty"));
+      } else if (!options.prune()) {
         out.add(new PruneAction(d.ref(), d.live(), false, "use --prune to delete"));
       } else if (volume && !options.pruneVolumes()) {
         out.add(new PruneAction(d.ref(), d.live(), false, "volume claims are pruned only with --prune-volumes"));
@@ -298,7 +303,19 @@ public final class SyncExecutor {
         continue;
       }
       try {
-        client.delete(a.live());
+        // Listed minutes ago, maybe: delete only the very object that was listed, and only if it is still Slipway's.
+        JsonNode now = read(a.live());
+        if (now == null) {
+          steps.add(new Step(a.ref(), "gone", "deleted since it was listed"));
+          continue;
+        }
+        String uid = a.live().path("metadata").path("uid").asText("");
+        boolean claim = a.live().path("kind").asText().equals("PersistentVolumeClaim") && !Ownership.owns(a.live());
+        if (!uid.isEmpty() && !uid.equals(now.path("metadata").path("uid").asText()) || !claim && !Ownership.owns(now)) {
+          steps.add(new Step(a.ref(), "not pruned", "it changed since it was listed (recreated, or no longer Slipway's)"));
+          continue;
+        }
+        client.delete(now);
       } catch (KubernetesClientException e) {
         String why = "prune of " + a.ref() + " failed: " + message(e);
         steps.add(new Step(a.ref(), "failed", why));
@@ -388,7 +405,7 @@ public final class SyncExecutor {
    * A create answered "already exists" — the first response was lost and the retry found the
    * object, or another run created it — reads the object and continues with an update.
    */
-  private JsonNode apply(ObjectDiff d) {
+  private JsonNode apply(ObjectDiff d, boolean autoscaled) {
     JsonNode merged;
     JsonNode live;
     if (d.state() == SyncState.MISSING) {
@@ -402,7 +419,11 @@ public final class SyncExecutor {
         if (live == null) {
           throw e;
         }
-        merged = ThreeWayMerge.merge(lastApplied(live), d.desired(), live).merged();
+        if (!sameOwner(live, d.desired())) {
+          throw new KubernetesClientException(d.ref() + " already exists and is not Slipway's (it lacks this application's"
+              + " labels); Slipway does not take over objects it did not create: label it or delete it", 409, null);
+        }
+        merged = DiffPlanner.remerge(d.desired(), live, autoscaled);
       }
     } else {
       live = d.live();
@@ -412,16 +433,31 @@ public final class SyncExecutor {
       try {
         return client.update(merged);
       } catch (KubernetesClientException e) {
+        if (e.getCode() == 404) {
+          // Deleted since it was listed: create it again.
+          return client.create(d.desired());
+        }
         if (e.getCode() != 409 || attempt >= 5) {
           throw e;
         }
         live = read(live);
         if (live == null) {
-          throw e;
+          return client.create(d.desired());
         }
-        merged = ThreeWayMerge.merge(lastApplied(live), d.desired(), live).merged();
+        merged = DiffPlanner.remerge(d.desired(), live, autoscaled);
       }
     }
+  }
+
+  /**
+   * Whether an object found under a rendered object's name belongs to the same environment and
+   * application (another run of Slipway created it, or this run's lost response did).
+   */
+  static boolean sameOwner(JsonNode live, JsonNode desired) {
+    JsonNode l = live.path("metadata").path("labels");
+    JsonNode w = desired.path("metadata").path("labels");
+    return l.path(Labels.MANAGED_BY).asText().equals("slipway") && l.path(Labels.ENVIRONMENT).asText().equals(w.path(Labels.ENVIRONMENT).asText())
+        && l.path(Labels.APPLICATION).asText("").equals(w.path(Labels.APPLICATION).asText(""));
   }
 
   /** The field manager that takes over a workload's replica count before Slipway stops applying it. */

@@ -232,4 +232,82 @@ class SyncSafetyTest {
     assertThat(store.list("dev", b).get(0).result()).startsWith("Interrupted");
     assertThat(store.markInterrupted("dev", b, "test")).isEmpty();
   }
+
+  @Test
+  void aNamespaceIsNeverPrunedBecauseDeletingItDeletesEverythingInIt() {
+    ApplicationBundle full = SyncExecutorMockTest.bundle("proyecto06");
+    assertThat(executor().sync("dev", full, SYNC, m -> { }).succeeded()).isTrue();
+    controllerCreatesTheDatabaseClaim();
+    List<RenderedObject> objects = new ArrayList<>(full.objects());
+    objects.removeIf(o -> o.kind().equals("Namespace"));
+    SyncExecutor.Outcome o = executor().sync("dev", new ApplicationBundle(full.environment(), full.application(), full.namespace(), objects),
+        PRUNE_VOLUMES, m -> { });
+    assertThat(o.succeeded()).as(o.failure()).isTrue();
+    assertThat(o.steps()).anySatisfy(s -> {
+      assertThat(s.action() + " " + s.ref()).isEqualTo("not pruned Namespace/proyecto06");
+      assertThat(s.detail()).contains("never pruned");
+    });
+    assertThat(server.count("DELETE", "/namespaces/proyecto06$")).isZero();
+    assertThat(client.persistentVolumeClaims().inNamespace("proyecto06").withName("data-database-0").get()).isNotNull();
+  }
+
+  @Test
+  void anObjectThatIsNotSlipwaysIsNeverTakenOverWhenACreateMeetsIt() {
+    ApplicationBundle b = SyncExecutorMockTest.bundle("hello-world");
+    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("hello-world")
+        .endMetadata().build()).create();
+    JsonNode cm = b.objects().stream().filter(o -> o.kind().equals("ConfigMap")).findFirst().orElseThrow().body();
+    String name = cm.path("metadata").path("name").asText();
+    // Another team's ConfigMap of the same name, without Slipway's labels: invisible to the owned lists.
+    client.configMaps().inNamespace("hello-world").resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+        .withNamespace("hello-world").endMetadata().withData(Map.of("theirs", "yes")).build()).create();
+    SyncExecutor.Outcome o = executor().sync("dev", b, SYNC, m -> { });
+    assertThat(o.succeeded()).isFalse();
+    assertThat(o.failure()).contains("already exists and is not Slipway's");
+    assertThat(client.configMaps().inNamespace("hello-world").withName(name).get().getData()).containsEntry("theirs", "yes");
+  }
+
+  @Test
+  void anObjectRecreatedSinceItWasListedIsNotPruned() {
+    ApplicationBundle full = SyncExecutorMockTest.bundle("proyecto06");
+    assertThat(executor().sync("dev", full, SYNC, m -> { }).succeeded()).isTrue();
+    SyncExecutor.Snapshot listed = executor().snapshot("dev");
+    // Someone deletes the frontend and creates another object under its name, with Slipway's labels copied.
+    var old = client.apps().deployments().inNamespace("proyecto06").withName("frontend").get();
+    client.apps().deployments().inNamespace("proyecto06").withName("frontend").delete();
+    old.getMetadata().setUid(null);
+    old.getMetadata().setResourceVersion(null);
+    old.getMetadata().setAnnotations(Map.of());
+    client.apps().deployments().inNamespace("proyecto06").resource(old).create();
+    SyncExecutor.Outcome o = executor().sync("dev", without(full, "frontend"), PRUNE, m -> { }, listed);
+    assertThat(o.steps()).anySatisfy(s -> assertThat(s.action() + " " + s.ref()).isEqualTo("not pruned Deployment/proyecto06/frontend"));
+    assertThat(client.apps().deployments().inNamespace("proyecto06").withName("frontend").get()).isNotNull();
+  }
+
+  @Test
+  void aLockThatCouldNotBeRenewedCountsAsLostBeforeItsLeaseExpires() {
+    java.util.concurrent.atomic.AtomicReference<java.time.Instant> now = new java.util.concurrent.atomic.AtomicReference<>(
+        java.time.Instant.parse("2026-11-29T10:00:00Z"));
+    Clock clock = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        return now.get();
+      }
+    };
+    try (EnvironmentLock lock = EnvironmentLock.acquire(new ClusterClient(client, 3, 10), "dev", "me", Duration.ZERO, clock)) {
+      assertThat(lock.lost()).isNull();
+      now.set(now.get().plusSeconds(50));
+      assertThat(lock.lost()).contains("could not be renewed");
+    }
+  }
 }

@@ -120,6 +120,19 @@ public final class DiffPlanner {
     return copy;
   }
 
+  /**
+   * The three-way merge against a freshly read object, as {@link #compare} does it: for a workload
+   * whose replicas an autoscaler owns, the count Slipway applied before is forgotten, so the live
+   * count stays. {@code desired} carries its annotations already.
+   */
+  public static JsonNode remerge(JsonNode desired, JsonNode live, boolean autoscaled) {
+    JsonNode last = lastApplied(live);
+    if (last != null && autoscaled) {
+      last = withoutReplicas(last);
+    }
+    return ThreeWayMerge.merge(last, desired, live).merged();
+  }
+
   /** The desired object with its tracking annotation and the annotation recording it, as it will be applied. */
   static JsonNode withLastApplied(JsonNode desired) {
     ObjectNode copy = desired.deepCopy();
