@@ -46,4 +46,27 @@ record CliRun(int exitCode, String out, String err) {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** A kubeconfig at {@code file} whose context acme-dev (the example's dev environment) reaches {@code server}. */
+  static Path kubeconfig(Path file, String server) {
+    try {
+      Files.writeString(file, """
+          apiVersion: v1
+          kind: Config
+          clusters:
+          - name: mock
+            cluster: {server: "%s", insecure-skip-tls-verify: true}
+          users:
+          - name: me
+            user: {token: test}
+          contexts:
+          - name: acme-dev
+            context: {cluster: mock, user: me}
+          current-context: acme-dev
+          """.formatted(server));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }

@@ -23,22 +23,7 @@ class SyncCommandMockTest {
   private dev.slipway.kube.FakeController controller;
 
   Path kubeconfig() throws Exception {
-    Path kc = tmp.resolve("kubeconfig");
-    Files.writeString(kc, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster: {server: "%s", insecure-skip-tls-verify: true}
-        users:
-        - name: me
-          user: {token: test}
-        contexts:
-        - name: acme-dev
-          context: {cluster: mock, user: me}
-        current-context: acme-dev
-        """.formatted(client.getMasterUrl().toString()));
-    return kc;
+    return CliRun.kubeconfig(tmp.resolve("kubeconfig"), client.getMasterUrl().toString());
   }
 
   /** Sets status as Kubernetes' controllers would; a failure of its own fails the test with its cause. */

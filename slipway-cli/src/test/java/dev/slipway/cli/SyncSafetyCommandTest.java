@@ -35,22 +35,7 @@ class SyncSafetyCommandTest {
     client = server.client();
     controller = FakeController.start(server.controllerClient());
     dir = CliRun.example(tmp.resolve("p"));
-    Path file = tmp.resolve("kubeconfig");
-    Files.writeString(file, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster: {server: "%s", insecure-skip-tls-verify: true}
-        users:
-        - name: me
-          user: {token: test}
-        contexts:
-        - name: acme-dev
-          context: {cluster: mock, user: me}
-        current-context: acme-dev
-        """.formatted(server.url()));
-    kc = file.toString();
+    kc = CliRun.kubeconfig(tmp.resolve("kubeconfig"), server.url()).toString();
   }
 
   @AfterEach
