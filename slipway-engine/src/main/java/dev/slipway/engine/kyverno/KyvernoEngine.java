@@ -232,6 +232,18 @@ public final class KyvernoEngine {
 
   private record Evaluation(Status status, String message) {}
 
+  /** The last resource's {@code images} variable, per thread: an object is evaluated against every rule in a row. */
+  private static final ThreadLocal<Object[]> LAST_IMAGES = ThreadLocal.withInitial(() -> new Object[2]);
+
+  private static JsonNode images(JsonNode resource) {
+    Object[] last = LAST_IMAGES.get();
+    if (last[0] != resource) {
+      last[0] = resource;
+      last[1] = ImagesVariable.of(resource);
+    }
+    return ((JsonNode) last[1]) == null ? null : ((JsonNode) last[1]).deepCopy();
+  }
+
   private static Evaluation evaluate(KyvernoPolicy.Rule rule, JsonNode target, JsonNode resource, String ns, JsonNode slipway,
       ResourceMatcher.Request request, EvaluationInputs.RuleValues values) {
     ObjectNode ctx = F.objectNode();
@@ -255,7 +267,7 @@ public final class KyvernoEngine {
         ctx.put("serviceAccountName", parts.length > 3 ? parts[3] : "");
       }
     }
-    JsonNode images = ImagesVariable.of(resource);
+    JsonNode images = images(resource);
     if (images != null) {
       ctx.set("images", images);
     }

@@ -23,8 +23,28 @@ public record KyvernoPolicy(String name, String namespace, String file, Position
    * group/version forms count as "could match".
    */
   public boolean mayApplyTo(String kind) {
-    return candidateKinds().map(k -> k.contains(kind)).orElse(true);
+    return CANDIDATES.computeIfAbsent(new Identity(this), i -> candidateKinds()).map(k -> k.contains(kind)).orElse(true);
   }
+
+  /** Policies compared by identity: a record's own equality would hash its whole JSON on every call. */
+  private record Identity(KyvernoPolicy policy) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Identity i && i.policy == policy;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(policy);
+    }
+  }
+
+  /**
+   * Computed once per loaded policy (a plan asks for every object). Policies are loaded once per
+   * run, so the few entries live as long as the run.
+   */
+  private static final java.util.Map<Identity, java.util.Optional<java.util.Set<String>>> CANDIDATES =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private java.util.Optional<java.util.Set<String>> candidateKinds() {
     java.util.Set<String> kinds = new java.util.HashSet<>();
