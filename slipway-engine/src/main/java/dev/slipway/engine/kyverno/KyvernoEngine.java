@@ -429,6 +429,9 @@ public final class KyvernoEngine {
 
   private record Counted(Evaluation evaluation, int applied) {}
 
+  /** The braces around a foreach list's expression, which Kyverno allows and leaves out. */
+  private static final java.util.regex.Pattern LIST_BRACES = java.util.regex.Pattern.compile("^\\{\\{\\s*|\\s*}}$");
+
   /**
    * Kyverno's foreach: each element is checked with {@code element}, {@code elementIndex} and the
    * entry's own {@code context} (and per-element values from a test); an element whose
@@ -441,7 +444,7 @@ public final class KyvernoEngine {
     for (JsonNode entry : entries) {
       JsonNode elements;
       try {
-        String list = entry.path("list").asText().replaceAll("^\\{\\{\\s*|\\s*}}$", "");
+        String list = LIST_BRACES.matcher(entry.path("list").asText()).replaceAll("");
         elements = Variables.query(Variables.substitute(list, ctx).asText(), ctx);
       } catch (Variables.VariableException e) {
         continue; // Kyverno: a list that cannot be evaluated contributes no element

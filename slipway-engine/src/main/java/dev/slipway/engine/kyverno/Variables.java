@@ -8,6 +8,8 @@ import io.burt.jmespath.JmesPath;
 import io.burt.jmespath.RuntimeConfiguration;
 import io.burt.jmespath.function.FunctionRegistry;
 import io.burt.jmespath.jackson.JacksonRuntime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -104,6 +106,9 @@ public final class Variables {
     if (node == null) {
       return null;
     }
+    if (node.isContainerNode() && !hasVariables(node)) {
+      return node; // nothing to replace: shared, never modified by the callers
+    }
     if (node.isTextual()) {
       return substitute(node.asText(), context);
     }
@@ -125,9 +130,33 @@ public final class Variables {
   }
 
   public static JsonNode substitute(String text, JsonNode context) throws VariableException {
-    String current = text;
-    // Each pass resolves the innermost variables; a bounded number of passes guards against cycles.
-    for (int pass = 0; pass < 16 && current.contains("{{"); pass++) {
+    if (!text.contains("{{")) {
+      return JsonNodeFactory.instance.textNode(text);
+    }
+    // The first pass over a policy's text is parsed once: the same strings are evaluated for every object.
+    Template first = TEMPLATES.get(text);
+    if (first == null) {
+      first = Template.parse(text);
+      if (TEMPLATES.size() < MAX_TEMPLATES) {
+        TEMPLATES.put(text, first);
+      }
+    }
+    if (first.parts == null) {
+      return JsonNodeFactory.instance.textNode(text);
+    }
+    if (first.whole) {
+      return query(first.parts[1], context);
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < first.parts.length; i += 2) {
+      sb.append(first.parts[i]);
+      if (i + 1 < first.parts.length) {
+        sb.append(text(query(first.parts[i + 1], context)));
+      }
+    }
+    String current = sb.toString();
+    // Each further pass resolves the innermost variables; a bounded number of passes guards against cycles.
+    for (int pass = 1; pass < 16 && current.contains("{{"); pass++) {
       Matcher m = variables(current);
       if (!m.find()) {
         break;
@@ -135,7 +164,7 @@ public final class Variables {
       if (m.start() == 0 && m.end() == current.length()) {
         return query(m.group(1).trim(), context);
       }
-      StringBuilder sb = new StringBuilder();
+      sb = new StringBuilder();
       int last = 0;
       m.reset();
       while (m.find()) {
@@ -147,6 +176,36 @@ public final class Variables {
       current = sb.toString();
     }
     return JsonNodeFactory.instance.textNode(current);
+  }
+
+  private static final int MAX_TEMPLATES = 50_000;
+  private static final Map<String, Template> TEMPLATES = new ConcurrentHashMap<>();
+
+  /**
+   * A text's first pass of substitution: literal text and expressions alternating ({@code parts}
+   * starts and ends with literal text), or the one expression that is the whole text, or no
+   * variable at all ({@code parts} null).
+   */
+  private record Template(String[] parts, boolean whole) {
+    static Template parse(String text) {
+      Matcher m = variables(text);
+      if (!m.find()) {
+        return new Template(null, false);
+      }
+      if (m.start() == 0 && m.end() == text.length()) {
+        return new Template(new String[] {"", m.group(1).trim(), ""}, true);
+      }
+      List<String> parts = new ArrayList<>();
+      int last = 0;
+      m.reset();
+      while (m.find()) {
+        parts.add(text.substring(last, m.start()));
+        parts.add(m.group(1).trim());
+        last = m.end();
+      }
+      parts.add(text.substring(last));
+      return new Template(parts.toArray(new String[0]), false);
+    }
   }
 
   /** A value as it reads inside a string: text as is, null as nothing, numbers as Go prints them, the rest as JSON. */

@@ -30,23 +30,23 @@ public final class TypedSchema {
   private TypedSchema() {}
 
   public static void check(JsonNode node, Class<?> type, boolean strict, List<Problem> out) {
-    walk(node, MAPPER.constructType(type), "", strict, out);
+    walk(node, MAPPER.constructType(type), Ptr.ROOT, strict, out);
   }
 
-  private static void walk(JsonNode node, JavaType type, String ptr, boolean strict, List<Problem> out) {
+  private static void walk(JsonNode node, JavaType type, Ptr ptr, boolean strict, List<Problem> out) {
     if (node == null || node.isNull() || node.isMissingNode() || out.size() >= MAX_PROBLEMS) {
       return;
     }
     Class<?> raw = type.getRawClass();
     if (raw == Quantity.class) {
       if (!(node.isTextual() || node.isNumber()) || !Quantities.isValid(node.asText())) {
-        out.add(new Problem(ptr, "'" + node.asText() + "' is not a valid quantity"));
+        out.add(new Problem(ptr.toString(), "'" + node.asText() + "' is not a valid quantity"));
       }
       return;
     }
     if (raw == IntOrString.class) {
       if (!node.isTextual() && !node.isIntegralNumber()) {
-        out.add(new Problem(ptr, "expected an integer or a string, got " + describe(node)));
+        out.add(new Problem(ptr.toString(), "expected an integer or a string, got " + describe(node)));
       }
       return;
     }
@@ -72,7 +72,7 @@ public final class TypedSchema {
         return;
       }
       JavaType values = type.getContentType();
-      node.fields().forEachRemaining(e -> walk(e.getValue(), values, ptr + "/" + escape(e.getKey()), strict, out));
+      node.fields().forEachRemaining(e -> walk(e.getValue(), values, new Ptr(ptr, e.getKey(), -1), strict, out));
       return;
     }
     if (type.isCollectionLikeType() || type.isArrayType()) {
@@ -81,7 +81,7 @@ public final class TypedSchema {
       }
       JavaType items = type.getContentType();
       for (int i = 0; i < node.size(); i++) {
-        walk(node.get(i), items, ptr + "/" + i, strict, out);
+        walk(node.get(i), items, new Ptr(ptr, null, i), strict, out);
       }
       return;
     }
@@ -94,17 +94,28 @@ public final class TypedSchema {
     Map<String, JavaType> props = properties(raw);
     node.fields().forEachRemaining(e -> {
       JavaType t = props.get(e.getKey());
-      String p = ptr + "/" + escape(e.getKey());
+      Ptr p = new Ptr(ptr, e.getKey(), -1);
       if (t != null) {
         walk(e.getValue(), t, p, strict, out);
       } else if (strict && out.size() < MAX_PROBLEMS) {
-        out.add(new Problem(p, "unknown field '" + e.getKey() + "'"));
+        out.add(new Problem(p.toString(), "unknown field '" + e.getKey() + "'"));
       }
     });
   }
 
   /** A fabric8 data class Jackson binds field by field (not an interface, not custom-deserialized). */
   private static boolean isModelBean(Class<?> raw) {
+    return MODEL_BEAN.get(raw);
+  }
+
+  private static final ClassValue<Boolean> MODEL_BEAN = new ClassValue<>() {
+    @Override
+    protected Boolean computeValue(Class<?> raw) {
+      return modelBean(raw);
+    }
+  };
+
+  private static boolean modelBean(Class<?> raw) {
     if (raw.isInterface() || Modifier.isAbstract(raw.getModifiers()) || raw.isEnum() || !raw.getName().startsWith("io.fabric8.")) {
       return false;
     }
@@ -125,9 +136,9 @@ public final class TypedSchema {
     });
   }
 
-  private static boolean expect(boolean ok, JsonNode node, String what, String ptr, List<Problem> out) {
+  private static boolean expect(boolean ok, JsonNode node, String what, Ptr ptr, List<Problem> out) {
     if (!ok) {
-      out.add(new Problem(ptr, "expected " + what + ", got " + describe(node)));
+      out.add(new Problem(ptr.toString(), "expected " + what + ", got " + describe(node)));
     }
     return ok;
   }
@@ -147,6 +158,19 @@ public final class TypedSchema {
       return "boolean " + n.asText();
     }
     return n.isArray() ? "an array" : n.isObject() ? "an object" : n.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** A JSON pointer, built only when a problem is reported: most of the walk finds none. */
+  private record Ptr(Ptr parent, String key, int index) {
+    static final Ptr ROOT = new Ptr(null, null, -1);
+
+    @Override
+    public String toString() {
+      if (parent == null) {
+        return "";
+      }
+      return parent + "/" + (key != null ? escape(key) : Integer.toString(index));
+    }
   }
 
   static String escape(String key) {
