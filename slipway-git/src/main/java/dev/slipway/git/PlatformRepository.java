@@ -28,6 +28,11 @@ public final class PlatformRepository implements AutoCloseable {
     this.prefix = prefix;
   }
 
+  /** The platform at {@code prefix} ("" for the top) of an open repository, which the caller closes. */
+  static PlatformRepository of(Repository repository, String prefix) {
+    return new PlatformRepository(repository, prefix);
+  }
+
   /** The repository holding {@code platformDir}, if it is in one. */
   public static Optional<PlatformRepository> find(Path platformDir) throws IOException {
     Path dir = platformDir.toAbsolutePath().normalize();
