@@ -23,7 +23,7 @@ public final class ClusterFailure extends KubernetesClientException {
 
   /** What kind of failure it is. */
   public enum Cause {
-    REFUSED, DNS, TLS, TIMEOUT, DEADLINE, CONNECTION_LOST, UNAUTHORIZED, FORBIDDEN, HTTP, OTHER
+    REFUSED, DNS, TLS, TIMEOUT, DEADLINE, CONNECTION_LOST, BAD_RESPONSE, UNAUTHORIZED, FORBIDDEN, HTTP, OTHER
   }
 
   private final Cause cause;
@@ -50,6 +50,7 @@ public final class ClusterFailure extends KubernetesClientException {
       case TIMEOUT -> "no answer in time (" + rootMessage(e) + ")";
       case DEADLINE -> "not sent: the operation's time ran out (--timeout)";
       case CONNECTION_LOST -> "the connection was lost (" + rootMessage(e) + ")";
+      case BAD_RESPONSE -> "the server's answer could not be read as Kubernetes JSON (" + rootMessage(e) + "); is the kubeconfig's server a Kubernetes API server?";
       case UNAUTHORIZED -> "credentials rejected (401 Unauthorized): the kubeconfig's user token or certificate is not accepted";
       case FORBIDDEN -> "not allowed to " + what + " (403 Forbidden" + serverMessage(e, ": ") + ")";
       case HTTP -> "HTTP " + e.getCode() + serverMessage(e, ": ");
@@ -101,6 +102,10 @@ public final class ClusterFailure extends KubernetesClientException {
     }
     if (find(e, ConnectException.class) != null || find(e, NoRouteToHostException.class) != null) {
       return Cause.REFUSED;
+    }
+    if (find(e, com.fasterxml.jackson.core.JsonProcessingException.class) != null) {
+      // An IOException too, but the connection worked: the answer is not what a Kubernetes API server sends.
+      return Cause.BAD_RESPONSE;
     }
     if (find(e, EOFException.class) != null || find(e, java.io.IOException.class) != null) {
       return Cause.CONNECTION_LOST;
