@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.engine.render.ApplicationBundle;
 import dev.slipway.engine.render.Labels;
 import dev.slipway.engine.render.RenderedObject;
+import dev.slipway.engine.sync.ManagedKinds;
 import dev.slipway.engine.sync.DiffPlanner;
 import dev.slipway.engine.sync.Health;
 import dev.slipway.engine.sync.HealthStatus;
@@ -32,15 +33,9 @@ import java.util.function.Consumer;
  */
 public final class SyncExecutor {
   /** Kinds Slipway renders for applications: what it lists to find what it owns. */
-  static final List<String[]> OWNED_KINDS = List.of(
-      new String[] {"v1", "Namespace"}, new String[] {"networking.k8s.io/v1", "NetworkPolicy"},
-      new String[] {"policy/v1", "PodDisruptionBudget"}, new String[] {"v1", "ServiceAccount"},
-      new String[] {"external-secrets.io/v1", "SecretStore"}, new String[] {"external-secrets.io/v1", "ExternalSecret"},
-      new String[] {"v1", "ConfigMap"}, new String[] {"v1", "PersistentVolumeClaim"}, new String[] {"v1", "Service"},
-      new String[] {"apps/v1", "StatefulSet"}, new String[] {"apps/v1", "Deployment"},
-      new String[] {"autoscaling/v2", "HorizontalPodAutoscaler"}, new String[] {"keda.sh/v1alpha1", "ScaledObject"},
-      new String[] {"batch/v1", "CronJob"}, new String[] {"networking.k8s.io/v1", "Ingress"},
-      new String[] {"monitoring.coreos.com/v1", "ServiceMonitor"}, new String[] {"monitoring.coreos.com/v1", "PrometheusRule"});
+  /** The kinds an application owns, as {apiVersion, kind}: {@link ManagedKinds#APPLICATION}. */
+  static final List<String[]> OWNED_KINDS = ManagedKinds.APPLICATION.stream()
+      .map(k -> new String[] {k.apiVersion(), k.kind()}).toList();
 
   /**
    * How to sync.
@@ -97,8 +92,8 @@ public final class SyncExecutor {
 
   /** The pseudo-application of an environment's cluster-wide objects (node pools, shared namespaces). */
   public static final String CLUSTER = Ownership.CLUSTER_APP;
-  private static final List<String[]> CLUSTER_KINDS = List.of(new String[] {"v1", "Namespace"},
-      new String[] {"karpenter.k8s.aws/v1", "EC2NodeClass"}, new String[] {"karpenter.sh/v1", "NodePool"});
+  private static final List<String[]> CLUSTER_KINDS = ManagedKinds.ENVIRONMENT.stream()
+      .map(k -> new String[] {k.apiVersion(), k.kind()}).toList();
 
   /**
    * What carries Slipway's labels for this application (or the environment, for {@link #CLUSTER})
@@ -118,7 +113,7 @@ public final class SyncExecutor {
         Labels.MANAGED_BY, "slipway"));
     List<JsonNode> out = new ArrayList<>();
     for (String[] k : OWNED_KINDS) {
-      String ns = k[1].equals("Namespace") ? null : bundle.namespace();
+      String ns = ManagedKinds.namespaced(k[1]) ? bundle.namespace() : null;
       out.addAll(client.list(k[0], k[1], ns, labels));
     }
     return out;
@@ -146,7 +141,7 @@ public final class SyncExecutor {
             out.add(o);
           }
         } else if (app.asText().equals(bundle.application()) && OWNED_KINDS.stream().anyMatch(k -> k[1].equals(kind))
-            && (kind.equals("Namespace") || o.path("metadata").path("namespace").asText().equals(bundle.namespace()))) {
+            && (!ManagedKinds.namespaced(kind) || o.path("metadata").path("namespace").asText().equals(bundle.namespace()))) {
           out.add(o);
         }
       }

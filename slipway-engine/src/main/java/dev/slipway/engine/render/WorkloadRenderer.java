@@ -22,6 +22,7 @@ final class WorkloadRenderer {
 
   static void render(RenderContext ctx, ComponentSpec c, List<RenderedObject> out) {
     out.add(serviceAccount(ctx, c));
+    rbac(ctx, c, out);
     String configHash = configMaps(ctx, c, out);
     ObjectNode podTemplate = podTemplate(ctx, c, configHash);
     switch (c.type()) {
@@ -37,8 +38,73 @@ final class WorkloadRenderer {
       ((ObjectNode) sa.body().get("metadata").get("annotations"))
           .put("eks.amazonaws.com/role-arn", ctx.fill(c.serviceAccount().roleArn()));
     }
-    sa.body().put("automountServiceAccountToken", false);
+    sa.body().put("automountServiceAccountToken", c.serviceAccount() != null && c.serviceAccount().usesKubernetesApi());
     return sa;
+  }
+
+  /**
+   * What the component may do in the Kubernetes API: a Role and RoleBinding in its namespace for
+   * {@code serviceAccount.rules}, a ClusterRole and ClusterRoleBinding (named after the namespace
+   * and component, so environments and applications sharing a cluster do not collide) for
+   * {@code serviceAccount.clusterRules}.
+   */
+  private static void rbac(RenderContext ctx, ComponentSpec c, List<RenderedObject> out) {
+    if (c.serviceAccount() == null) {
+      return;
+    }
+    if (!c.serviceAccount().rules().isEmpty()) {
+      RenderedObject role = ctx.componentObject(c, "rbac.authorization.k8s.io/v1", "Role", c.name(), null, null);
+      role.body().set("rules", rules(c.serviceAccount().rules()));
+      out.add(role);
+      out.add(binding(ctx, c, "RoleBinding", "Role", c.name(), true));
+    }
+    if (!c.serviceAccount().clusterRules().isEmpty()) {
+      String name = ctx.namespace() + "-" + c.name();
+      out.add(clusterScoped(ctx, c, "ClusterRole", name, rules(c.serviceAccount().clusterRules()), "rules"));
+      out.add(binding(ctx, c, "ClusterRoleBinding", "ClusterRole", name, false));
+    }
+  }
+
+  private static com.fasterxml.jackson.databind.node.ArrayNode rules(List<ComponentSpec.AccessRule> rules) {
+    var arr = Json.arr();
+    for (ComponentSpec.AccessRule r : rules) {
+      if ("slipway-sync".equals(r.preset())) {
+        for (var generated : dev.slipway.engine.sync.ManagedKinds.clusterRoleRules()) {
+          ObjectNode o = Json.obj();
+          generated.forEach((k, v) -> o.set(k, Json.strings(v)));
+          arr.add(o);
+        }
+        continue;
+      }
+      ObjectNode o = Json.obj();
+      o.set("apiGroups", Json.strings(r.apiGroups()));
+      o.set("resources", Json.strings(r.resources()));
+      if (!r.resourceNames().isEmpty()) {
+        o.set("resourceNames", Json.strings(r.resourceNames()));
+      }
+      o.set("verbs", Json.strings(r.verbs()));
+      arr.add(o);
+    }
+    return arr;
+  }
+
+  private static RenderedObject binding(RenderContext ctx, ComponentSpec c, String kind, String roleKind, String roleName, boolean namespaced) {
+    ObjectNode subject = Json.obj().put("kind", "ServiceAccount").put("name", c.name()).put("namespace", ctx.namespace());
+    ObjectNode roleRef = Json.obj().put("apiGroup", "rbac.authorization.k8s.io").put("kind", roleKind).put("name", roleName);
+    RenderedObject b = namespaced
+        ? ctx.componentObject(c, "rbac.authorization.k8s.io/v1", kind, roleName, roleRef, "roleRef")
+        : clusterScoped(ctx, c, kind, roleName, roleRef, "roleRef");
+    b.body().set("subjects", Json.arr().add(subject));
+    return b;
+  }
+
+  /** A cluster-scoped object of a component: no namespace. */
+  private static RenderedObject clusterScoped(RenderContext ctx, ComponentSpec c, String kind, String name,
+      com.fasterxml.jackson.databind.JsonNode body, String key) {
+    RenderedObject o = ctx.componentObject(c, "rbac.authorization.k8s.io/v1", kind, name, null, null);
+    ((ObjectNode) o.body().get("metadata")).remove("namespace");
+    o.body().set(key, body);
+    return new RenderedObject(o.apiVersion(), kind, null, name, c.name(), c.waveHint(), o.body());
   }
 
   /** Renders the env and files ConfigMaps; returns a hash of their content for the pod template. */
@@ -71,7 +137,8 @@ final class WorkloadRenderer {
     }
     ObjectNode spec = Json.obj();
     spec.put("serviceAccountName", c.name());
-    spec.put("automountServiceAccountToken", false);
+    // The API token only where the component has RBAC rules: nothing else needs it.
+    spec.put("automountServiceAccountToken", c.serviceAccount() != null && c.serviceAccount().usesKubernetesApi());
     spec.set("securityContext", podSecurity(c.security()));
     if (c.type() == ComponentType.JOB) {
       spec.put("restartPolicy", "OnFailure");

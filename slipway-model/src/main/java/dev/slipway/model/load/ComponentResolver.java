@@ -14,6 +14,7 @@ import dev.slipway.model.spec.ComponentSpec.Resources;
 import dev.slipway.model.spec.ComponentSpec.Schedule;
 import dev.slipway.model.spec.ComponentSpec.SecretRef;
 import dev.slipway.model.spec.ComponentSpec.Security;
+import dev.slipway.model.spec.ComponentSpec.AccessRule;
 import dev.slipway.model.spec.ComponentSpec.ServiceAccount;
 import dev.slipway.model.spec.ComponentSpec.Storage;
 import dev.slipway.model.spec.ComponentSpec.Trigger;
@@ -224,7 +225,7 @@ public final class ComponentResolver {
     ServiceAccount sa = null;
     Fields saf = f.child("serviceAccount");
     if (saf != null) {
-      sa = new ServiceAccount(saf.string("roleArn"));
+      sa = new ServiceAccount(saf.string("roleArn"), accessRules(saf, "rules", false, d), accessRules(saf, "clusterRules", true, d));
       saf.finish();
     }
     List<String> dependsOn = f.stringList("dependsOn");
@@ -510,6 +511,71 @@ public final class ComponentResolver {
     }
     f.finish();
     return new Autoscaling(lo, max == null ? lo : max, cpu, memory, triggers);
+  }
+
+  /** RBAC verbs Kubernetes knows; a wildcard is refused (name the verbs). */
+  private static final List<String> VERBS = List.of("get", "list", "watch", "create", "update", "patch", "delete",
+      "deletecollection", "impersonate", "bind", "escalate", "use", "approve", "sign");
+  /** Presets of rules: what Slipway's own sync needs, generated from the kinds it manages. */
+  public static final List<String> ACCESS_PRESETS = List.of("slipway-sync");
+
+  private static List<AccessRule> accessRules(Fields f, String key, boolean clusterWide, Diagnostics d) {
+    SpecNode n = f.raw(key);
+    List<AccessRule> out = new ArrayList<>();
+    if (n == null) {
+      return out;
+    }
+    if (!(n instanceof ListNode list)) {
+      Fields.typeError(d, n, f.path(key), "a list of RBAC rules");
+      return out;
+    }
+    for (int i = 0; i < list.items().size(); i++) {
+      Fields r = Fields.of(list.items().get(i), f.path(key) + "[" + i + "]", d);
+      if (r == null) {
+        continue;
+      }
+      if (r.has("preset")) {
+        String preset = r.oneOf("preset", ACCESS_PRESETS, null);
+        if (preset != null && !clusterWide) {
+          d.error("spec.invalid-value", r.position("preset"), r.path("preset"),
+              "preset " + preset + " covers every namespace Slipway manages: put it under serviceAccount.clusterRules");
+        }
+        r.finish();
+        if (preset != null) {
+          out.add(new AccessRule(List.of(), List.of(), List.of(), List.of(), preset));
+        }
+        continue;
+      }
+      List<String> groups = r.stringList("apiGroups");
+      List<String> resources = r.stringList("resources");
+      List<String> names = r.stringList("resourceNames");
+      List<String> verbs = r.stringList("verbs");
+      if (groups == null) {
+        d.error("spec.required", r.position(), r.path("apiGroups"), "an RBAC rule needs apiGroups (\"\" for the core group)");
+      }
+      if (resources == null || resources.isEmpty()) {
+        d.error("spec.required", r.position(), r.path("resources"), "an RBAC rule needs resources");
+      }
+      if (verbs == null || verbs.isEmpty()) {
+        d.error("spec.required", r.position(), r.path("verbs"), "an RBAC rule needs verbs");
+      }
+      for (List<String> values : java.util.Arrays.asList(groups, resources, verbs)) {
+        if (values != null && values.contains("*")) {
+          d.error("spec.invalid-value", r.position(), r.path(values == verbs ? "verbs" : values == groups ? "apiGroups" : "resources"),
+              "'*' grants everything, including what Kubernetes adds later: name the " + (values == verbs ? "verbs" : values == groups ? "API groups" : "resources"));
+        }
+      }
+      if (verbs != null) {
+        for (String v : verbs) {
+          if (!v.equals("*") && !VERBS.contains(v)) {
+            d.error("spec.invalid-value", r.position("verbs"), r.path("verbs"), "unknown verb '" + v + "' (verbs: " + String.join(", ", VERBS) + ")");
+          }
+        }
+      }
+      r.finish();
+      out.add(new AccessRule(orEmpty(groups), orEmpty(resources), orEmpty(names), orEmpty(verbs), null));
+    }
+    return out;
   }
 
   private static List<Trigger> triggers(Fields f, EnvironmentSpec env, Diagnostics d) {

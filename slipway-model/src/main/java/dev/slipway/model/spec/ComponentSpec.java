@@ -82,8 +82,30 @@ public record ComponentSpec(
   /** Exposure through the environment's ingress controller. */
   public record Ingress(String host, String path, boolean tls, Boolean publicFacing) {}
 
-  /** The component's cloud identity (IRSA role on EKS). */
-  public record ServiceAccount(String roleArn) {}
+  /**
+   * The component's identity: its cloud role (IRSA on EKS) and what it may do in the Kubernetes
+   * API — {@code rules} in its own namespace (a Role and a RoleBinding), {@code clusterRules}
+   * cluster-wide (a ClusterRole and a ClusterRoleBinding). Without rules its token is not even
+   * mounted.
+   */
+  public record ServiceAccount(String roleArn, List<AccessRule> rules, List<AccessRule> clusterRules) {
+    public ServiceAccount(String roleArn) {
+      this(roleArn, List.of(), List.of());
+    }
+
+    /** Whether the component talks to the Kubernetes API. */
+    public boolean usesKubernetesApi() {
+      return !rules.isEmpty() || !clusterRules.isEmpty();
+    }
+  }
+
+  /**
+   * One RBAC rule: verbs on resources of API groups (optionally only the named objects), or
+   * {@code preset: slipway-sync} — exactly what Slipway's own sync does, generated from the kinds
+   * it manages.
+   */
+  public record AccessRule(List<String> apiGroups, List<String> resources, List<String> resourceNames, List<String> verbs,
+      String preset) {}
 
   /** Where Prometheus scrapes the component. */
   public record Metrics(String path, Integer port, String interval) {}
