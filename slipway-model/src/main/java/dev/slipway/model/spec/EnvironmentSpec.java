@@ -43,6 +43,14 @@ public record EnvironmentSpec(
     this(name, position, production, cluster, domain, namespace, position, policy, nodePools, promotion, addons, sync, defaults);
   }
 
+  /** An environment whose sync policy is only {@code selfHeal} (automated sync and prune off). */
+  public EnvironmentSpec(String name, Position position, boolean production, ClusterSpec cluster, String domain, String namespace,
+      PolicySettings policy, List<NodePoolSpec> nodePools, PromotionSpec promotion, AddonsSpec addons, boolean selfHeal,
+      SpecNode defaults) {
+    this(name, position, production, cluster, domain, namespace, position, policy, nodePools, promotion, addons,
+        new SyncPolicy(false, selfHeal, false), defaults);
+  }
+
   /**
    * Whether {@code slipway sync --watch} and the server correct drift here by themselves
    * ({@code sync: {selfHeal: true}}); otherwise they report drift and leave it.
