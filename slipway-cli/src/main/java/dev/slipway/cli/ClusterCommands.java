@@ -13,6 +13,11 @@ import dev.slipway.kube.EnvironmentLock;
 import dev.slipway.kube.Kubeconfigs;
 import dev.slipway.kube.RateLimiter;
 import dev.slipway.kube.SyncExecutor;
+import dev.slipway.kube.deploy.Deployer;
+import dev.slipway.kube.deploy.Provenance;
+import dev.slipway.kube.deploy.SyncReport;
+import dev.slipway.git.PlatformRepository;
+import java.util.Optional;
 import dev.slipway.model.load.Workspace;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -110,12 +115,24 @@ final class ClusterCommands {
 
   /** The environment's rendered bundles: cluster-wide objects first (unless narrowed to apps), then each application. */
   static List<ApplicationBundle> bundles(EnvironmentPlan e, boolean appsOnly) {
-    List<ApplicationBundle> out = new ArrayList<>();
-    if (!appsOnly && !e.clusterObjects().isEmpty()) {
-      out.add(new ApplicationBundle(e.name(), SyncExecutor.CLUSTER, null, e.clusterObjects()));
+    return Deployer.bundles(e, appsOnly);
+  }
+
+  /** The platform directory's Git commit and whether it has uncommitted changes; no commit outside Git. */
+  static Provenance provenance(Path platformDir, List<String> sets, PrintWriter err) {
+    try {
+      Optional<PlatformRepository> found = PlatformRepository.find(platformDir);
+      if (found.isEmpty()) {
+        return Provenance.outsideGit(sets);
+      }
+      try (PlatformRepository repo = found.get()) {
+        String head = repo.head();
+        return new Provenance(head, head != null && repo.dirty("out"), sets);
+      }
+    } catch (IOException | RuntimeException e) {
+      err.println("warning: cannot read the platform's Git repository (" + e.getMessage() + "); this sync will not be reproducible by rollback");
+      return Provenance.outsideGit(sets);
     }
-    e.applications().forEach(a -> out.add(a.bundle()));
-    return out;
   }
 
   static Plan plan(PlatformOptions platform, PrintWriter err) {
@@ -342,20 +359,20 @@ final class ClusterCommands {
         return Main.FINDINGS;
       }
       SyncExecutor.Options options = new SyncExecutor.Options(dryRun, prune, pruneVolumes, deadline, Duration.ofSeconds(1), serverSide);
-      Deployer.Provenance provenance = dryRun ? null : Deployer.Provenance.of(platform.dir, platform.sets, err);
+      Provenance provenance = dryRun ? null : provenance(platform.dir, platform.sets, err);
       try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
         ClusterClient client = target.client(kc);
-        int writes = new Deployer(client, Clock.systemUTC(), out, err).parallel(parallel).lockWait(waitForLock)
-            .deploy(e, bundles(e, !platform.apps.isEmpty()), options, provenance, 0);
-        if (writes >= 0) {
-          out.println((dryRun ? "Dry run: nothing written." : "Synced: " + writes + " write(s)."));
+        SyncReport report = new Deployer(client, Clock.systemUTC(), out, err).parallel(parallel).lockWait(waitForLock)
+            .sync(e, bundles(e, !platform.apps.isEmpty()), options, provenance, 0);
+        if (report.succeeded()) {
+          out.println((dryRun ? "Dry run: nothing written." : "Synced: " + report.writes() + " write(s)."));
         }
         boolean watchedToTheEnd = true;
         if (watch) {
           watchedToTheEnd = new WatchLoop(platform, kc, client, options, out, err).parallel(parallel).lockWait(waitForLock)
               .run(e, every, watchTimeout == null ? null : java.time.Instant.now().plus(stopAfter));
         }
-        return writes < 0 || !watchedToTheEnd ? Main.FINDINGS : Main.OK;
+        return !report.succeeded() || !watchedToTheEnd ? Main.FINDINGS : Main.OK;
       } catch (EnvironmentLock.Held ex) {
         err.println("error: " + ex.getMessage() + ". Nothing was applied.");
         return Main.BAD_INPUT;

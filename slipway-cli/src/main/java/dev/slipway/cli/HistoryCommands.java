@@ -8,22 +8,18 @@ import dev.slipway.git.PlatformRepository;
 import dev.slipway.kube.HistoryStore;
 import dev.slipway.kube.HistoryStore.Revision;
 import dev.slipway.kube.SyncExecutor;
+import dev.slipway.kube.deploy.Deployer;
+import dev.slipway.kube.deploy.SyncReport;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,10 +42,7 @@ final class HistoryCommands {
   }
 
   static String shortCommit(Revision r) {
-    if (r.commit() == null) {
-      return "-";
-    }
-    return r.commit().substring(0, Math.min(12, r.commit().length())) + (r.dirty() ? "+dirty" : "");
+    return dev.slipway.kube.deploy.Rollback.shortCommit(r);
   }
 
   static String note(Revision r) {
@@ -178,86 +171,46 @@ final class HistoryCommands {
         return Main.BAD_INPUT;
       }
       EnvironmentPlan e = current.environments().get(0);
-      Path checkout = null;
       try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
         Deployer deployer = new Deployer(target.client(kc), Clock.systemUTC(), out, err);
-        List<Revision> revisions = deployer.history().list(e.name(), bundle);
-        Optional<Revision> chosen = choose(revisions);
-        if (chosen.isEmpty()) {
-          err.println("error: " + (to != null ? "no revision " + to + " in the history of " : "no earlier successful revision of ")
-              + bundle.application() + " in " + e.name() + " (see slipway history)");
-          return Main.BAD_INPUT;
-        }
-        Revision r = chosen.get();
-        if (!r.reproducible()) {
-          err.println("error: revision " + r.number() + " was synced from " + (r.commit() == null ? "files outside Git" : "uncommitted changes")
-              + "; its files cannot be found again, so it cannot be rolled back to");
-          return Main.BAD_INPUT;
-        }
-        checkout = Files.createTempDirectory("slipway-rollback-");
-        Optional<PlatformRepository> repo = PlatformRepository.find(platform.dir);
-        if (repo.isEmpty()) {
-          err.println("error: " + platform.dir + " is not in a Git repository; cannot read revision " + r.number() + "'s files");
-          return Main.BAD_INPUT;
-        }
-        try (PlatformRepository git = repo.get()) {
-          git.export(r.commit(), checkout);
-        }
-        out.println("Rolling back " + bundle.application() + " in " + e.name() + " to revision " + r.number() + " (commit "
-            + shortCommit(r) + ", synced " + r.time() + " by " + r.who() + ")");
-        Plan old = ClusterCommands.plan(checkout, Set.of(e.name()), new LinkedHashSet<>(platform.apps), r.sets(), err);
-        if (old == null || old.environments().get(0).applications().isEmpty()) {
-          err.println("error: revision " + r.number() + "'s files no longer plan for " + bundle.application() + " in " + e.name());
-          return Main.BAD_INPUT;
-        }
-        if (old.blocked() && !dryRun) {
-          err.println("error: revision " + r.number() + " violates enforced policies as they stand today; nothing was applied");
-          return Main.FINDINGS;
-        }
-        EnvironmentPlan oldEnv = old.environments().get(0);
-        ApplicationBundle oldBundle = oldEnv.applications().get(0).bundle();
-        if (!HistoryStore.hash(oldBundle).equals(r.hash())) {
-          out.println("  note: revision " + r.number() + "'s files render differently today (Slipway or its built-in policies changed)");
-        }
+        dev.slipway.kube.deploy.Rollback.CommitFiles files = (commit, into) -> {
+          Optional<PlatformRepository> repo = PlatformRepository.find(platform.dir);
+          if (repo.isEmpty()) {
+            return false;
+          }
+          try (PlatformRepository git = repo.get()) {
+            git.export(commit, into);
+          }
+          return true;
+        };
         SyncExecutor.Options options = new SyncExecutor.Options(dryRun, prune, false, deadline, Duration.ofSeconds(1));
-        int writes = deployer.deploy(oldEnv, List.of(oldBundle), options,
-            new Deployer.Provenance(r.commit(), false, r.sets()), r.number());
-        if (writes < 0) {
-          return Main.FINDINGS;
+        dev.slipway.kube.deploy.Rollback.Result result = new dev.slipway.kube.deploy.Rollback(deployer, files).run(e.name(), bundle, to, options, out, err);
+        switch (result.status()) {
+          case ROLLED_BACK -> {
+            SyncReport report = result.sync();
+            out.println(dryRun ? "Dry run: nothing written." : "Rolled back to revision " + result.revision().number() + ": "
+                + report.writes() + " write(s).");
+            return Main.OK;
+          }
+          case FAILED -> {
+            return Main.FINDINGS;
+          }
+          case NO_REPOSITORY -> {
+            err.println("error: " + platform.dir + " is not in a Git repository; cannot read revision " + result.revision().number()
+                + "'s files");
+            return Main.BAD_INPUT;
+          }
+          default -> {
+            err.println("error: " + result.message());
+            return result.status() == dev.slipway.kube.deploy.Rollback.Status.BLOCKED ? Main.FINDINGS : Main.BAD_INPUT;
+          }
         }
-        out.println(dryRun ? "Dry run: nothing written." : "Rolled back to revision " + r.number() + ": " + writes + " write(s).");
-        return Main.OK;
       } catch (dev.slipway.kube.EnvironmentLock.Held ex) {
         err.println("error: " + ex.getMessage() + ". Nothing was applied.");
         return Main.BAD_INPUT;
       } catch (IOException | KubernetesClientException | IllegalStateException ex) {
         err.println("error: cannot roll back " + bundle.application() + ": " + target.problem(e.name(), e.environment().cluster().context(), ex));
         return Main.BAD_INPUT;
-      } finally {
-        delete(checkout);
-      }
-    }
-
-    private Optional<Revision> choose(List<Revision> revisions) {
-      if (to != null) {
-        return revisions.stream().filter(r -> r.number() == to).findFirst();
-      }
-      if (revisions.isEmpty()) {
-        return Optional.empty();
-      }
-      String latest = revisions.get(revisions.size() - 1).hash();
-      return revisions.stream().filter(r -> r.result().equals("Succeeded") && !r.hash().equals(latest))
-          .max(Comparator.comparingInt(Revision::number));
-    }
-
-    private static void delete(Path dir) {
-      if (dir == null) {
-        return;
-      }
-      try (Stream<Path> w = Files.walk(dir)) {
-        w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException ignored) {
-        // a temporary directory; the OS cleans it eventually
       }
     }
   }

@@ -6,15 +6,12 @@ import dev.slipway.engine.plan.EnvironmentPlan;
 import dev.slipway.engine.plan.Plan;
 import dev.slipway.engine.plan.Planner;
 import dev.slipway.engine.render.ApplicationBundle;
-import dev.slipway.engine.sync.DiffPlanner;
-import dev.slipway.engine.sync.Health;
 import dev.slipway.engine.sync.HealthStatus;
-import dev.slipway.engine.sync.ObjectDiff;
-import dev.slipway.engine.sync.ObjectDiff.SyncState;
 import dev.slipway.kube.ClusterClient;
 import dev.slipway.kube.HistoryStore;
 import dev.slipway.kube.HistoryStore.Revision;
 import dev.slipway.kube.SyncExecutor;
+import dev.slipway.kube.deploy.StatusReader;
 import dev.slipway.model.load.Workspace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -47,7 +44,7 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "table (default) or json.")
   String format = "table";
 
-  static final String NOT_DEPLOYED = "not deployed";
+  static final String NOT_DEPLOYED = StatusReader.NOT_DEPLOYED;
   static final String UNREACHABLE = "cluster unreachable";
 
   /** One cell of the matrix. */
@@ -150,10 +147,10 @@ final class StatusCommand implements Callable<Integer> {
     try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
       ClusterClient client = target.client(kc);
       SyncExecutor executor = new SyncExecutor(client, Clock.systemUTC());
-      HistoryStore history = new HistoryStore(client);
+      StatusReader reader = new StatusReader(executor, new HistoryStore(client));
       SyncExecutor.Snapshot snapshot = executor.snapshot(e.name());
       for (var a : e.applications()) {
-        Row r = row(e.name(), a.bundle(), snapshot, history);
+        Row r = row(e.name(), a.bundle(), snapshot, reader);
         if (r.historyProblem() != null) {
           messages.add("warning: " + a.bundle().application() + " in " + e.name() + ": " + r.historyProblem());
         }
@@ -171,31 +168,9 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   /** Sync state, worst health (with the first reason for it), last revision and drifted objects of one application. */
-  static Row row(String environment, ApplicationBundle bundle, SyncExecutor.Snapshot snapshot, HistoryStore history) {
-    List<ObjectDiff> diffs = DiffPlanner.compare(bundle.objects(), snapshot.of(bundle));
-    HealthStatus health = HealthStatus.HEALTHY;
-    String detail = "";
-    List<String> drifted = new ArrayList<>();
-    for (ObjectDiff d : diffs) {
-      if (d.state() != SyncState.SYNCED) {
-        drifted.add(String.format("%-9s %s", d.state().label(), d.ref()));
-      }
-      if (d.state() == SyncState.EXTRA) {
-        continue;
-      }
-      Health.Assessment a = Health.assess(d.live());
-      if (a != null && a.status().worst(health) != health) {
-        health = a.status();
-        detail = d.ref() + (a.message().isEmpty() ? "" : ": " + a.message());
-      }
-    }
-    if (!diffs.isEmpty() && diffs.stream().allMatch(d -> d.state() == SyncState.MISSING)) {
-      detail = NOT_DEPLOYED;
-    }
-    HistoryStore.History h = history.read(environment, bundle);
-    List<Revision> revisions = h.revisions();
-    Revision last = revisions.isEmpty() ? null : revisions.get(revisions.size() - 1);
-    return new Row(environment, bundle.application(), drifted.isEmpty() ? "Synced" : "OutOfSync", health.label(), detail, last, drifted,
-        h.problem());
+  static Row row(String environment, ApplicationBundle bundle, SyncExecutor.Snapshot snapshot, StatusReader reader) {
+    StatusReader.ApplicationStatus a = reader.read(environment, bundle, snapshot);
+    return new Row(environment, a.application(), a.sync(), a.health().label(), a.healthDetail(), a.revision(), a.drifted(),
+        a.historyProblem());
   }
 }

@@ -3,12 +3,11 @@ package dev.slipway.cli;
 import dev.slipway.engine.plan.EnvironmentPlan;
 import dev.slipway.engine.plan.Plan;
 import dev.slipway.engine.render.ApplicationBundle;
-import dev.slipway.engine.sync.ObjectDiff;
 import dev.slipway.kube.ClusterClient;
-import dev.slipway.kube.HistoryStore;
-import dev.slipway.kube.HistoryStore.Revision;
 import dev.slipway.kube.OwnedWatch;
 import dev.slipway.kube.SyncExecutor;
+import dev.slipway.kube.deploy.Deployer;
+import dev.slipway.kube.deploy.StatusReader;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -75,8 +74,7 @@ final class WatchLoop {
     EnvironmentPlan env = initial;
     String fingerprint = fingerprint(platform.dir);
     Deployer deployer = new Deployer(client, clock, out, err).parallel(parallel).lockWait(lockWait);
-    SyncExecutor executor = deployer.executor();
-    HistoryStore history = deployer.history();
+    StatusReader status = new StatusReader(deployer.executor(), deployer.history());
     say("watching " + env.name() + ": platform files every " + interval.toSeconds() + "s, owned objects continuously"
         + (env.environment().selfHeal() ? "; self-heal on" : "; drift is reported (enable sync.selfHeal to correct it)"));
     try (OwnedWatch watch = new OwnedWatch(kc, env.name(), this::touch)) {
@@ -108,13 +106,13 @@ final class WatchLoop {
               say("platform files changed: syncing");
               List<ApplicationBundle> bundles = new java.util.ArrayList<>();
               for (ApplicationBundle b : ClusterCommands.bundles(env, !platform.apps.isEmpty())) {
-                if (rolledBack(history, b)) {
+                if (deployer.rolledBack(b)) {
                   say(b.application() + " was rolled back: not syncing it (run slipway sync to deploy the current files)");
                 } else {
                   bundles.add(b);
                 }
               }
-              deployer.deploy(env, bundles, options, Deployer.Provenance.of(platform.dir, platform.sets, err), 0);
+              deployer.sync(env, bundles, options, ClusterCommands.provenance(platform.dir, platform.sets, err), 0);
               drain();
               continue;
             }
@@ -126,19 +124,18 @@ final class WatchLoop {
           if (bundle == null) {
             continue;
           }
-          List<String> drift = executor.diff(env.name(), bundle).stream().filter(d -> d.state() != ObjectDiff.SyncState.SYNCED)
-              .map(d -> d.state().label() + " " + d.ref()).toList();
+          List<String> drift = status.drift(env.name(), bundle);
           if (drift.isEmpty()) {
             continue;
           }
-          if (rolledBack(history, bundle)) {
+          if (deployer.rolledBack(bundle)) {
             say("drift in " + app + ", which was rolled back: left alone (run slipway sync or slipway rollback)");
             continue;
           }
           say("drift in " + app + ": " + String.join(", ", drift));
           if (env.environment().selfHeal()) {
             say("self-healing " + app);
-            deployer.deploy(env, List.of(bundle), options, Deployer.Provenance.of(platform.dir, platform.sets, err), 0);
+            deployer.sync(env, List.of(bundle), options, ClusterCommands.provenance(platform.dir, platform.sets, err), 0);
             drain();
           }
         }
@@ -170,14 +167,6 @@ final class WatchLoop {
     List<String> apps = new java.util.ArrayList<>();
     touched.drainTo(apps);
     return new TreeSet<>(apps);
-  }
-
-  private static boolean rolledBack(HistoryStore history, ApplicationBundle b) {
-    if (b.application().equals(SyncExecutor.CLUSTER)) {
-      return false;
-    }
-    List<Revision> revisions = history.list(b.environment(), b);
-    return !revisions.isEmpty() && revisions.get(revisions.size() - 1).rollbackOf() > 0;
   }
 
   private void say(String message) {

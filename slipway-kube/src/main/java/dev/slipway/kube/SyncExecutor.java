@@ -61,8 +61,16 @@ public final class SyncExecutor {
     }
   }
 
-  /** What happened to one object. */
-  public record Step(String ref, String action, String detail) {}
+  /**
+   * What happened to one object.
+   *
+   * @param wave the sync wave the object was applied in, or null for prunes and teardowns
+   */
+  public record Step(String ref, String action, String detail, Integer wave) {
+    public Step(String ref, String action, String detail) {
+      this(ref, action, detail, null);
+    }
+  }
 
   /**
    * One object a prune would act on: deleted when {@code delete}, otherwise kept for {@code reason}.
@@ -75,11 +83,25 @@ public final class SyncExecutor {
    * The result of applying (or pruning): every step, whether it succeeded, why not, how many writes
    * it made, and what a prune would do next (empty after a prune).
    */
-  public record Outcome(List<Step> steps, boolean succeeded, String failure, int writes, List<PruneAction> prunes) {
+  public record Outcome(List<Step> steps, boolean succeeded, String failure, int writes, List<PruneAction> prunes, Failure cause) {
     public Outcome {
       steps = List.copyOf(steps);
       prunes = List.copyOf(prunes);
     }
+
+    /** An outcome whose failure, if any, is a refused write ({@link Failure#WRITE}). */
+    public Outcome(List<Step> steps, boolean succeeded, String failure, int writes, List<PruneAction> prunes) {
+      this(steps, succeeded, failure, writes, prunes, succeeded ? null : Failure.WRITE);
+    }
+  }
+
+  /**
+   * Why an outcome failed, so callers (the server's status, its metrics) need not read the message:
+   * a write the API server refused, a wave that did not become healthy, the sync's time running
+   * out, a read that failed before anything of the application was written.
+   */
+  public enum Failure {
+    WRITE, UNHEALTHY, DEADLINE, READ, INTERRUPTED
   }
 
   private final ClusterClient client;
@@ -178,7 +200,7 @@ public final class SyncExecutor {
     Outcome pruned = prune(applied.prunes(), options, progress);
     List<Step> steps = new ArrayList<>(applied.steps());
     steps.addAll(pruned.steps());
-    return new Outcome(steps, pruned.succeeded(), pruned.failure(), applied.writes() + pruned.writes(), List.of());
+    return new Outcome(steps, pruned.succeeded(), pruned.failure(), applied.writes() + pruned.writes(), List.of(), pruned.cause());
   }
 
   /**
@@ -204,17 +226,17 @@ public final class SyncExecutor {
         ObjectDiff d = byRef.get(o.ref());
         if (!options.dryRun() && d.state() != SyncState.SYNCED && !clock.instant().isBefore(deadline)) {
           String why = "the sync's timeout of " + human(options.timeout()) + " ran out before " + o.ref() + " was applied";
-          return new Outcome(steps, false, why, writes, List.of());
+          return new Outcome(steps, false, why, writes, List.of(), Failure.DEADLINE);
         }
         if (d.state() == SyncState.SYNCED) {
-          steps.add(new Step(o.ref(), "unchanged", ""));
+          steps.add(new Step(o.ref(), "unchanged", "", wave.getKey()));
           applied.add(d.live());
           continue;
         }
         String action = d.state() == SyncState.MISSING ? "create" : "update";
         progress.accept("wave " + wave.getKey() + ": " + action + " " + o.ref());
         if (options.dryRun()) {
-          steps.add(new Step(o.ref(), "would " + action, d.diff()));
+          steps.add(new Step(o.ref(), "would " + action, d.diff(), wave.getKey()));
           continue;
         }
         try {
@@ -224,17 +246,20 @@ public final class SyncExecutor {
           applied.add(options.serverSide() ? client.serverSideApply(d.desired())
               : apply(d, autoscaled.contains(DiffPlanner.key(d.desired()))));
           writes++;
-          steps.add(new Step(o.ref(), action, ""));
+          steps.add(new Step(o.ref(), action, "", wave.getKey()));
         } catch (KubernetesClientException e) {
           String why = action + " of " + o.ref() + " failed: " + message(e);
-          steps.add(new Step(o.ref(), "failed", why));
+          steps.add(new Step(o.ref(), "failed", why, wave.getKey()));
           return new Outcome(steps, false, why, writes, List.of());
         }
       }
       if (!options.dryRun()) {
         String unhealthy = waitHealthy(applied, wave.getKey(), options, deadline, progress);
         if (unhealthy != null) {
-          return new Outcome(steps, false, unhealthy + " (what was applied stays)", writes, List.of());
+          Failure cause = unhealthy.startsWith("interrupted") ? Failure.INTERRUPTED
+              : unhealthy.contains("within the sync's timeout") ? Failure.DEADLINE
+              : unhealthy.contains(": cannot read ") ? Failure.READ : Failure.UNHEALTHY;
+          return new Outcome(steps, false, unhealthy + " (what was applied stays)", writes, List.of(), cause);
         }
       }
     }

@@ -2,6 +2,7 @@ package dev.slipway.model.load;
 
 import dev.slipway.model.Diagnostics;
 import dev.slipway.model.spec.ApplicationSpec;
+import dev.slipway.model.spec.ApplicationSpec.Dependency;
 import dev.slipway.model.spec.ApplicationSpec.Waiver;
 import dev.slipway.model.yaml.Fields;
 import dev.slipway.model.yaml.Origin;
@@ -98,11 +99,46 @@ public final class ApplicationLoader {
       envs.finish();
     }
     List<Waiver> waivers = bindWaivers(spec, components.keySet(), environments, d);
+    List<Dependency> dependsOn = bindDependsOn(spec, name, d);
     spec.finish();
     if (name == null) {
       return null;
     }
-    return new ApplicationSpec(name, file, top.position(), components, overrides, waivers);
+    return new ApplicationSpec(name, file, top.position(), components, overrides, waivers, dependsOn);
+  }
+
+  /**
+   * {@code spec.dependsOn}: other applications, by name, each once. Whether they exist and whether
+   * they form a cycle is known only once every application is read ({@link Workspace}).
+   */
+  private static List<Dependency> bindDependsOn(Fields spec, String app, Diagnostics d) {
+    List<Dependency> out = new ArrayList<>();
+    SpecNode node = spec.raw("dependsOn");
+    if (node == null) {
+      return out;
+    }
+    if (!(node instanceof ListNode list)) {
+      Fields.typeError(d, node, "spec.dependsOn", "a list of application names");
+      return out;
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < list.items().size(); i++) {
+      SpecNode item = list.items().get(i);
+      String path = "spec.dependsOn[" + i + "]";
+      if (!(item instanceof SpecNode.Scalar s)) {
+        Fields.typeError(d, item, path, "an application name");
+        continue;
+      }
+      String other = s.value();
+      if (other.equals(app)) {
+        d.error("spec.dependency-cycle", item.position(), path, "application '" + app + "' depends on itself");
+      } else if (!seen.add(other)) {
+        d.error("spec.duplicate-name", item.position(), path, "application '" + other + "' is listed twice in dependsOn");
+      } else {
+        out.add(new Dependency(other, item.position()));
+      }
+    }
+    return out;
   }
 
   private static void checkComponentName(String name, String app, Fields comps, Diagnostics d) {

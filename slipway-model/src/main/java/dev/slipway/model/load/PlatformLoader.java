@@ -13,6 +13,9 @@ import dev.slipway.model.spec.EnvironmentSpec.ClusterSpec;
 import dev.slipway.model.spec.EnvironmentSpec.Enforcement;
 import dev.slipway.model.spec.EnvironmentSpec.PolicySettings;
 import dev.slipway.model.spec.EnvironmentSpec.PromotionSpec;
+import dev.slipway.model.spec.EnvironmentSpec.SyncPolicy;
+import dev.slipway.model.spec.AccessRule;
+import dev.slipway.model.spec.Role;
 import dev.slipway.model.spec.NodePoolSpec;
 import dev.slipway.model.spec.PlatformSpec;
 import dev.slipway.model.yaml.Fields;
@@ -96,8 +99,61 @@ public final class PlatformLoader {
       envs = defaultMutableTags(envs, mutableTagsUnset);
     }
     SpecNode pricing = spec.raw("pricing");
+    List<AccessRule> access = bindAccess(spec, envNode instanceof ListNode ? envs.stream().map(EnvironmentSpec::name).toList() : null, d);
     spec.finish();
-    return new PlatformSpec(name, region, file, List.copyOf(envs), List.copyOf(policies), pricing);
+    return new PlatformSpec(name, region, file, List.copyOf(envs), List.copyOf(policies), pricing, access);
+  }
+
+  static final List<String> ROLES = java.util.Arrays.stream(Role.values()).map(Role::label).toList();
+
+  /**
+   * {@code spec.access}: who may do what where. Every entry needs a group and a role; environments,
+   * when listed, must be the platform's ({@code known}; null when the environments themselves could
+   * not be read, so that their error is not repeated here).
+   */
+  private static List<AccessRule> bindAccess(Fields spec, List<String> known, Diagnostics d) {
+    SpecNode node = spec.raw("access");
+    List<AccessRule> out = new ArrayList<>();
+    if (node == null) {
+      return out;
+    }
+    if (!(node instanceof ListNode list)) {
+      Fields.typeError(d, node, "spec.access", "a list of {group, role, environments}");
+      return out;
+    }
+    for (int i = 0; i < list.items().size(); i++) {
+      Fields a = Fields.of(list.items().get(i), "spec.access[" + i + "]", d);
+      if (a == null) {
+        continue;
+      }
+      String group = a.required("group");
+      if (group != null && group.isBlank()) {
+        d.error("spec.invalid-value", a.position("group"), a.path("group"), "the group must not be blank");
+        group = null;
+      }
+      String role = a.required("role") == null ? null : a.oneOf("role", ROLES, null);
+      List<String> envs = a.stringList("environments");
+      if (envs != null && known != null) {
+        SpecNode listed = a.node().get("environments");
+        for (int j = 0; j < envs.size(); j++) {
+          String env = envs.get(j);
+          if (!known.contains(env)) {
+            Position at = listed instanceof ListNode l && j < l.items().size() ? l.items().get(j).position() : a.position("environments");
+            d.error("spec.unknown-environment", at, a.path("environments") + "[" + j + "]",
+                "access names unknown environment '" + env + "'" + Suggest.hint(env, known) + "; environments: " + String.join(", ", known));
+          }
+        }
+        if (envs.isEmpty()) {
+          d.error("spec.invalid-value", a.position("environments"), a.path("environments"),
+              "an empty environments list grants nothing; leave it out to grant the role in every environment");
+        }
+      }
+      a.finish();
+      if (group != null && role != null) {
+        out.add(new AccessRule(group, Role.valueOf(role.toUpperCase(java.util.Locale.ROOT)), envs == null ? List.of() : envs, a.position()));
+      }
+    }
+    return List.copyOf(out);
   }
 
   static void checkHeader(Fields top, String kind, Diagnostics d) {
@@ -177,14 +233,14 @@ public final class PlatformLoader {
     }
     AddonsSpec addons = bindAddons(Merge.over(platformAddons, f.raw("addons")), path, region, name, d);
     Fields sync = f.childOrEmpty("sync");
-    Boolean selfHeal = sync.bool("selfHeal");
+    SyncPolicy syncPolicy = new SyncPolicy(sync.bool("automated", false), sync.bool("selfHeal", false), sync.bool("prune", false));
     sync.finish();
     f.finish();
     if (name == null) {
       return null;
     }
     return new EnvironmentSpec(name, f.position(), production, clusterSpec, domain, namespace, namespaceAt, policy, pools, promotion,
-        addons, selfHeal != null && selfHeal, defaults);
+        addons, syncPolicy, defaults);
   }
 
   private static List<NodePoolSpec> bindNodePools(Fields env, Diagnostics d) {

@@ -90,6 +90,7 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
     if (platform != null) {
       checkNamespaces(platform, apps, d);
     }
+    ApplicationDependencies.check(apps, d);
     return new Workspace(root, platform, List.copyOf(apps), d);
   }
 

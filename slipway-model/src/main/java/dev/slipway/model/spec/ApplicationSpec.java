@@ -11,6 +11,8 @@ import java.util.SortedMap;
  *
  * @param components component name → its tree, in name order
  * @param overrides environment name → that environment's {@code components} override trees
+ * @param dependencies the other applications this one needs Healthy before it syncs
+ *     ({@code spec.dependsOn}), in the order written
  */
 public record ApplicationSpec(
     String name,
@@ -18,7 +20,29 @@ public record ApplicationSpec(
     Position position,
     SortedMap<String, SpecNode> components,
     SortedMap<String, SortedMap<String, SpecNode>> overrides,
-    List<Waiver> waivers) {
+    List<Waiver> waivers,
+    List<Dependency> dependencies) {
+
+  public ApplicationSpec {
+    dependencies = dependencies == null ? List.of() : List.copyOf(dependencies);
+  }
+
+  /** An application that depends on no other. */
+  public ApplicationSpec(String name, String file, Position position, SortedMap<String, SpecNode> components,
+      SortedMap<String, SortedMap<String, SpecNode>> overrides, List<Waiver> waivers) {
+    this(name, file, position, components, overrides, waivers, List.of());
+  }
+
+  /**
+   * The names of the applications this one depends on ({@code spec.dependsOn}): the server syncs it
+   * only once each of them is Healthy in the same environment (Argo CD #3454).
+   */
+  public List<String> dependsOn() {
+    return dependencies.stream().map(Dependency::application).toList();
+  }
+
+  /** One entry of {@code spec.dependsOn}, with where it is written. */
+  public record Dependency(String application, Position position) {}
 
   /**
    * A written exception to one policy rule. Shows in the plan with its reason.

@@ -12,8 +12,8 @@ import java.util.List;
  * @param production whether production-only policy rules apply (default: named prod or production)
  * @param namespace pattern for application namespaces; {@code {app}} and {@code {env}} are replaced
  * @param namespacePosition where the pattern is written (the environment when it is the default)
- * @param selfHeal whether {@code slipway sync --watch} corrects drift in this environment by itself
- *     ({@code sync: {selfHeal: true}}); otherwise it reports drift and leaves it
+ * @param sync how the environment is kept in step with its files ({@code sync:}): automated sync,
+ *     self-heal, prune
  * @param defaults component fields every component in this environment starts from (the
  *     "platform" layer of {@code --explain}); kept as a tree so its positions survive the merge
  */
@@ -29,14 +29,47 @@ public record EnvironmentSpec(
     List<NodePoolSpec> nodePools,
     PromotionSpec promotion,
     AddonsSpec addons,
-    boolean selfHeal,
+    SyncPolicy sync,
     SpecNode defaults) {
+
+  public EnvironmentSpec {
+    sync = sync == null ? SyncPolicy.MANUAL : sync;
+  }
 
   /** An environment whose namespace pattern is reported at the environment itself. */
   public EnvironmentSpec(String name, Position position, boolean production, ClusterSpec cluster, String domain, String namespace,
+      PolicySettings policy, List<NodePoolSpec> nodePools, PromotionSpec promotion, AddonsSpec addons, SyncPolicy sync,
+      SpecNode defaults) {
+    this(name, position, production, cluster, domain, namespace, position, policy, nodePools, promotion, addons, sync, defaults);
+  }
+
+  /** An environment whose sync policy is only {@code selfHeal} (automated sync and prune off). */
+  public EnvironmentSpec(String name, Position position, boolean production, ClusterSpec cluster, String domain, String namespace,
       PolicySettings policy, List<NodePoolSpec> nodePools, PromotionSpec promotion, AddonsSpec addons, boolean selfHeal,
       SpecNode defaults) {
-    this(name, position, production, cluster, domain, namespace, position, policy, nodePools, promotion, addons, selfHeal, defaults);
+    this(name, position, production, cluster, domain, namespace, position, policy, nodePools, promotion, addons,
+        new SyncPolicy(false, selfHeal, false), defaults);
+  }
+
+  /**
+   * Whether {@code slipway sync --watch} and the server correct drift here by themselves
+   * ({@code sync: {selfHeal: true}}); otherwise they report drift and leave it.
+   */
+  public boolean selfHeal() {
+    return sync.selfHeal();
+  }
+
+  /**
+   * How an environment is kept in step with the platform's files, in Argo CD's terms.
+   *
+   * @param automated whether the server syncs a changed application by itself; otherwise it
+   *     reports it OutOfSync and waits for someone to sync it
+   * @param selfHeal whether drift (the cluster changed, the files did not) is corrected by itself
+   * @param prune whether automated syncs delete what Slipway owns and no longer renders
+   */
+  public record SyncPolicy(boolean automated, boolean selfHeal, boolean prune) {
+    /** Nothing happens by itself: the default. */
+    public static final SyncPolicy MANUAL = new SyncPolicy(false, false, false);
   }
 
   public String namespaceFor(String app) {
@@ -63,7 +96,7 @@ public record EnvironmentSpec(
   public record PolicySettings(Enforcement enforcement, List<String> allowedRegistries, boolean allowMutableTags) {}
 
   public EnvironmentSpec withPolicy(PolicySettings p) {
-    return new EnvironmentSpec(name, position, production, cluster, domain, namespace, namespacePosition, p, nodePools, promotion, addons, selfHeal, defaults);
+    return new EnvironmentSpec(name, position, production, cluster, domain, namespace, namespacePosition, p, nodePools, promotion, addons, sync, defaults);
   }
 
   /** {@code warn} reports violations; {@code enforce} also fails the plan. */

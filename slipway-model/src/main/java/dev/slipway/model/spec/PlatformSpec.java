@@ -1,5 +1,6 @@
 package dev.slipway.model.spec;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,10 +9,33 @@ import java.util.Optional;
  * sources. One per platform repository.
  *
  * @param pricing overrides of the capacity and price catalogue, merged over the bundled one; null if none
+ * @param access who may do what where ({@code access:}); empty when not written (then no group has access)
  */
 public record PlatformSpec(
     String name, String region, String file, List<EnvironmentSpec> environments, List<String> policies,
-    dev.slipway.model.yaml.SpecNode pricing) {
+    dev.slipway.model.yaml.SpecNode pricing, List<AccessRule> access) {
+
+  public PlatformSpec {
+    access = access == null ? List.of() : List.copyOf(access);
+  }
+
+  /** A platform without an access list. */
+  public PlatformSpec(String name, String region, String file, List<EnvironmentSpec> environments, List<String> policies,
+      dev.slipway.model.yaml.SpecNode pricing) {
+    this(name, region, file, environments, policies, pricing, List.of());
+  }
+
+  /**
+   * The highest role any of {@code groups} has in {@code environment}; empty when none of them has
+   * access there (or the environment is not the platform's).
+   */
+  public Optional<Role> role(Collection<String> groups, String environment) {
+    if (environment(environment).isEmpty()) {
+      return Optional.empty();
+    }
+    return access.stream().filter(a -> groups.contains(a.group()) && a.covers(environment)).map(AccessRule::role)
+        .max(Role::compareTo);
+  }
 
   public Optional<EnvironmentSpec> environment(String name) {
     return environments.stream().filter(e -> e.name().equals(name)).findFirst();

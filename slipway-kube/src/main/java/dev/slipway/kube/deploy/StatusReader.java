@@ -1,0 +1,106 @@
+package dev.slipway.kube.deploy;
+
+import dev.slipway.engine.render.ApplicationBundle;
+import dev.slipway.engine.sync.DiffPlanner;
+import dev.slipway.engine.sync.Health;
+import dev.slipway.engine.sync.HealthStatus;
+import dev.slipway.engine.sync.ObjectDiff;
+import dev.slipway.engine.sync.ObjectDiff.SyncState;
+import dev.slipway.kube.HistoryStore;
+import dev.slipway.kube.HistoryStore.Revision;
+import dev.slipway.kube.SyncExecutor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads how an application stands in its environment's cluster: per object its sync state (as
+ * {@code slipway diff} decides), health (Argo CD's rules) and diff; for the application the worst
+ * health with the first object responsible, the drifted objects and the last revision. What
+ * {@code slipway status} and the server's status share; reads only.
+ */
+public final class StatusReader {
+  /** The health detail of an application none of whose objects exist. */
+  public static final String NOT_DEPLOYED = "not deployed";
+
+  /**
+   * One object of an application.
+   *
+   * @param health its health, or null for an Extra object (no longer rendered) and kinds without one
+   * @param diff the unified diff when OutOfSync, else empty
+   */
+  public record ObjectStatus(String ref, SyncState sync, HealthStatus health, String healthMessage, String diff) {}
+
+  /**
+   * One application in one environment.
+   *
+   * @param sync {@code Synced} or {@code OutOfSync}
+   * @param healthDetail the first object with the worst health and why, {@link #NOT_DEPLOYED}, or empty
+   * @param revision the newest revision in its history, or null
+   * @param drifted every object not Synced, as {@code state ref} with the state padded to nine characters
+   * @param historyProblem damaged history that was skipped, or null
+   */
+  public record ApplicationStatus(String environment, String application, String sync, HealthStatus health, String healthDetail,
+      Revision revision, List<String> drifted, String historyProblem, List<ObjectStatus> objects) {
+    public ApplicationStatus {
+      drifted = List.copyOf(drifted);
+      objects = List.copyOf(objects);
+    }
+  }
+
+  private final SyncExecutor executor;
+  private final HistoryStore history;
+
+  public StatusReader(SyncExecutor executor, HistoryStore history) {
+    this.executor = executor;
+    this.history = history;
+  }
+
+  /** Reads one application: one list per kind it may own, and its history. */
+  public ApplicationStatus read(String environment, ApplicationBundle bundle) {
+    return read(environment, bundle, executor.owned(environment, bundle), history);
+  }
+
+  /** Reads one application from a snapshot of the whole environment (one list per kind for all its applications). */
+  public ApplicationStatus read(String environment, ApplicationBundle bundle, SyncExecutor.Snapshot snapshot) {
+    return read(environment, bundle, snapshot.of(bundle), history);
+  }
+
+  /** The objects of the application that are not Synced, as {@code state ref}; empty when it is in sync. */
+  public List<String> drift(String environment, ApplicationBundle bundle) {
+    return executor.diff(environment, bundle).stream().filter(d -> d.state() != SyncState.SYNCED)
+        .map(d -> d.state().label() + " " + d.ref()).toList();
+  }
+
+  private static ApplicationStatus read(String environment, ApplicationBundle bundle, List<com.fasterxml.jackson.databind.JsonNode> live,
+      HistoryStore history) {
+    List<ObjectDiff> diffs = DiffPlanner.compare(bundle.objects(), live);
+    HealthStatus health = HealthStatus.HEALTHY;
+    String detail = "";
+    List<String> drifted = new ArrayList<>();
+    List<ObjectStatus> objects = new ArrayList<>();
+    for (ObjectDiff d : diffs) {
+      if (d.state() != SyncState.SYNCED) {
+        drifted.add(String.format("%-9s %s", d.state().label(), d.ref()));
+      }
+      if (d.state() == SyncState.EXTRA) {
+        objects.add(new ObjectStatus(d.ref(), d.state(), null, "", ""));
+        continue;
+      }
+      Health.Assessment a = Health.assess(d.live());
+      objects.add(new ObjectStatus(d.ref(), d.state(), a == null ? null : a.status(), a == null ? "" : a.message(),
+          d.state() == SyncState.OUT_OF_SYNC && d.diff() != null ? d.diff() : ""));
+      if (a != null && a.status().worst(health) != health) {
+        health = a.status();
+        detail = d.ref() + (a.message().isEmpty() ? "" : ": " + a.message());
+      }
+    }
+    if (!diffs.isEmpty() && diffs.stream().allMatch(d -> d.state() == SyncState.MISSING)) {
+      detail = NOT_DEPLOYED;
+    }
+    HistoryStore.History h = history.read(environment, bundle);
+    List<Revision> revisions = h.revisions();
+    Revision last = revisions.isEmpty() ? null : revisions.get(revisions.size() - 1);
+    return new ApplicationStatus(environment, bundle.application(), drifted.isEmpty() ? "Synced" : "OutOfSync", health, detail, last,
+        drifted, h.problem(), objects);
+  }
+}
