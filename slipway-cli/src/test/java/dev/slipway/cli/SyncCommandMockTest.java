@@ -178,7 +178,11 @@ class SyncCommandMockTest {
 
   private static void enableSelfHeal(Path dir) throws java.io.IOException {
     Path platformYaml = dir.resolve("slipway.yaml");
-    Files.writeString(platformYaml, Files.readString(platformYaml).replace("  - name: dev\n", "  - name: dev\n    sync: {selfHeal: true}\n"));
+    // Whatever the example says of dev's sync, the test sets self-heal itself (and fails when it cannot).
+    String text = Files.readString(platformYaml);
+    String updated = text.replaceFirst("(  - name: dev[^\\n]*\\n)(    sync: \\{[^}]*}\\n)?", "$1    sync: {selfHeal: true}\n");
+    org.assertj.core.api.Assertions.assertThat(updated).as("dev's sync block in " + platformYaml).contains("sync: {selfHeal: true}");
+    Files.writeString(platformYaml, updated);
   }
 
   /** Starts {@code slipway sync --watch} on a thread, its output going to {@code out} as it is printed. */

@@ -65,9 +65,9 @@ final class WorkloadRenderer {
     }
   }
 
-  private static com.fasterxml.jackson.databind.node.ArrayNode rules(List<ComponentSpec.AccessRule> rules) {
+  private static com.fasterxml.jackson.databind.node.ArrayNode rules(List<ComponentSpec.RbacRule> rules) {
     var arr = Json.arr();
-    for (ComponentSpec.AccessRule r : rules) {
+    for (ComponentSpec.RbacRule r : rules) {
       if ("slipway-sync".equals(r.preset())) {
         for (var generated : dev.slipway.engine.sync.ManagedKinds.clusterRoleRules()) {
           ObjectNode o = Json.obj();

@@ -14,7 +14,7 @@ import dev.slipway.model.spec.ComponentSpec.Resources;
 import dev.slipway.model.spec.ComponentSpec.Schedule;
 import dev.slipway.model.spec.ComponentSpec.SecretRef;
 import dev.slipway.model.spec.ComponentSpec.Security;
-import dev.slipway.model.spec.ComponentSpec.AccessRule;
+import dev.slipway.model.spec.ComponentSpec.RbacRule;
 import dev.slipway.model.spec.ComponentSpec.ServiceAccount;
 import dev.slipway.model.spec.ComponentSpec.Storage;
 import dev.slipway.model.spec.ComponentSpec.Trigger;
@@ -519,9 +519,9 @@ public final class ComponentResolver {
   /** Presets of rules: what Slipway's own sync needs, generated from the kinds it manages. */
   public static final List<String> ACCESS_PRESETS = List.of("slipway-sync");
 
-  private static List<AccessRule> accessRules(Fields f, String key, boolean clusterWide, Diagnostics d) {
+  private static List<RbacRule> accessRules(Fields f, String key, boolean clusterWide, Diagnostics d) {
     SpecNode n = f.raw(key);
-    List<AccessRule> out = new ArrayList<>();
+    List<RbacRule> out = new ArrayList<>();
     if (n == null) {
       return out;
     }
@@ -542,7 +542,7 @@ public final class ComponentResolver {
         }
         r.finish();
         if (preset != null) {
-          out.add(new AccessRule(List.of(), List.of(), List.of(), List.of(), preset));
+          out.add(new RbacRule(List.of(), List.of(), List.of(), List.of(), preset));
         }
         continue;
       }
@@ -573,7 +573,7 @@ public final class ComponentResolver {
         }
       }
       r.finish();
-      out.add(new AccessRule(orEmpty(groups), orEmpty(resources), orEmpty(names), orEmpty(verbs), null));
+      out.add(new RbacRule(orEmpty(groups), orEmpty(resources), orEmpty(names), orEmpty(verbs), null));
     }
     return out;
   }

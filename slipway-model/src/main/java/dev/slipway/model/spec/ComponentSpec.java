@@ -88,7 +88,7 @@ public record ComponentSpec(
    * cluster-wide (a ClusterRole and a ClusterRoleBinding). Without rules its token is not even
    * mounted.
    */
-  public record ServiceAccount(String roleArn, List<AccessRule> rules, List<AccessRule> clusterRules) {
+  public record ServiceAccount(String roleArn, List<RbacRule> rules, List<RbacRule> clusterRules) {
     public ServiceAccount(String roleArn) {
       this(roleArn, List.of(), List.of());
     }
@@ -104,7 +104,7 @@ public record ComponentSpec(
    * {@code preset: slipway-sync} — exactly what Slipway's own sync does, generated from the kinds
    * it manages.
    */
-  public record AccessRule(List<String> apiGroups, List<String> resources, List<String> resourceNames, List<String> verbs,
+  public record RbacRule(List<String> apiGroups, List<String> resources, List<String> resourceNames, List<String> verbs,
       String preset) {}
 
   /** Where Prometheus scrapes the component. */
