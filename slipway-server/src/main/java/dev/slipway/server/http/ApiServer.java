@@ -63,7 +63,8 @@ public final class ApiServer implements AutoCloseable {
     this.options = options;
     this.metrics = metrics;
     this.log = new JsonLog("dev.slipway.server.http", logSink);
-    this.hub = new EventHub(Long.toString(options.clock().millis(), 36), options.eventBuffer(), 256);
+    // The boot id makes event ids of an earlier process unresumable (its buffer is gone).
+    this.hub = new EventHub(Long.toString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE, 36), options.eventBuffer(), 256);
     this.audit = new AuditLog(options.auditFile(), options.auditKeep(), json);
     this.streamSlots = new Semaphore(options.maxEventStreams());
     new ApplicationRoutes(plane, options.access(), audit, options.clock()).addTo(router);

@@ -79,6 +79,11 @@ public record ServerOptions(
         maxEventStreams, auditKeep, clock);
   }
 
+  public ServerOptions withClock(Clock c) {
+    return new ServerOptions(address, tokens, access, webhookSecret, auditFile, threads, queue, maxBodyBytes, heartbeat, eventBuffer,
+        maxEventStreams, auditKeep, c);
+  }
+
   public ServerOptions withMaxEventStreams(int streams) {
     return new ServerOptions(address, tokens, access, webhookSecret, auditFile, threads, queue, maxBodyBytes, heartbeat, eventBuffer,
         streams, auditKeep, clock);

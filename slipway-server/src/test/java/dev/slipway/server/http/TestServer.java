@@ -67,7 +67,7 @@ final class TestServer implements AutoCloseable {
         new Principal("ada", List.of("platform"), false),
         new Principal("pat", List.of("prod-watchers"), false)), List.of(ALICE, VICTOR, ADA, PAT));
     ServerOptions options = configure.apply(ServerOptions.defaults(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), tokens, AccessPolicy.fromList(ACCESS, anonymous)));
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), tokens, AccessPolicy.fromList(ACCESS, anonymous)).withClock(CLOCK));
     try {
       api = ApiServer.start(plane, options, metrics,
           new JsonLog.Sink(new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC(), JsonLog.Level.DEBUG));
