@@ -44,6 +44,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ApiServer implements AutoCloseable {
   static final String API = "/api/v1";
 
+  static {
+    // The JDK server waits forever for a request body by default: a client that announces a body
+    // and never sends it would hold a request thread for good. Bound it (unless set by the operator).
+    // Response time is left unbounded: event streams are long responses.
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", "30");
+    }
+  }
+
   private final ControlPlane plane;
   private final ServerOptions options;
   private final ServerMetrics metrics;
@@ -320,6 +329,7 @@ public final class ApiServer implements AutoCloseable {
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
         // "true" is not a boolean and "3" is not a revision number: a client that sends them has a bug.
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
         .build();
