@@ -23,8 +23,11 @@ class JsonLogTest {
 
   @Test
   void everyLineInAReconcileScopeCarriesItsContext() throws Exception {
-    try (JsonLog.Scope scope = JsonLog.withContext("shop", "prod", "c0ffee1", "r-42")) {
+    JsonLog.Scope scope = JsonLog.withContext("shop", "prod", "c0ffee1", "r-42");
+    try {
       log.info("applied", "kind", "Deployment", "writes", 3);
+    } finally {
+      scope.close();
     }
     log.info("outside");
     JsonNode first = line(0);
