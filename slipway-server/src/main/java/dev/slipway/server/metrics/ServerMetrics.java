@@ -87,6 +87,11 @@ public final class ServerMetrics {
     // reports, they are present as an empty environment and shard 0 (not leader).
     drifted.computeIfAbsent("", this::driftGauge);
     leader(0, false);
+    for (String forge : List.of("github", "gitlab", "gitea")) {
+      for (String result : List.of("accepted", "ignored", "rejected")) {
+        webhookCounter(forge, result);
+      }
+    }
   }
 
   /** The registry the controller records into; {@link #scrape()} renders it. */
@@ -167,8 +172,12 @@ public final class ServerMetrics {
 
   /** One webhook delivery; {@code result} is {@code accepted}, {@code ignored} or {@code rejected}. */
   public void webhook(String forge, String result) {
-    Counter.builder("slipway.webhooks").description("Git webhook deliveries").tags("forge", forge, "result", result)
-        .register(registry).increment();
+    webhookCounter(forge, result).increment();
+  }
+
+  private Counter webhookCounter(String forge, String result) {
+    return Counter.builder("slipway.webhooks").description("Git webhook deliveries").tags("forge", forge, "result", result)
+        .register(registry);
   }
 
   private Counter syncCounter(String result) {

@@ -43,7 +43,8 @@ class OperationsTest {
         .contains("slipway_workqueue_retries_total 1.0")
         .contains("slipway_shard_leader{shard=\"0\"} 1.0")
         .contains("slipway_http_requests_seconds_count{method=\"GET\",route=\"/api/v1/applications\",status=\"200\"} 1")
-        .contains("slipway_event_streams 0.0");
+        .contains("slipway_event_streams 0.0")
+        .contains("slipway_webhooks_total{forge=\"gitea\",result=\"rejected\"} 0.0");
   }
 
   @Test
