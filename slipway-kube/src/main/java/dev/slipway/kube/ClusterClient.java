@@ -185,8 +185,15 @@ public class ClusterClient {
     });
   }
 
-  private static JsonNode toJson(GenericKubernetesResource r, String apiVersion, String kind) {
-    var n = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(r);
+  static JsonNode toJson(GenericKubernetesResource r, String apiVersion, String kind) {
+    com.fasterxml.jackson.databind.node.ObjectNode n;
+    try {
+      // Through text, not valueToTree: objects from a watch event hold numbers as Long or Double where a
+      // list holds Integer, and IntNode(1) is not LongNode(1) to a comparison. Text reads back one way.
+      n = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(JSON.writeValueAsBytes(r));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot convert " + kind + " to JSON", e);
+    }
     // Lists may omit apiVersion/kind on items; identity needs them.
     n.put("apiVersion", apiVersion);
     n.put("kind", kind);

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
  */
 public final class OwnedWatch implements AutoCloseable {
   private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+  private final List<String[]> kinds = new ArrayList<>();
   private final java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
 
   /**
@@ -44,14 +45,14 @@ public final class OwnedWatch implements AutoCloseable {
         changed.accept(app(obj));
       }
     };
-    List<String[]> kinds = new ArrayList<>(SyncExecutor.OWNED_KINDS);
-    kinds.add(new String[] {"karpenter.sh/v1", "NodePool"});
-    kinds.add(new String[] {"karpenter.k8s.aws/v1", "EC2NodeClass"});
+    List<String[]> kinds = dev.slipway.engine.sync.ManagedKinds.all().stream()
+        .map(k -> new String[] {k.apiVersion(), k.kind()}).toList();
     for (String[] k : kinds) {
       var ctx = ClusterClient.context(k[0], k[1]);
       var op = client.genericKubernetesResources(ctx);
       var scoped = ctx.isNamespaceScoped() ? op.inAnyNamespace() : op;
       SharedIndexInformer<GenericKubernetesResource> informer = scoped.withLabels(labels).runnableInformer(0);
+      informer.addIndexers(Map.of(BY_APPLICATION, o -> List.of(app(o))));
       informer.addEventHandler(handler);
       // Keep watching through what passes (lost connections, 5xx, 410 Gone is re-listed by the informer);
       // give up on what does not (401, 403, 404 for a kind the cluster does not serve is tolerated).
@@ -64,6 +65,7 @@ public final class OwnedWatch implements AutoCloseable {
         }
         return true;
       });
+      this.kinds.add(k);
       informer.start();
       informer.stopped().whenComplete((v, t) -> {
         if (t != null) {
@@ -77,6 +79,34 @@ public final class OwnedWatch implements AutoCloseable {
   /** Why the watch stopped for good, or null while it runs. */
   public String failure() {
     return failure.get();
+  }
+
+  private static final String BY_APPLICATION = "slipway-application";
+
+  /** Whether every informer has listed its kind once: the cache answers for the whole cluster. */
+  public boolean synced() {
+    return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  /**
+   * What the informers hold of one application (or {@link SyncExecutor#CLUSTER}), as the API
+   * server last sent it: a snapshot to compare against without a request.
+   */
+  public SyncExecutor.Snapshot cached(String application) {
+    List<com.fasterxml.jackson.databind.JsonNode> out = new ArrayList<>();
+    for (int i = 0; i < informers.size(); i++) {
+      String[] k = kinds.get(i);
+      for (GenericKubernetesResource o : informers.get(i).getIndexer().byIndex(BY_APPLICATION, application)) {
+        // The same conversion as a list through ClusterClient, so comparisons see the same JSON.
+        out.add(ClusterClient.toJson(o, k[0], k[1]));
+      }
+    }
+    return new SyncExecutor.Snapshot(out);
+  }
+
+  /** How many objects the informers hold (metrics, tests). */
+  public int size() {
+    return informers.stream().mapToInt(i -> i.getStore().list().size()).sum();
   }
 
   private static String app(GenericKubernetesResource obj) {

@@ -33,7 +33,10 @@ public final class ThreeWayMerge {
       Map.entry("ports", List.of("containerPort", "port")),
       Map.entry("topologySpreadConstraints", List.of("topologyKey")),
       Map.entry("hostAliases", List.of("ip")),
-      Map.entry("conditions", List.of("type")));
+      Map.entry("conditions", List.of("type")),
+      // The API server fills in a claim template's apiVersion, kind and status: merged by name,
+      // those stay the server's instead of reading as drift forever.
+      Map.entry("volumeClaimTemplates", List.of("metadata.name")));
 
   /** The object to send, and whether it differs from the live one (false: no write needed). */
   public record Result(JsonNode merged, boolean changed) {}
@@ -121,6 +124,16 @@ public final class ThreeWayMerge {
       return element.toString();
     }
     for (String k : keys) {
+      if (k.contains(".")) {
+        JsonNode at = element;
+        for (String part : k.split("\\.")) {
+          at = at.path(part);
+        }
+        if (!at.isMissingNode()) {
+          return k + "=" + at.asText();
+        }
+        continue;
+      }
       if (element.has(k)) {
         // Ports are keyed by number and protocol, as Kubernetes does.
         String protocol = element.path("protocol").asText("TCP");

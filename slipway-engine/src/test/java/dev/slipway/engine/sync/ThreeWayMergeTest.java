@@ -84,4 +84,32 @@ class ThreeWayMergeTest {
     assertThat(r.changed()).isTrue();
     assertThat(r.merged().at("/spec/template/spec/containers/0/image").asText()).isEqualTo("web:2");
   }
+
+  @Test
+  void claimTemplateFieldsTheApiServerFillsInAreNotDrift() {
+    String desired = """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          volumeClaimTemplates:
+          - metadata: {name: data}
+            spec: {accessModes: [ReadWriteOnce], storageClassName: gp3, resources: {requests: {storage: 5Gi}}}
+        """;
+    JsonNode live = yaml("""
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          volumeClaimTemplates:
+          - apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: data}
+            spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 5Gi}}, storageClassName: gp3, volumeMode: Filesystem}
+            status: {phase: Pending}
+        """);
+    assertThat(ThreeWayMerge.merge(yaml(desired), yaml(desired), live).changed()).isFalse();
+    JsonNode bigger = yaml(desired.replace("5Gi", "10Gi"));
+    assertThat(ThreeWayMerge.merge(yaml(desired), bigger, live).changed()).as("a change Slipway makes is still seen").isTrue();
+  }
 }

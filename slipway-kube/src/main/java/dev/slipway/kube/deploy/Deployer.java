@@ -81,6 +81,18 @@ public final class Deployer {
     return this;
   }
 
+  /**
+   * Whether a sync takes the environment's lock (default). The server turns it off: there, one
+   * replica leads each shard (its own Lease) and its work queue never syncs one application twice
+   * at once, so applications of an environment sync side by side.
+   */
+  public Deployer environmentLock(boolean take) {
+    this.environmentLock = take;
+    return this;
+  }
+
+  private boolean environmentLock = true;
+
   /** How long to wait for another run's lock on the environment before failing. */
   public Deployer lockWait(Duration wait) {
     this.lockWait = wait;
@@ -150,7 +162,7 @@ public final class Deployer {
    */
   public SyncReport sync(EnvironmentPlan e, List<ApplicationBundle> bundles, SyncExecutor.Options options, Provenance provenance,
       int rollbackOf) {
-    EnvironmentLock lock = options.dryRun() ? null
+    EnvironmentLock lock = options.dryRun() || !environmentLock ? null
         : EnvironmentLock.acquire(client.withoutDeadline(), e.name(), holder(), lockWait, clock);
     // The timeout counts from when the lock is held: waiting for another run is --lock-wait's.
     Instant deadline = clock.instant().plus(options.timeout());

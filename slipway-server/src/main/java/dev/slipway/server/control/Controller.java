@@ -1,0 +1,1218 @@
+package dev.slipway.server.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.engine.plan.ApplicationPlan;
+import dev.slipway.engine.plan.EnvironmentPlan;
+import dev.slipway.engine.policy.PolicyFinding;
+import dev.slipway.engine.reconcile.Decision;
+import dev.slipway.engine.reconcile.ReconcileInput;
+import dev.slipway.engine.reconcile.Reconciler;
+import dev.slipway.engine.render.ApplicationBundle;
+import dev.slipway.engine.render.RenderedObject;
+import dev.slipway.engine.sync.HealthStatus;
+import dev.slipway.engine.sync.ObjectDiff;
+import dev.slipway.kube.ClusterClient;
+import dev.slipway.kube.ClusterFailure;
+import dev.slipway.kube.HistoryStore;
+import dev.slipway.kube.HistoryStore.Revision;
+import dev.slipway.kube.OwnedWatch;
+import dev.slipway.kube.RateLimiter;
+import dev.slipway.kube.SyncExecutor;
+import dev.slipway.kube.control.WorkQueue;
+import dev.slipway.kube.deploy.Deployer;
+import dev.slipway.kube.deploy.Provenance;
+import dev.slipway.kube.deploy.Rollback;
+import dev.slipway.kube.deploy.StatusReader;
+import dev.slipway.kube.deploy.SyncReport;
+import dev.slipway.model.Diagnostic;
+import dev.slipway.model.spec.EnvironmentSpec;
+import dev.slipway.server.api.ActionResult;
+import dev.slipway.server.api.ApplicationDetail;
+import dev.slipway.server.api.ApplicationDiff;
+import dev.slipway.server.api.ApplicationStatus;
+import dev.slipway.server.api.ControlPlane;
+import dev.slipway.server.api.CostBreakdown;
+import dev.slipway.server.api.EnvironmentInfo;
+import dev.slipway.server.api.Finding;
+import dev.slipway.server.api.HistoryEntry;
+import dev.slipway.server.api.Operation;
+import dev.slipway.server.api.PushResult;
+import dev.slipway.server.api.ResourceGroup;
+import dev.slipway.server.api.ResourceObject;
+import dev.slipway.server.api.SpecProblem;
+import dev.slipway.server.api.StatusEvent;
+import dev.slipway.server.api.SyncOptions;
+import dev.slipway.server.api.SyncState;
+import dev.slipway.server.log.JsonLog;
+import dev.slipway.server.metrics.ServerMetrics;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * The continuous GitOps controller behind {@code slipway serve}: reads the platform (a directory
+ * or a mirrored branch) on every poll and push, renders what changed, and reconciles every
+ * application × environment it is responsible for through a de-duplicating work queue with
+ * back-off and a bounded number of workers. What to do for one application is decided by the
+ * engine's pure {@link Reconciler}; this class gathers its inputs (rendered plan, the informers'
+ * view of the cluster, history, pins) and carries out the decision through the same
+ * {@link Deployer} the CLI uses.
+ *
+ * <p>The live state comes from informers, one per kind per environment ({@link OwnedWatch}):
+ * reading an application's status costs no request; a change of an owned object queues its
+ * application. An unreachable cluster is reported on its applications and retried with back-off;
+ * the other environments carry on.
+ */
+public final class Controller implements ControlPlane, AutoCloseable {
+  /** How the controller runs. */
+  public record Settings(int workers, Duration poll, Duration syncTimeout, Duration resync, Set<String> environments,
+      double qps, int burst, boolean simulated, String branch) {
+    public static Settings defaults() {
+      return new Settings(4, Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(5), Set.of(),
+          ClusterClient.DEFAULT_QPS, ClusterClient.DEFAULT_BURST, false, null);
+    }
+
+    public Settings withWorkers(int n) {
+      return new Settings(n, poll, syncTimeout, resync, environments, qps, burst, simulated, branch);
+    }
+
+    public Settings withPoll(Duration d) {
+      return new Settings(workers, d, syncTimeout, resync, environments, qps, burst, simulated, branch);
+    }
+
+    public Settings withSyncTimeout(Duration d) {
+      return new Settings(workers, poll, d, resync, environments, qps, burst, simulated, branch);
+    }
+
+    public Settings withResync(Duration d) {
+      return new Settings(workers, poll, syncTimeout, d, environments, qps, burst, simulated, branch);
+    }
+
+    public Settings withEnvironments(Set<String> envs) {
+      return new Settings(workers, poll, syncTimeout, resync, envs, qps, burst, simulated, branch);
+    }
+
+    public Settings withRateLimit(double q, int b) {
+      return new Settings(workers, poll, syncTimeout, resync, environments, q, b, simulated, branch);
+    }
+
+    public Settings withSimulated(boolean s) {
+      return new Settings(workers, poll, syncTimeout, resync, environments, qps, burst, s, branch);
+    }
+
+    public Settings withBranch(String b) {
+      return new Settings(workers, poll, syncTimeout, resync, environments, qps, burst, simulated, b);
+    }
+  }
+
+  /** Opens a client for an environment's cluster (its kubeconfig context). */
+  @FunctionalInterface
+  public interface Clusters {
+    KubernetesClient connect(EnvironmentSpec environment) throws IOException;
+  }
+
+  /** Whether this replica may write for an application now: it leads the application's shard. */
+  @FunctionalInterface
+  public interface Responsibility {
+    boolean writes(String application);
+
+    /** Every application belongs to this replica and it always writes (one replica, no election). */
+    Responsibility ALL = app -> true;
+  }
+
+  record Key(String application, String environment) {
+    @Override
+    public String toString() {
+      return application + "/" + environment;
+    }
+  }
+
+  /** What the controller knows of one application in one environment. */
+  private static final class Cell {
+    volatile ApplicationStatus status;
+    volatile List<ResourceGroup> resources = List.of();
+    volatile List<HistoryEntry> history = List.of();
+    volatile Operation lastOperation;
+    volatile List<Drift> diffs = List.of();
+    ReconcileInput.LastSync last;
+    int pinnedRevision;
+    boolean paused;
+    /** An explicit sync asked for through the API: done whatever the sync policy says. */
+    SyncOptions requested;
+    String requestedBy;
+    String requestedId;
+  }
+
+  /** One environment's cluster: client, informers, and why it cannot be used (null when it can). */
+  private final class Cluster {
+    final EnvironmentSpec spec;
+    volatile KubernetesClient kube;
+    volatile ClusterClient client;
+    volatile OwnedWatch watch;
+    volatile String problem;
+    volatile Instant retryAt = Instant.EPOCH;
+    int failures;
+
+    Cluster(EnvironmentSpec spec) {
+      this.spec = spec;
+    }
+
+    /** Connects and starts the informers when not yet done; false (with {@link #problem}) when the cluster cannot be used now. */
+    synchronized boolean ready() {
+      if (watch != null && watch.failure() == null) {
+        return true;
+      }
+      if (clock.instant().isBefore(retryAt)) {
+        return false;
+      }
+      closeQuietly();
+      try {
+        kube = clusters.connect(spec);
+        client = new ClusterClient(kube, ClusterClient.RetryPolicy.DEFAULT, limiter(spec.name()));
+        watch = new OwnedWatch(kube, spec.name(), app -> queue.add(new Key(app, spec.name())));
+        problem = null;
+        failures = 0;
+        return true;
+      } catch (IOException | RuntimeException e) {
+        failures++;
+        problem = "cannot use the cluster of " + spec.name() + " (context " + spec.cluster().context() + "): "
+            + (e instanceof ClusterFailure f ? f.getMessage() : String.valueOf(e.getMessage()));
+        retryAt = clock.instant().plus(queue.backoff(Math.min(failures, 8)));
+        log.warn("cluster unavailable", "environment", spec.name(), "problem", problem);
+        closeQuietly();
+        return false;
+      }
+    }
+
+    void closeQuietly() {
+      if (watch != null) {
+        watch.close();
+        watch = null;
+      }
+      if (kube != null) {
+        kube.close();
+        kube = null;
+      }
+    }
+  }
+
+  private final PlatformSource source;
+  private final Clusters clusters;
+  private final Settings settings;
+  private final Responsibility responsibility;
+  private final ServerMetrics metrics;
+  private final JsonLog log;
+  private final Clock clock;
+  private final WorkQueue<Key> queue;
+  private final Map<Key, Cell> cells = new ConcurrentHashMap<>();
+  /** Per environment, the state of its environment-wide objects (not an application of the matrix). */
+  private final Map<String, Cell> clusterCells = new ConcurrentHashMap<>();
+  private final Map<String, Cluster> environmentClusters = new ConcurrentHashMap<>();
+  private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+  private final List<Consumer<StatusEvent>> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean polled = new AtomicBoolean();
+  private final Object pollLock = new Object();
+  private volatile Rendered rendered;
+  private volatile InputDigest digest;
+  private volatile String pollProblem;
+  private ScheduledExecutorService scheduler;
+  private ExecutorService workers;
+  private volatile boolean stopped;
+
+  public Controller(PlatformSource source, Clusters clusters, Settings settings, Responsibility responsibility, ServerMetrics metrics,
+      JsonLog.Sink logSink, Clock clock) {
+    this.source = source;
+    this.clusters = clusters;
+    this.settings = settings;
+    this.responsibility = responsibility;
+    this.metrics = metrics;
+    this.log = new JsonLog("controller", logSink);
+    this.clock = clock;
+    this.queue = new WorkQueue<>(clock, Duration.ofSeconds(1), Duration.ofMinutes(5));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Running
+
+  /** Reads the platform once, then starts the poller and the workers. */
+  public Controller start() {
+    scheduler = Executors.newScheduledThreadPool(1, daemon("slipway-poll"));
+    workers = Executors.newFixedThreadPool(settings.workers(), daemon("slipway-reconcile"));
+    scheduler.execute(this::pollQuietly);
+    scheduler.scheduleWithFixedDelay(this::pollQuietly, settings.poll().toMillis(), settings.poll().toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(this::resyncAll, settings.resync().toMillis(), settings.resync().toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(() -> metrics.queueDepth(queue.depth()), 1, 1, TimeUnit.SECONDS);
+    for (int i = 0; i < settings.workers(); i++) {
+      workers.execute(this::work);
+    }
+    log.info("controller started", "source", source.describe(), "workers", settings.workers(),
+        "simulated", settings.simulated());
+    return this;
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private void pollQuietly() {
+    try {
+      poll();
+    } catch (RuntimeException e) {
+      log.error("poll failed", "error", String.valueOf(e));
+    }
+  }
+
+  /**
+   * Reads the platform now and queues every application whose inputs changed (all of them the
+   * first time). Returns the applications queued.
+   */
+  public Set<String> poll() {
+    synchronized (pollLock) {
+      long start = System.nanoTime();
+      PlatformSource.Snapshot snap;
+      InputDigest now;
+      try {
+        snap = source.read();
+        now = InputDigest.of(snap.dir());
+        pollProblem = null;
+        metrics.gitFetched(Duration.ofNanos(System.nanoTime() - start), false);
+      } catch (IOException | RuntimeException e) {
+        metrics.gitFetched(Duration.ofNanos(System.nanoTime() - start), true);
+        pollProblem = "cannot read the platform from " + source.describe() + ": " + e.getMessage();
+        log.error("platform read failed", "source", source.describe(), "error", String.valueOf(e.getMessage()));
+        return Set.of();
+      }
+      Set<String> changed = now.changedSince(digest);
+      boolean revisionChanged = rendered == null || !rendered.revision().equals(snap.revision());
+      if (changed.isEmpty() && !revisionChanged) {
+        polled.set(true);
+        return Set.of();
+      }
+      Rendered next = Rendered.of(snap.dir(), snap.revision(), settings.environments());
+      Rendered previous = rendered;
+      rendered = next;
+      digest = now;
+      for (EnvironmentSpec e : next.environmentSpecs()) {
+        environmentClusters.computeIfAbsent(e.name(), n -> new Cluster(e));
+      }
+      Set<String> queued = new TreeSet<>(changed);
+      if (previous == null || !Objects.equals(previous.invalid().keySet(), next.invalid().keySet())) {
+        queued.addAll(next.applications());
+      }
+      for (String app : queued) {
+        for (String env : environmentNames()) {
+          cells.computeIfAbsent(new Key(app, env), k -> new Cell());
+          queue.add(new Key(app, env));
+        }
+      }
+      for (String env : environmentNames()) {
+        // The environment-wide objects (node pools, shared namespaces) before any application.
+        clusterCells.computeIfAbsent(env, e -> new Cell());
+        queue.add(new Key(SyncExecutor.CLUSTER, env));
+      }
+      // Applications removed from the platform leave the matrix (what they left in the cluster is
+      // Extra for nobody: Slipway never prunes a whole application on its own).
+      cells.keySet().removeIf(k -> !next.applications().contains(k.application()) || !environmentNames().contains(k.environment()));
+      polled.set(true);
+      log.info("platform read", "revision", snap.revision(), "changed", queued.size(), "invalid", next.invalid().size());
+      return queued;
+    }
+  }
+
+  private List<String> environmentNames() {
+    Rendered r = rendered;
+    if (r == null || r.platform() == null) {
+      return List.of();
+    }
+    return r.platform().environments().stream().map(EnvironmentSpec::name)
+        .filter(n -> settings.environments().isEmpty() || settings.environments().contains(n)).toList();
+  }
+
+  private void resyncAll() {
+    cells.keySet().forEach(queue::add);
+  }
+
+  private void work() {
+    while (!stopped) {
+      Optional<Key> key;
+      try {
+        key = queue.take(Duration.ofMillis(500));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (key.isEmpty()) {
+        continue;
+      }
+      long start = System.nanoTime();
+      try {
+        reconcile(key.get());
+      } catch (RuntimeException e) {
+        log.error("reconcile failed", "application", key.get().application(), "environment", key.get().environment(),
+            "error", String.valueOf(e));
+        queue.addRateLimited(key.get());
+        metrics.queueRetried();
+      } finally {
+        queue.done(key.get());
+        metrics.reconciled(Duration.ofNanos(System.nanoTime() - start));
+      }
+    }
+  }
+
+  /** Waits until nothing is queued or being reconciled (tests, benchmarks). */
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    return queue.awaitIdle(timeout);
+  }
+
+  /** The work queue, for metrics and tests. */
+  WorkQueue<Key> queue() {
+    return queue;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reconcile one application in one environment
+
+  private void reconcile(Key key) {
+    if (key.application().equals(SyncExecutor.CLUSTER)) {
+      reconcileEnvironmentObjects(key);
+      return;
+    }
+    Rendered r = rendered;
+    Cell cell = cells.get(key);
+    if (r == null || cell == null) {
+      return;
+    }
+    String reconcileId = UUID.randomUUID().toString().substring(0, 8);
+    try (var scope = JsonLog.withContext(key.application(), key.environment(), r.revision(), reconcileId)) {
+      List<Diagnostic> blockers = r.blockers(key.environment(), key.application());
+      Optional<ApplicationPlan> plan = r.application(key.environment(), key.application());
+      if (!blockers.isEmpty() || plan.isEmpty()) {
+        List<Diagnostic> why = blockers.isEmpty()
+            ? List.of(new Diagnostic(Diagnostic.Severity.ERROR, "server.not-planned", "apps/" + key.application() + "/app.yaml", 0, 0, "",
+                "not planned in " + key.environment()))
+            : blockers;
+        Decision d = Reconciler.decide(input(key, cell, ReconcileInput.Desired.invalid(why), null, r));
+        publishStatus(key, cell, status(key, cell, SyncState.INVALID_SPEC, HealthStatus.UNKNOWN, d.reason(), r, plan.orElse(null), 0),
+            null);
+        cell.resources = List.of();
+        cell.diffs = List.of();
+        clearRequest(cell, "refused: the spec is invalid");
+        return;
+      }
+      Cluster cluster = environmentClusters.get(key.environment());
+      if (cluster == null || !cluster.ready()) {
+        String why = cluster == null ? "no cluster for " + key.environment() : cluster.problem;
+        publishStatus(key, cell, status(key, cell, SyncState.UNKNOWN, HealthStatus.UNKNOWN, why, r, plan.get(), 0), null);
+        queue.addAfter(key, cluster == null ? Duration.ofSeconds(30) : Duration.between(clock.instant(), cluster.retryAt).plusMillis(10));
+        return;
+      }
+      ApplicationBundle bundle = plan.get().bundle();
+      StatusReader reader = new StatusReader(new SyncExecutor(cluster.client, clock), new HistoryStore(cluster.client));
+      StatusReader.ApplicationStatus live;
+      try {
+        live = reader.read(key.environment(), bundle, cluster.watch.cached(key.application()));
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        String why = "cannot use the cluster of " + key.environment() + " (context " + cluster.spec.cluster().context() + "): "
+            + (e instanceof ClusterFailure f ? f.getMessage() : String.valueOf(e.getMessage()));
+        publishStatus(key, cell, status(key, cell, SyncState.UNKNOWN, HealthStatus.UNKNOWN, why, r, plan.get(), 0), null);
+        Duration wait = queue.addRateLimited(key);
+        metrics.queueRetried();
+        log.warn("cluster read failed", "retryIn", wait.toString(), "problem", why);
+        return;
+      }
+      observe(key, cell, live, r, plan.get());
+      ReconcileInput.Desired desired = ReconcileInput.Desired.valid(HistoryStore.hash(bundle));
+      Decision decision = Reconciler.decide(input(key, cell, desired, live, r));
+      SyncOptions explicit;
+      synchronized (cell) {
+        explicit = cell.requested;
+      }
+      boolean writes = responsibility.writes(key.application());
+      if (explicit != null) {
+        if (!writes) {
+          clearRequest(cell, "refused: this replica does not lead the shard of " + key.application());
+          return;
+        }
+        sync(key, cell, r, plan.get(), explicit.prune(), cell.requestedBy, "explicit sync");
+        return;
+      }
+      switch (decision.action()) {
+        case SYNC -> {
+          if (writes) {
+            sync(key, cell, r, plan.get(), decision.prune(), "slipway-server", decision.reason());
+          }
+        }
+        case BACKOFF -> queue.addAfter(key, Duration.between(clock.instant(), decision.retryAt()).plusMillis(10));
+        case WAIT_FOR_DEPENDENCY -> queue.addAfter(key, Duration.ofSeconds(5));
+        default -> {
+          if (live.health() == HealthStatus.PROGRESSING) {
+            queue.addAfter(key, Duration.ofSeconds(2));
+          }
+        }
+      }
+      ApplicationStatus current = cell.status;
+      if (current != null && decision.action() != Decision.Action.SYNC) {
+        log.debug("decided", "action", decision.action().name(), "reason", decision.reason());
+      }
+    }
+  }
+
+  /**
+   * The environment's own objects (node pools, node classes, shared namespaces): applied when the
+   * environment syncs automatically and they differ, never pruned by the server (removing a node
+   * pool drains nodes: that is for an explicit {@code slipway sync --prune}).
+   */
+  private void reconcileEnvironmentObjects(Key key) {
+    Rendered r = rendered;
+    Cell cell = clusterCells.get(key.environment());
+    EnvironmentPlan e = r == null ? null : r.environments().get(key.environment());
+    if (cell == null || e == null || e.clusterObjects().isEmpty()) {
+      return;
+    }
+    Cluster cluster = environmentClusters.get(key.environment());
+    if (cluster == null || !cluster.ready()) {
+      queue.addAfter(key, Duration.ofSeconds(30));
+      return;
+    }
+    ApplicationBundle bundle = new ApplicationBundle(e.name(), SyncExecutor.CLUSTER, null, e.clusterObjects());
+    boolean differs = new SyncExecutor(cluster.client, clock).diff(key.environment(), bundle).stream()
+        .anyMatch(d -> d.state() == ObjectDiff.SyncState.MISSING || d.state() == ObjectDiff.SyncState.OUT_OF_SYNC);
+    if (!differs || !e.environment().sync().automated() || !responsibility.writes(SyncExecutor.CLUSTER)) {
+      return;
+    }
+    String hash = HistoryStore.hash(bundle);
+    synchronized (cell) {
+      if (cell.last != null && cell.last.failed() && hash.equals(cell.last.hash())
+          && clock.instant().isBefore(cell.last.time().plus(Reconciler.backoff(cell.last.attempts())))) {
+        queue.addAfter(key, Duration.between(clock.instant(), cell.last.time().plus(Reconciler.backoff(cell.last.attempts()))));
+        return;
+      }
+    }
+    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).as("slipway-server");
+    SyncReport report;
+    try {
+      report = deployer.sync(e, List.of(bundle), new SyncExecutor.Options(false, false, false, settings.syncTimeout(),
+          Duration.ofMillis(500)), provenance(r), 0);
+    } catch (RuntimeException ex) {
+      report = null;
+      log.warn("environment objects not applied", "environment", e.name(), "error", String.valueOf(ex.getMessage()));
+    }
+    if (report != null && report.succeeded()) {
+      synchronized (cell) {
+        cell.last = ReconcileInput.LastSync.succeeded(hash, clock.instant());
+      }
+      metrics.synced("succeeded");
+    } else {
+      recordFailure(cell, hash);
+      metrics.synced("failed");
+      queue.addAfter(key, Reconciler.backoff(cell.last.attempts()));
+    }
+  }
+
+  private ReconcileInput input(Key key, Cell cell, ReconcileInput.Desired desired, StatusReader.ApplicationStatus live, Rendered r) {
+    ReconcileInput.LiveComparison comparison = null;
+    if (live != null) {
+      List<String> missing = new ArrayList<>();
+      List<String> drifted = new ArrayList<>();
+      List<String> extra = new ArrayList<>();
+      TreeMap<String, HealthStatus> health = new TreeMap<>();
+      for (StatusReader.ObjectStatus o : live.objects()) {
+        switch (o.sync()) {
+          case MISSING -> missing.add(o.ref());
+          case OUT_OF_SYNC -> drifted.add(o.ref());
+          case EXTRA -> extra.add(o.ref());
+          default -> { }
+        }
+        if (o.health() != null && o.sync() != ObjectDiff.SyncState.EXTRA) {
+          health.put(o.ref(), o.health());
+        }
+      }
+      comparison = new ReconcileInput.LiveComparison(missing, drifted, extra, health);
+    }
+    EnvironmentSpec env = r.environments().get(key.environment()) == null ? null : r.environments().get(key.environment()).environment();
+    Map<String, HealthStatus> deps = new TreeMap<>();
+    List<String> dependsOn = r.dependsOn().getOrDefault(key.application(), List.of());
+    for (String dep : dependsOn) {
+      Cell c = cells.get(new Key(dep, key.environment()));
+      deps.put(dep, c == null || c.status == null ? HealthStatus.UNKNOWN : c.status.health());
+    }
+    int pinned;
+    boolean paused;
+    ReconcileInput.LastSync last;
+    synchronized (cell) {
+      pinned = cell.pinnedRevision;
+      paused = cell.paused;
+      last = cell.last;
+    }
+    if (pinned == 0 && live != null && live.revision() != null && live.revision().rollbackOf() > 0) {
+      // The newest revision is a rollback (by the CLI or another replica): automated sync leaves it (Argo CD #9570).
+      pinned = live.revision().number();
+      synchronized (cell) {
+        cell.pinnedRevision = pinned;
+      }
+    }
+    return new ReconcileInput(key.application(), key.environment(), desired, comparison,
+        env == null ? null : env.sync(), new ReconcileInput.Control(pinned, paused), last, dependsOn, deps, clock.instant());
+  }
+
+  /** Turns what the informers and history show into the API's view of the application. */
+  private void observe(Key key, Cell cell, StatusReader.ApplicationStatus live, Rendered r, ApplicationPlan plan) {
+    Map<String, RenderedObject> rendered = new LinkedHashMap<>();
+    for (RenderedObject o : plan.bundle().objects()) {
+      rendered.put(ref(o), o);
+    }
+    Map<String, List<ResourceObject>> byComponent = new TreeMap<>();
+    Map<String, Integer> waves = new TreeMap<>();
+    int drifted = 0;
+    for (StatusReader.ObjectStatus o : live.objects()) {
+      RenderedObject ro = rendered.get(o.ref());
+      String component = ro == null || ro.component() == null ? "" : ro.component();
+      int wave = ro == null ? 0 : ro.wave();
+      SyncState state = o.sync() == ObjectDiff.SyncState.SYNCED ? SyncState.SYNCED : SyncState.OUT_OF_SYNC;
+      if (state != SyncState.SYNCED) {
+        drifted++;
+      }
+      String[] parts = parseRef(o.ref());
+      byComponent.computeIfAbsent(component + "\u0000" + wave, c -> new ArrayList<>()).add(new ResourceObject(parts[0], parts[1],
+          parts[2], parts[3], o.health() == null ? HealthStatus.HEALTHY : o.health(), o.healthMessage(), state));
+      waves.put(component + "\u0000" + wave, wave);
+    }
+    List<ResourceGroup> groups = new ArrayList<>();
+    byComponent.entrySet().stream().sorted(Comparator.comparing((Map.Entry<String, List<ResourceObject>> e) -> waves.get(e.getKey()))
+        .thenComparing(Map.Entry::getKey))
+        .forEach(e -> groups.add(new ResourceGroup(e.getKey().substring(0, e.getKey().indexOf('\u0000')), waves.get(e.getKey()), e.getValue())));
+    cell.resources = groups;
+    List<Drift> diffs = new ArrayList<>();
+    for (StatusReader.ObjectStatus o : live.objects()) {
+      if (o.sync() != ObjectDiff.SyncState.SYNCED) {
+        diffs.add(new Drift(o.ref(), o.sync(), o.diff() == null ? "" : o.diff()));
+      }
+    }
+    cell.diffs = diffs;
+    SyncState sync = live.sync().equals("Synced") ? SyncState.SYNCED : SyncState.OUT_OF_SYNC;
+    publishStatus(key, cell, status(key, cell, sync, live.health(), live.healthDetail(), r, plan, drifted), live.revision());
+  }
+
+  private ApplicationStatus status(Key key, Cell cell, SyncState sync, HealthStatus health, String reason, Rendered r,
+      ApplicationPlan plan, int drifted) {
+    List<String> images = plan == null ? List.of() : images(plan.bundle());
+    BigDecimal cost = null;
+    EnvironmentPlan e = r.environments().get(key.environment());
+    if (e != null && e.cost() != null && e.cost().atMin() != null) {
+      Double c = e.cost().atMin().perApplication().get(key.application());
+      cost = c == null ? null : BigDecimal.valueOf(c).setScale(2, RoundingMode.HALF_UP);
+    }
+    int findings = plan == null ? 0 : (int) plan.policy().stream().filter(f -> f.outcome() != PolicyFinding.Outcome.PASS).count();
+    ApplicationStatus before = cell.status;
+    Instant lastSync = before == null ? null : before.lastSyncTime();
+    String revision = before == null ? null : before.revision();
+    int pinned;
+    boolean paused;
+    synchronized (cell) {
+      pinned = cell.pinnedRevision;
+      paused = cell.paused;
+      if (cell.last != null) {
+        lastSync = cell.last.time();
+      }
+    }
+    return new ApplicationStatus(key.application(), key.environment(), sync, health, reason, revision, images, lastSync, drifted,
+        cost, cost == null ? null : "USD", findings, pinned > 0, pinned, paused);
+  }
+
+  private void publishStatus(Key key, Cell cell, ApplicationStatus next, Revision latest) {
+    ApplicationStatus withRevision = next;
+    if (latest != null) {
+      withRevision = new ApplicationStatus(next.application(), next.environment(), next.sync(), next.health(), next.healthReason(),
+          latest.commit() == null ? "revision " + latest.number() : latest.commit(), next.images(), next.lastSyncTime(),
+          next.driftedObjects(), next.monthlyCost(), next.currency(), next.policyFindings(), next.pinned(), next.pinnedRevision(),
+          next.paused());
+    }
+    ApplicationStatus before = cell.status;
+    cell.status = withRevision;
+    if (!withRevision.equals(before)) {
+      emit(new StatusEvent(StatusEvent.Type.STATUS, key.application(), key.environment(), clock.instant(), withRevision, ""));
+      if (before == null || before.health() != withRevision.health()) {
+        // Applications that wait for this one to be Healthy look again.
+        Rendered r = rendered;
+        r.dependsOn().forEach((app, deps) -> {
+          if (deps.contains(key.application())) {
+            queue.add(new Key(app, key.environment()));
+          }
+        });
+      }
+    }
+  }
+
+  /** Applies the application now (an automated sync, a self-heal, or an explicit sync). */
+  private void sync(Key key, Cell cell, Rendered r, ApplicationPlan plan, boolean prune, String who, String reason) {
+    Cluster cluster = environmentClusters.get(key.environment());
+    String opId;
+    synchronized (cell) {
+      opId = cell.requested != null && cell.requestedId != null ? cell.requestedId : UUID.randomUUID().toString();
+      cell.requested = null;
+      cell.requestedBy = null;
+      cell.requestedId = null;
+    }
+    Instant started = clock.instant();
+    Operation running = new Operation(opId, "sync", "Running", who, r.revision(), false, prune, started, null, reason, List.of());
+    cell.lastOperation = running;
+    emit(new StatusEvent(StatusEvent.Type.OPERATION, key.application(), key.environment(), started, cell.status, "sync started: " + reason));
+    log.info("sync", "reason", reason, "prune", prune);
+    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).as(who);
+    SyncExecutor.Options options = new SyncExecutor.Options(false, prune, false, settings.syncTimeout(), Duration.ofMillis(500));
+    String hash = HistoryStore.hash(plan.bundle());
+    SyncReport report;
+    try {
+      report = deployer.syncApplication(r.environments().get(key.environment()), key.application(), options, provenance(r));
+    } catch (RuntimeException e) {
+      finishOperation(key, cell, running, "Failed", "sync failed: " + e.getMessage(), List.of());
+      recordFailure(cell, hash);
+      metrics.synced("failed");
+      queue.addRateLimited(key);
+      return;
+    }
+    Optional<SyncReport.ApplicationReport> app = report.application(key.application());
+    List<Operation.OperationStep> steps = app.map(Controller::steps).orElse(List.of());
+    if (report.succeeded()) {
+      synchronized (cell) {
+        cell.last = ReconcileInput.LastSync.succeeded(hash, clock.instant());
+      }
+      queue.forget(key);
+      metrics.synced("succeeded");
+      finishOperation(key, cell, running, "Succeeded", "synced " + steps.size() + " objects", steps);
+    } else {
+      recordFailure(cell, hash);
+      metrics.synced("failed");
+      String why = report.failure() != null ? report.failure().message()
+          : app.map(a -> a.failure() == null ? "failed" : a.failure().message()).orElse("failed");
+      finishOperation(key, cell, running, "Failed", why, steps);
+    }
+    // Look again: health moves on after a sync, and a failure is retried after its back-off.
+    queue.addAfter(key, Duration.ofSeconds(1));
+  }
+
+  private void recordFailure(Cell cell, String hash) {
+    synchronized (cell) {
+      int attempts = cell.last != null && cell.last.failed() && hash.equals(cell.last.hash()) ? cell.last.attempts() + 1 : 1;
+      cell.last = ReconcileInput.LastSync.failed(hash, attempts, clock.instant());
+    }
+  }
+
+  private void finishOperation(Key key, Cell cell, Operation running, String phase, String message, List<Operation.OperationStep> steps) {
+    Instant now = clock.instant();
+    Operation done = new Operation(running.id(), running.kind(), phase, running.who(), running.revision(), running.dryRun(),
+        running.prune(), running.startedAt(), now, message, steps);
+    cell.lastOperation = done;
+    emit(new StatusEvent(StatusEvent.Type.OPERATION, key.application(), key.environment(), now, cell.status,
+        running.kind() + " " + phase.toLowerCase() + ": " + message));
+  }
+
+  private void clearRequest(Cell cell, String why) {
+    synchronized (cell) {
+      if (cell.requested != null) {
+        log.warn("explicit sync dropped", "reason", why);
+      }
+      cell.requested = null;
+      cell.requestedBy = null;
+      cell.requestedId = null;
+    }
+  }
+
+  private static List<Operation.OperationStep> steps(SyncReport.ApplicationReport a) {
+    List<Operation.OperationStep> out = new ArrayList<>();
+    for (SyncReport.Step s : a.steps()) {
+      String[] p = parseRef(s.ref());
+      boolean failed = s.action().startsWith("failed");
+      out.add(new Operation.OperationStep(s.wave() == null ? 0 : s.wave(), p[1], p[2], p[3], s.action(),
+          failed ? "Failed" : "Succeeded", failed ? s.detail() : ""));
+    }
+    for (SyncReport.Prune pr : a.prunes()) {
+      String[] p = parseRef(pr.ref());
+      out.add(new Operation.OperationStep(0, p[1], p[2], p[3], "delete", pr.outcome().equals("failed") ? "Failed"
+          : pr.outcome().equals("pruned") ? "Succeeded" : "Skipped", pr.outcome() + (pr.reason() == null ? "" : ": " + pr.reason())));
+    }
+    return out;
+  }
+
+  private Provenance provenance(Rendered r) {
+    String rev = r.revision();
+    if (rev == null || rev.startsWith("local:")) {
+      return Provenance.outsideGit(List.of());
+    }
+    boolean dirty = rev.endsWith("+dirty");
+    return new Provenance(dirty ? rev.substring(0, rev.length() - "+dirty".length()) : rev, dirty, List.of());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // ControlPlane: reads
+
+  @Override
+  public List<EnvironmentInfo> environments() {
+    Rendered r = rendered;
+    if (r == null || r.platform() == null) {
+      return List.of();
+    }
+    return r.platform().environments().stream().filter(e -> environmentNames().contains(e.name()))
+        .map(e -> new EnvironmentInfo(e.name(), e.cluster().context(), settings.simulated())).toList();
+  }
+
+  @Override
+  public List<ApplicationStatus> applications() {
+    Rendered r = rendered;
+    if (r == null) {
+      return List.of();
+    }
+    List<String> envs = environmentNames();
+    List<ApplicationStatus> out = new ArrayList<>();
+    for (String app : r.applications()) {
+      for (String env : envs) {
+        Cell c = cells.get(new Key(app, env));
+        out.add(c != null && c.status != null ? c.status : pending(app, env));
+      }
+    }
+    return out;
+  }
+
+  private ApplicationStatus pending(String app, String env) {
+    return new ApplicationStatus(app, env, SyncState.UNKNOWN, HealthStatus.UNKNOWN, "not reconciled yet", null, List.of(), null, 0,
+        null, null, 0, false, 0, false);
+  }
+
+  @Override
+  public Optional<ApplicationDetail> application(String application, String environment) {
+    Rendered r = rendered;
+    Cell c = cells.get(new Key(application, environment));
+    if (r == null || c == null) {
+      return Optional.empty();
+    }
+    ApplicationStatus status = c.status != null ? c.status : pending(application, environment);
+    Optional<ApplicationPlan> plan = r.application(environment, application);
+    List<Finding> findings = new ArrayList<>();
+    plan.ifPresent(p -> p.policy().stream().filter(f -> f.outcome() != PolicyFinding.Outcome.PASS)
+        .forEach(f -> findings.add(new Finding(f.rule(), f.outcome().name(), f.enforce(), f.objectRef(), f.file(), 0, f.message()))));
+    List<SpecProblem> problems = r.blockers(environment, application).stream().map(SpecProblem::of).toList();
+    CostBreakdown cost = null;
+    if (status.monthlyCost() != null) {
+      cost = new CostBreakdown(status.monthlyCost(), "USD", plan.map(p -> costItems(p)).orElse(List.of()));
+    }
+    return Optional.of(new ApplicationDetail(status, c.resources, c.lastOperation, history(application, environment, c), cost,
+        findings, problems));
+  }
+
+  private static List<CostBreakdown.Item> costItems(ApplicationPlan p) {
+    List<CostBreakdown.Item> items = new ArrayList<>();
+    p.resolved().components().forEach(comp -> items.add(new CostBreakdown.Item(comp.name(), comp.minReplicas(),
+        cores(comp.resources().cpu()) * comp.minReplicas(), gib(comp.resources().memory()) * comp.minReplicas(), null)));
+    return items;
+  }
+
+  private static double cores(String q) {
+    try {
+      return q == null ? 0 : dev.slipway.model.yaml.Quantities.amount(q).doubleValue();
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static double gib(String q) {
+    return cores(q) / (1024.0 * 1024 * 1024);
+  }
+
+  private List<HistoryEntry> history(String application, String environment, Cell c) {
+    Rendered r = rendered;
+    Cluster cluster = environmentClusters.get(environment);
+    Optional<ApplicationPlan> plan = r.application(environment, application);
+    if (cluster == null || cluster.client == null || plan.isEmpty()) {
+      return c.history;
+    }
+    try {
+      List<Revision> revisions = new HistoryStore(cluster.client).list(environment, plan.get().bundle());
+      List<HistoryEntry> out = new ArrayList<>();
+      for (Revision rev : revisions) {
+        out.add(new HistoryEntry(rev.number(), rev.commit(), parseTime(rev.time()), rev.who(), rev.images(), rev.result(),
+            rev.rollbackOf()));
+      }
+      java.util.Collections.reverse(out);
+      c.history = out;
+      return out;
+    } catch (RuntimeException e) {
+      return c.history;
+    }
+  }
+
+  private static Instant parseTime(String t) {
+    try {
+      return t == null ? null : Instant.parse(t);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public Optional<ApplicationDiff> diff(String application, String environment) {
+    Cell c = cells.get(new Key(application, environment));
+    if (c == null) {
+      return Optional.empty();
+    }
+    List<ApplicationDiff.ObjectDiff> out = new ArrayList<>();
+    for (Drift d : c.diffs) {
+      String[] p = parseRef(d.ref());
+      String change = switch (d.state()) {
+        case MISSING -> "create";
+        case EXTRA -> "delete";
+        case OUT_OF_SYNC -> "update";
+        default -> "none";
+      };
+      out.add(new ApplicationDiff.ObjectDiff(p[0], p[1], p[2], p[3], change, d.diff()));
+    }
+    ApplicationStatus s = c.status;
+    return Optional.of(new ApplicationDiff(application, environment, s == null ? null : s.revision(), out));
+  }
+
+  /** One object's difference, as the API reports it. */
+  private record Drift(String ref, ObjectDiff.SyncState state, String diff) {}
+
+  // ---------------------------------------------------------------------------------------------
+  // ControlPlane: actions
+
+  @Override
+  public ActionResult sync(String application, String environment, SyncOptions options, String who) {
+    Key key = new Key(application, environment);
+    Cell cell = cells.get(key);
+    Rendered r = rendered;
+    if (cell == null || r == null) {
+      return ActionResult.notFound("no application " + application + " in " + environment);
+    }
+    List<Diagnostic> blockers = r.blockers(environment, application);
+    if (!blockers.isEmpty()) {
+      return ActionResult.conflict("refused: " + application + " cannot be applied in " + environment + ": " + blockers.get(0).format());
+    }
+    synchronized (cell) {
+      if (cell.pinnedRevision > 0 && !options.dryRun()) {
+        return ActionResult.conflict(application + " is pinned to revision " + cell.pinnedRevision + " in " + environment
+            + " (a rollback); unpin it first");
+      }
+    }
+    if (!responsibility.writes(application)) {
+      return ActionResult.conflict("this replica does not lead the shard of " + application + "; ask the leader");
+    }
+    if (options.dryRun()) {
+      return dryRun(key, r, options);
+    }
+    String id = UUID.randomUUID().toString();
+    synchronized (cell) {
+      cell.requested = options;
+      cell.requestedBy = who;
+      cell.requestedId = id;
+    }
+    queue.add(key);
+    return ActionResult.accepted("sync of " + application + " in " + environment + " queued", r.revision(), id);
+  }
+
+  private ActionResult dryRun(Key key, Rendered r, SyncOptions options) {
+    Cluster cluster = environmentClusters.get(key.environment());
+    if (cluster == null || !cluster.ready()) {
+      return ActionResult.conflict("cannot preview: " + (cluster == null ? "no cluster" : cluster.problem));
+    }
+    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false);
+    SyncExecutor.Options o = new SyncExecutor.Options(true, options.prune(), false, settings.syncTimeout(), Duration.ofMillis(500));
+    SyncReport report = deployer.syncApplication(r.environments().get(key.environment()), key.application(), o, provenance(r));
+    List<Operation.OperationStep> steps = report.application(key.application()).map(Controller::steps).orElse(List.of());
+    return new ActionResult(ActionResult.Outcome.DONE, "dry run: " + steps.stream().filter(s -> !s.action().equals("unchanged")).count()
+        + " of " + steps.size() + " objects would change", r.revision(), null, steps);
+  }
+
+  @Override
+  public ActionResult rollback(String application, String environment, int revision, String who) {
+    Key key = new Key(application, environment);
+    Cell cell = cells.get(key);
+    Rendered r = rendered;
+    Optional<ApplicationPlan> plan = r == null ? Optional.empty() : r.application(environment, application);
+    if (cell == null || plan.isEmpty()) {
+      return ActionResult.notFound("no application " + application + " in " + environment);
+    }
+    if (!responsibility.writes(application)) {
+      return ActionResult.conflict("this replica does not lead the shard of " + application + "; ask the leader");
+    }
+    Cluster cluster = environmentClusters.get(environment);
+    if (cluster == null || !cluster.ready()) {
+      return ActionResult.conflict("cannot roll back: " + (cluster == null ? "no cluster" : cluster.problem));
+    }
+    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).as(who);
+    boolean exists = deployer.history().list(environment, plan.get().bundle()).stream().anyMatch(rev -> rev.number() == revision);
+    if (!exists) {
+      return ActionResult.notFound("no revision " + revision + " in the history of " + application + " in " + environment);
+    }
+    String id = UUID.randomUUID().toString();
+    synchronized (cell) {
+      cell.pinnedRevision = revision;
+    }
+    Operation running = new Operation(id, "rollback", "Running", who, "revision " + revision, false, false, clock.instant(), null,
+        "rollback to revision " + revision, List.of());
+    cell.lastOperation = running;
+    emit(new StatusEvent(StatusEvent.Type.OPERATION, application, environment, clock.instant(), cell.status,
+        "rollback to revision " + revision + " started by " + who));
+    workers.execute(() -> {
+      try {
+        Rollback.Result result = new Rollback(deployer, source::export).run(environment, plan.get().bundle(), revision,
+            new SyncExecutor.Options(false, false, false, settings.syncTimeout(), Duration.ofMillis(500)),
+            new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        boolean ok = !result.refused() && result.status() == Rollback.Status.ROLLED_BACK;
+        finishOperation(key, cell, running, ok ? "Succeeded" : "Failed", result.message(),
+            result.sync() == null ? List.of() : result.sync().application(application).map(Controller::steps).orElse(List.of()));
+        if (!ok) {
+          synchronized (cell) {
+            cell.pinnedRevision = 0;
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        synchronized (cell) {
+          cell.pinnedRevision = 0;
+        }
+        finishOperation(key, cell, running, "Failed", "rollback failed: " + e.getMessage(), List.of());
+      }
+      queue.add(key);
+    });
+    return ActionResult.accepted("rollback of " + application + " in " + environment + " to revision " + revision
+        + " started; it stays pinned there until unpinned", "revision " + revision, id);
+  }
+
+  @Override
+  public ActionResult refresh(String application, String environment, String who) {
+    Key key = new Key(application, environment);
+    if (!cells.containsKey(key)) {
+      return ActionResult.notFound("no application " + application + " in " + environment);
+    }
+    scheduler.execute(() -> {
+      pollQuietly();
+      queue.add(key);
+    });
+    return ActionResult.accepted("refreshing " + application + " in " + environment, null, null);
+  }
+
+  @Override
+  public ActionResult pin(String application, String environment, String who) {
+    return control(application, environment, c -> {
+      if (c.pinnedRevision > 0) {
+        return false;
+      }
+      ApplicationStatus s = c.status;
+      List<HistoryEntry> h = c.history;
+      c.pinnedRevision = h.isEmpty() ? Integer.MAX_VALUE : h.get(0).number();
+      return s != null || true;
+    }, "pinned", "already pinned");
+  }
+
+  @Override
+  public ActionResult unpin(String application, String environment, String who) {
+    return control(application, environment, c -> {
+      boolean was = c.pinnedRevision > 0;
+      c.pinnedRevision = 0;
+      return was;
+    }, "unpinned: automated sync resumes", "not pinned");
+  }
+
+  @Override
+  public ActionResult pause(String application, String environment, String who) {
+    return control(application, environment, c -> {
+      boolean was = c.paused;
+      c.paused = true;
+      return !was;
+    }, "automated sync paused", "already paused");
+  }
+
+  @Override
+  public ActionResult resume(String application, String environment, String who) {
+    return control(application, environment, c -> {
+      boolean was = c.paused;
+      c.paused = false;
+      return was;
+    }, "automated sync resumed", "not paused");
+  }
+
+  private ActionResult control(String application, String environment, Predicate<Cell> change, String done, String unchanged) {
+    Key key = new Key(application, environment);
+    Cell cell = cells.get(key);
+    if (cell == null) {
+      return ActionResult.notFound("no application " + application + " in " + environment);
+    }
+    boolean changed;
+    synchronized (cell) {
+      changed = change.test(cell);
+    }
+    ApplicationStatus s = cell.status;
+    if (s != null) {
+      int pinned;
+      boolean paused;
+      synchronized (cell) {
+        pinned = cell.pinnedRevision;
+        paused = cell.paused;
+      }
+      publishStatus(key, cell, new ApplicationStatus(s.application(), s.environment(), s.sync(), s.health(), s.healthReason(),
+          s.revision(), s.images(), s.lastSyncTime(), s.driftedObjects(), s.monthlyCost(), s.currency(), s.policyFindings(),
+          pinned > 0, pinned, paused), null);
+    }
+    queue.add(key);
+    return ActionResult.done(changed ? done : unchanged, s == null ? null : s.revision());
+  }
+
+  @Override
+  public PushResult onPush(String branch, String commit, List<String> paths) {
+    if (settings.branch() != null && !settings.branch().equals(branch)) {
+      return new PushResult(false, "push to " + branch + " ignored: the server follows " + settings.branch(), List.of());
+    }
+    Set<String> apps = new TreeSet<>();
+    boolean platformWide = paths.isEmpty();
+    for (String p : paths) {
+      String app = Rendered.applicationOf(stripPrefix(p));
+      if (app == null) {
+        platformWide = true;
+      } else {
+        apps.add(app);
+      }
+    }
+    emit(new StatusEvent(StatusEvent.Type.PUSH, null, null, clock.instant(), null, "push to " + branch + " at " + commit));
+    scheduler.execute(this::pollQuietly);
+    Rendered r = rendered;
+    List<String> named = platformWide && r != null ? r.applications() : List.copyOf(apps);
+    return new PushResult(true, "fetching " + branch + " now", named);
+  }
+
+  private static String stripPrefix(String path) {
+    int i = path.indexOf("apps/");
+    return i < 0 ? path : path.substring(i);
+  }
+
+  @Override
+  public AutoCloseable subscribe(Consumer<StatusEvent> listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  private void emit(StatusEvent e) {
+    for (Consumer<StatusEvent> l : listeners) {
+      try {
+        l.accept(e);
+      } catch (RuntimeException ex) {
+        log.warn("event listener failed", "error", String.valueOf(ex));
+      }
+    }
+  }
+
+  @Override
+  public boolean ready() {
+    if (!polled.get() || rendered == null) {
+      return false;
+    }
+    for (Cluster c : environmentClusters.values()) {
+      OwnedWatch w = c.watch;
+      if (w != null && !w.synced()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public boolean simulated() {
+    return settings.simulated();
+  }
+
+  /** Why the platform could not be read at the last poll, or null. */
+  public String pollProblem() {
+    return pollProblem;
+  }
+
+  @Override
+  public void close() {
+    stopped = true;
+    queue.shutDown();
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    if (workers != null) {
+      workers.shutdownNow();
+      try {
+        workers.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    environmentClusters.values().forEach(Cluster::closeQuietly);
+    source.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  private RateLimiter limiter(String environment) {
+    return limiters.computeIfAbsent(environment, e -> new RateLimiter(settings.qps(), settings.burst()));
+  }
+
+  /** {@code Kind/namespace/name} or {@code Kind/name} into group (unknown here: ""), kind, namespace, name. */
+  private static String[] parseRef(String ref) {
+    String[] p = ref.split("/");
+    if (p.length >= 3) {
+      return new String[] {"", p[0], p[1], String.join("/", java.util.Arrays.copyOfRange(p, 2, p.length))};
+    }
+    if (p.length == 2) {
+      return new String[] {"", p[0], "", p[1]};
+    }
+    return new String[] {"", ref, "", ""};
+  }
+
+  private static String ref(RenderedObject o) {
+    return o.namespace() == null ? o.kind() + "/" + o.name() : o.kind() + "/" + o.namespace() + "/" + o.name();
+  }
+
+  private static List<String> images(ApplicationBundle bundle) {
+    Set<String> out = new TreeSet<>();
+    for (RenderedObject o : bundle.objects()) {
+      JsonNode spec = o.body().path("spec");
+      JsonNode pod = o.kind().equals("CronJob") ? spec.path("jobTemplate").path("spec").path("template").path("spec")
+          : spec.path("template").path("spec");
+      for (String list : new String[] {"initContainers", "containers"}) {
+        pod.path(list).forEach(c -> {
+          if (c.hasNonNull("image")) {
+            out.add(c.get("image").asText());
+          }
+        });
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** The directory a platform was read from, for rollback exports in tests. */
+  static Path dirOf(PlatformSource.Snapshot s) {
+    return s.dir();
+  }
+}

@@ -1,0 +1,248 @@
+package dev.slipway.server.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.engine.sync.HealthStatus;
+import dev.slipway.kube.ClusterClient;
+import dev.slipway.kube.FakeController;
+import dev.slipway.kube.FaultyApiServer;
+import dev.slipway.server.api.ActionResult;
+import dev.slipway.server.api.ApplicationStatus;
+import dev.slipway.server.api.StatusEvent;
+import dev.slipway.server.api.SyncOptions;
+import dev.slipway.server.api.SyncState;
+import dev.slipway.server.log.JsonLog;
+import dev.slipway.server.metrics.ServerMetrics;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The controller against fabric8's mock API server, with a fake controller setting status as Kubernetes would. */
+class ControllerTest {
+  static final Path EXAMPLE = Path.of("..", "examples", "acme");
+
+  @TempDir
+  Path tmp;
+
+  final FaultyApiServer server = new FaultyApiServer();
+  final FakeController kube = FakeController.start(server.controllerClient());
+  final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+  final List<AutoCloseable> closing = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable c : closing) {
+      c.close();
+    }
+    kube.close();
+    server.close();
+  }
+
+  /** Logs kept for assertions and shown on the console when SLIPWAY_TEST_LOGS is set. */
+  static final class TeeStream extends java.io.OutputStream {
+    private final ByteArrayOutputStream kept;
+
+    TeeStream(ByteArrayOutputStream kept) {
+      this.kept = kept;
+    }
+
+    @Override
+    public void write(int b) {
+      kept.write(b);
+      if (System.getenv("SLIPWAY_TEST_LOGS") != null) {
+        System.err.write(b);
+      }
+    }
+  }
+
+  static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path rel = from.relativize(p);
+        if (rel.toString().startsWith("out")) {
+          continue;
+        }
+        Path target = to.resolve(rel.toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  Path platform() throws IOException {
+    Path dir = tmp.resolve("platform");
+    copy(EXAMPLE, dir);
+    return dir;
+  }
+
+  Controller controller(Path dir, Controller.Responsibility responsibility) {
+    Controller.Settings settings = Controller.Settings.defaults().withEnvironments(Set.of("dev")).withWorkers(2)
+        .withPoll(Duration.ofHours(1)).withResync(Duration.ofHours(1)).withSyncTimeout(Duration.ofSeconds(30)).withRateLimit(1000, 1000);
+    Controller c = new Controller(PlatformSource.directory(dir), env -> new KubernetesClientBuilder().withConfig(
+        ClusterClient.configure(new ConfigBuilder().withMasterUrl(server.url()).build(), Duration.ofSeconds(10))).build(),
+        settings, responsibility, new ServerMetrics(),
+        new JsonLog.Sink(new PrintStream(new TeeStream(logs), true, StandardCharsets.UTF_8), Clock.systemUTC(), JsonLog.Level.DEBUG), Clock.systemUTC());
+    closing.add(0, c);
+    return c.start();
+  }
+
+  static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  static ApplicationStatus status(Controller c, String app) {
+    return c.applications().stream().filter(s -> s.application().equals(app)).findFirst().orElseThrow();
+  }
+
+  static boolean converged(Controller c) {
+    List<ApplicationStatus> m = c.applications();
+    if (System.getenv("SLIPWAY_TEST_LOGS") != null) {
+      m.forEach(s -> System.err.println("MATRIX " + s.application() + " " + s.sync() + " " + s.health() + " " + s.healthReason()
+          + (s.sync() == SyncState.OUT_OF_SYNC ? c.diff(s.application(), s.environment()).map(Object::toString).orElse("") : "")));
+    }
+    return !m.isEmpty() && m.stream().allMatch(s -> s.sync() == SyncState.SYNCED && s.health() == HealthStatus.HEALTHY);
+  }
+
+  String image(String ns, String name) {
+    var d = server.client().apps().deployments().inNamespace(ns).withName(name).get();
+    return d == null ? null : d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
+  long writes(String namespace) {
+    return server.requests().stream().filter(r -> !r.startsWith("GET")).filter(r -> r.contains("/namespaces/" + namespace + "/"))
+        .filter(r -> !r.contains("/configmaps/slipway-history")).filter(r -> !r.contains("/leases/")).count();
+  }
+
+  @Test
+  void theLoopConvergesAnAutomatedEnvironmentFromEmpty() throws Exception {
+    Controller c = controller(platform(), Controller.Responsibility.ALL);
+    await("every application Synced and Healthy", Duration.ofSeconds(90), () -> converged(c));
+    assertThat(c.applications()).extracting(ApplicationStatus::application)
+        .containsExactlyInAnyOrder("flask-otel-app", "hello-world", "proyecto06");
+    assertThat(c.ready()).isTrue();
+    assertThat(status(c, "hello-world").revision()).isNotNull();
+    assertThat(c.application("hello-world", "dev").orElseThrow().resources()).isNotEmpty();
+    assertThat(server.client().namespaces().withName("hello-world").get()).isNotNull();
+  }
+
+  @Test
+  void aDriftedObjectIsCorrectedWhereSelfHealIsOn() throws Exception {
+    Controller c = controller(platform(), Controller.Responsibility.ALL);
+    await("convergence", Duration.ofSeconds(90), () -> converged(c));
+    String before = image("hello-world", "web");
+    var d = server.client().apps().deployments().inNamespace("hello-world").withName("web").get();
+    d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("docker.io/library/nginx:drifted");
+    server.client().apps().deployments().inNamespace("hello-world").resource(d).update();
+    await("the drift to be corrected", Duration.ofSeconds(30), () -> before.equals(image("hello-world", "web")));
+  }
+
+  @Test
+  void aDriftIsReportedAndLeftWhereTheEnvironmentIsNotAutomated() throws Exception {
+    Path dir = platform();
+    Path yaml = dir.resolve("slipway.yaml");
+    Files.writeString(yaml, Files.readString(yaml).replace("sync: {automated: true, selfHeal: true, prune: true}", "sync: {automated: false}"));
+    Controller c = controller(dir, Controller.Responsibility.ALL);
+    await("OutOfSync reported", Duration.ofSeconds(30), () -> !c.applications().isEmpty() && c.applications().stream()
+        .allMatch(s -> s.sync() == SyncState.OUT_OF_SYNC));
+    assertThat(writes("hello-world")).as("nothing applied where sync is manual").isZero();
+    ActionResult r = c.sync("hello-world", "dev", new SyncOptions(false, false), "alice");
+    assertThat(r.outcome()).isEqualTo(ActionResult.Outcome.ACCEPTED);
+    await("the explicit sync", Duration.ofSeconds(60), () -> status(c, "hello-world").sync() == SyncState.SYNCED);
+    assertThat(status(c, "proyecto06").sync()).as("the others stay as they were").isEqualTo(SyncState.OUT_OF_SYNC);
+  }
+
+  @Test
+  void anInvalidCommitMarksOnlyItsApplicationAndAppliesNothingOfIt() throws Exception {
+    Path dir = platform();
+    Controller c = controller(dir, Controller.Responsibility.ALL);
+    await("convergence", Duration.ofSeconds(90), () -> converged(c));
+    long before = writes("hello-world");
+    Path app = dir.resolve("apps/hello-world/app.yaml");
+    Files.writeString(app, Files.readString(app).replaceFirst("image: ", "image: UPPER/"));
+    c.poll();
+    await("InvalidSpec", Duration.ofSeconds(20), () -> status(c, "hello-world").sync() == SyncState.INVALID_SPEC);
+    assertThat(c.application("hello-world", "dev").orElseThrow().diagnostics()).anySatisfy(p -> {
+      assertThat(p.file()).isEqualTo("apps/hello-world/app.yaml");
+      assertThat(p.line()).isPositive();
+    });
+    assertThat(status(c, "proyecto06").sync()).isEqualTo(SyncState.SYNCED);
+    assertThat(c.sync("hello-world", "dev", new SyncOptions(false, false), "alice").outcome()).isEqualTo(ActionResult.Outcome.CONFLICT);
+    c.awaitIdle(Duration.ofSeconds(10));
+    assertThat(writes("hello-world")).isEqualTo(before);
+  }
+
+  @Test
+  void aChangeToOneApplicationReSyncsOnlyThatApplication() throws Exception {
+    Path dir = platform();
+    Controller c = controller(dir, Controller.Responsibility.ALL);
+    await("convergence", Duration.ofSeconds(90), () -> converged(c));
+    c.awaitIdle(Duration.ofSeconds(10));
+    long otherBefore = writes("proyecto06");
+    Path app = dir.resolve("apps/hello-world/app.yaml");
+    Files.writeString(app, Files.readString(app).replace("nginx-unprivileged:1.27-alpine", "nginx-unprivileged:1.28-alpine"));
+    List<StatusEvent> events = new CopyOnWriteArrayList<>();
+    closing.add(c.subscribe(events::add));
+    var result = c.onPush("main", "abc", List.of("apps/hello-world/app.yaml"));
+    assertThat(result.applications()).containsExactly("hello-world");
+    await("the new image", Duration.ofSeconds(30), () -> "docker.io/nginxinc/nginx-unprivileged:1.28-alpine".equals(image("hello-world", "web")));
+    c.awaitIdle(Duration.ofSeconds(10));
+    assertThat(writes("proyecto06")).as("the unchanged application was not written").isEqualTo(otherBefore);
+    assertThat(events).anySatisfy(e -> assertThat(e.type()).isEqualTo(StatusEvent.Type.PUSH));
+  }
+
+  @Test
+  void aPinnedApplicationIsNotSyncedUntilUnpinned() throws Exception {
+    Path dir = platform();
+    Controller c = controller(dir, Controller.Responsibility.ALL);
+    await("convergence", Duration.ofSeconds(90), () -> converged(c));
+    assertThat(c.pin("hello-world", "dev", "alice").outcome()).isEqualTo(ActionResult.Outcome.DONE);
+    Path app = dir.resolve("apps/hello-world/app.yaml");
+    Files.writeString(app, Files.readString(app).replace("nginx-unprivileged:1.27-alpine", "nginx-unprivileged:1.28-alpine"));
+    c.poll();
+    await("OutOfSync reported", Duration.ofSeconds(20), () -> status(c, "hello-world").sync() == SyncState.OUT_OF_SYNC);
+    c.awaitIdle(Duration.ofSeconds(10));
+    assertThat(image("hello-world", "web")).endsWith(":1.27-alpine");
+    assertThat(status(c, "hello-world").pinned()).isTrue();
+    assertThat(c.sync("hello-world", "dev", new SyncOptions(false, false), "alice").outcome()).isEqualTo(ActionResult.Outcome.CONFLICT);
+    c.unpin("hello-world", "dev", "alice");
+    await("the new image after unpin", Duration.ofSeconds(30), () -> image("hello-world", "web").endsWith(":1.28-alpine"));
+  }
+
+  @Test
+  void anUnreachableClusterIsReportedAndRetried() throws Exception {
+    Controller.Settings settings = Controller.Settings.defaults().withEnvironments(Set.of("dev")).withWorkers(2)
+        .withPoll(Duration.ofHours(1)).withResync(Duration.ofHours(1));
+    Controller c = new Controller(PlatformSource.directory(platform()), env -> new KubernetesClientBuilder().withConfig(
+        ClusterClient.configure(new ConfigBuilder().withMasterUrl("https://127.0.0.1:1").build(), Duration.ofSeconds(2))).build(),
+        settings, Controller.Responsibility.ALL, new ServerMetrics(),
+        new JsonLog.Sink(new PrintStream(new TeeStream(logs), true, StandardCharsets.UTF_8), Clock.systemUTC(), JsonLog.Level.DEBUG), Clock.systemUTC());
+    closing.add(0, c);
+    c.start();
+    await("Unknown with the cause", Duration.ofSeconds(30), () -> c.applications().stream()
+        .anyMatch(s -> s.sync() == SyncState.UNKNOWN && s.healthReason().contains("cannot use the cluster of dev")));
+  }
+}
