@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,7 +72,8 @@ final class SimulatedControllers implements AutoCloseable {
   private final SandboxOptions options;
   private final Clock clock;
   private final ScheduledExecutorService loop;
-  private final Map<Kind, SharedIndexInformer<GenericKubernetesResource>> informers = new LinkedHashMap<>();
+  /** Filled by {@link #start()} while the first events may already be handled on the loop thread. */
+  private final Map<Kind, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
   private final Map<String, Track> tracks = new HashMap<>();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   private final Map<String, String> faults = new ConcurrentHashMap<>();
@@ -113,8 +113,8 @@ final class SimulatedControllers implements AutoCloseable {
           enqueue(k, obj);
         }
       });
-      informer.run();
       informers.put(k, informer);
+      informer.run();
     }
     return this;
   }
@@ -179,7 +179,11 @@ final class SimulatedControllers implements AutoCloseable {
     MDC.put("namespace", namespace == null ? "" : namespace);
     MDC.put("name", name);
     try {
-      GenericKubernetesResource cached = informers.get(kind).getStore().getByKey(namespace == null ? name : namespace + "/" + name);
+      SharedIndexInformer<GenericKubernetesResource> informer = informers.get(kind);
+      if (informer == null) {
+        return; // not started: nothing of this kind to look at yet
+      }
+      GenericKubernetesResource cached = informer.getStore().getByKey(namespace == null ? name : namespace + "/" + name);
       if (cached == null) {
         forget(key);
         return;
@@ -295,7 +299,11 @@ final class SimulatedControllers implements AutoCloseable {
   /** A workload changed: its autoscalers report the new replicas. */
   private void autoscalersOf(Kind kind, String namespace, String name) {
     for (Kind k : List.of(kind("autoscaling/v2", "HorizontalPodAutoscaler"), kind("keda.sh/v1alpha1", "ScaledObject"))) {
-      for (GenericKubernetesResource r : informers.get(k).getIndexer().byIndex(io.fabric8.kubernetes.client.informers.cache.Cache.NAMESPACE_INDEX, namespace)) {
+      SharedIndexInformer<GenericKubernetesResource> informer = informers.get(k);
+      if (informer == null) {
+        continue;
+      }
+      for (GenericKubernetesResource r : informer.getIndexer().byIndex(io.fabric8.kubernetes.client.informers.cache.Cache.NAMESPACE_INDEX, namespace)) {
         JsonNode ref = json(r, k).path("spec").path("scaleTargetRef");
         if (ref.path("name").asText().equals(name) && ref.path("kind").asText("Deployment").equals(kind.kind())) {
           enqueue(k, r);
