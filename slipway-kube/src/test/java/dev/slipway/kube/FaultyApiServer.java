@@ -55,8 +55,11 @@ public final class FaultyApiServer implements AutoCloseable {
           // The fake controller's own reads and status writes are not the code under test's.
           return crud.dispatch(request);
         }
-        requests.add(request.getMethod() + " " + path);
-        times.add(System.nanoTime());
+        synchronized (requests) {
+          requests.add(request.getMethod() + " " + path);
+          times.add(System.nanoTime());
+          agents.add(String.valueOf(request.getHeader("User-Agent")));
+        }
         if (slowPath != null && slowMethod.equalsIgnoreCase(request.getMethod()) && slowPath.matcher(path).find()) {
           int now = inFlight.incrementAndGet();
           maxInFlight.accumulateAndGet(now, Math::max);
@@ -175,8 +178,39 @@ public final class FaultyApiServer implements AutoCloseable {
   }
 
   public void resetRequests() {
-    requests.clear();
-    times.clear();
+    synchronized (requests) {
+      requests.clear();
+      times.clear();
+      agents.clear();
+    }
+  }
+
+  private final List<String> agents = new CopyOnWriteArrayList<>();
+
+  /** The requests sent by clients with this User-Agent ({@link #clientAs}), as {@code "METHOD path"}, in order. */
+  public List<String> requestsBy(String userAgent) {
+    List<String> out = new ArrayList<>();
+    List<String> r;
+    List<String> a;
+    synchronized (requests) {
+      r = new ArrayList<>(requests);
+      a = new ArrayList<>(agents);
+    }
+    for (int i = 0; i < Math.min(r.size(), a.size()); i++) {
+      if (a.get(i).equals(userAgent)) {
+        out.add(r.get(i));
+      }
+    }
+    return out;
+  }
+
+  /** A client whose requests are recorded under {@code userAgent}: one per process in tests of several replicas. */
+  public KubernetesClient clientAs(String userAgent) {
+    io.fabric8.kubernetes.client.Config config = new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration()).build();
+    config.setUserAgent(userAgent);
+    KubernetesClient c = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
+    controllerClients.add(c);
+    return c;
   }
 
   /** When each recorded request arrived ({@link System#nanoTime()}), in the order of {@link #requests()}. */

@@ -53,7 +53,7 @@ public final class ShardLeadership implements AutoCloseable {
    * As above; with {@code releaseOnClose} false, {@link #close} leaves the lease as a killed
    * process would, and a standby takes over only once it expires.
    */
-  ShardLeadership(KubernetesClient client, String namespace, int shard, String identity, Timings timings,
+  public ShardLeadership(KubernetesClient client, String namespace, int shard, String identity, Timings timings,
       Consumer<Boolean> changed, boolean releaseOnClose) {
     this.shard = shard;
     this.changed = changed;

@@ -118,7 +118,7 @@ class ControllerTest {
     return c.applications().stream().filter(s -> s.application().equals(app)).findFirst().orElseThrow();
   }
 
-  static boolean converged(Controller c) {
+  public static boolean converged(Controller c) {
     List<ApplicationStatus> m = c.applications();
     if (System.getenv("SLIPWAY_TEST_LOGS") != null) {
       m.forEach(s -> System.err.println("MATRIX " + s.application() + " " + s.sync() + " " + s.health() + " " + s.healthReason()
