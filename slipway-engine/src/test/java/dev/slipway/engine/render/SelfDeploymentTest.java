@@ -78,7 +78,7 @@ class SelfDeploymentTest {
     JsonNode deployment = only("Deployment");
     assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(2);
     assertThat(deployment.path("spec").path("template").path("spec").path("containers").get(0).path("args").toString())
-        .contains("serve");
+        .contains("serve").contains("--leader-election");
     assertThat(only("Service").path("spec").path("ports").toString()).contains("8080");
     assertThat(only("ServiceMonitor").path("spec").path("endpoints").toString()).contains("/metrics");
     assertThat(objects()).anySatisfy(o -> assertThat(o.kind()).isEqualTo("NetworkPolicy"));
