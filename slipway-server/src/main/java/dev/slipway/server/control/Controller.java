@@ -161,6 +161,10 @@ public final class Controller implements ControlPlane, AutoCloseable {
     volatile List<Drift> diffs = List.of();
     ReconcileInput.LastSync last;
     int pinnedRevision;
+    /** The newest history revision seen; an unpin acknowledges rollbacks up to it. */
+    int newestRevision;
+    /** Rollback revisions up to this one were unpinned: history no longer pins them again. */
+    int unpinnedThrough;
     boolean paused;
     /** An explicit sync asked for through the API: done whatever the sync policy says. */
     SyncOptions requested;
@@ -242,6 +246,8 @@ public final class Controller implements ControlPlane, AutoCloseable {
   private volatile String pollProblem;
   private ScheduledExecutorService scheduler;
   private ExecutorService workers;
+  /** Long actions asked through the API (rollbacks), beside the reconcile workers, which never finish. */
+  private ExecutorService operations;
   private volatile boolean stopped;
 
   public Controller(PlatformSource source, Clusters clusters, Settings settings, Responsibility responsibility, ServerMetrics metrics,
@@ -263,6 +269,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
   public Controller start() {
     scheduler = Executors.newScheduledThreadPool(1, daemon("slipway-poll"));
     workers = Executors.newFixedThreadPool(settings.workers(), daemon("slipway-reconcile"));
+    operations = Executors.newFixedThreadPool(2, daemon("slipway-operation"));
     scheduler.execute(this::pollQuietly);
     scheduler.scheduleWithFixedDelay(this::pollQuietly, settings.poll().toMillis(), settings.poll().toMillis(), TimeUnit.MILLISECONDS);
     scheduler.scheduleWithFixedDelay(this::resyncAll, settings.resync().toMillis(), settings.resync().toMillis(), TimeUnit.MILLISECONDS);
@@ -573,11 +580,14 @@ public final class Controller implements ControlPlane, AutoCloseable {
       paused = cell.paused;
       last = cell.last;
     }
-    if (pinned == 0 && live != null && live.revision() != null && live.revision().rollbackOf() > 0) {
-      // The newest revision is a rollback (by the CLI or another replica): automated sync leaves it (Argo CD #9570).
-      pinned = live.revision().number();
+    if (live != null && live.revision() != null) {
       synchronized (cell) {
-        cell.pinnedRevision = pinned;
+        cell.newestRevision = Math.max(cell.newestRevision, live.revision().number());
+        if (pinned == 0 && live.revision().rollbackOf() > 0 && live.revision().number() > cell.unpinnedThrough) {
+          // The newest revision is a rollback (by the CLI or another replica): automated sync leaves it (Argo CD #9570).
+          pinned = live.revision().number();
+          cell.pinnedRevision = pinned;
+        }
       }
     }
     return new ReconcileInput(key.application(), key.environment(), desired, comparison,
@@ -981,7 +991,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
     cell.lastOperation = running;
     emit(new StatusEvent(StatusEvent.Type.OPERATION, application, environment, clock.instant(), cell.status,
         "rollback to revision " + revision + " started by " + who));
-    workers.execute(() -> {
+    operations.execute(() -> {
       try {
         Rollback.Result result = new Rollback(deployer, source::export).run(environment, plan.get().bundle(), revision,
             new SyncExecutor.Options(false, false, false, settings.syncTimeout(), Duration.ofMillis(500)),
@@ -1037,6 +1047,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
     return control(application, environment, c -> {
       boolean was = c.pinnedRevision > 0;
       c.pinnedRevision = 0;
+      c.unpinnedThrough = Math.max(c.newestRevision, c.history.isEmpty() ? 0 : c.history.get(0).number());
       return was;
     }, "unpinned: automated sync resumes", "not pinned");
   }
@@ -1158,6 +1169,9 @@ public final class Controller implements ControlPlane, AutoCloseable {
     queue.shutDown();
     if (scheduler != null) {
       scheduler.shutdownNow();
+    }
+    if (operations != null) {
+      operations.shutdownNow();
     }
     if (workers != null) {
       workers.shutdownNow();

@@ -105,10 +105,14 @@ class ControllerTest {
   }
 
   static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+    await(() -> what, limit, condition);
+  }
+
+  static void await(java.util.function.Supplier<String> what, Duration limit, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
+        throw new AssertionError("timed out waiting for " + what.get());
       }
       Thread.sleep(50);
     }
@@ -244,5 +248,64 @@ class ControllerTest {
     c.start();
     await("Unknown with the cause", Duration.ofSeconds(30), () -> c.applications().stream()
         .anyMatch(s -> s.sync() == SyncState.UNKNOWN && s.healthReason().contains("cannot use the cluster of dev")));
+  }
+
+  static String commit(org.eclipse.jgit.api.Git git, String message) throws Exception {
+    git.add().addFilepattern(".").call();
+    return git.commit().setMessage(message).setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").call().getName();
+  }
+
+  @Test
+  void aRollbackFromTheApiIsPinnedAndAutomatedSyncDoesNotUndoItUntilUnpinned() throws Exception {
+    Path dir = platform();
+    try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setInitialBranch("main").setDirectory(dir.toFile()).call()) {
+      commit(git, "one");
+      Controller c = controller(dir, Controller.Responsibility.ALL);
+      await("convergence", Duration.ofSeconds(90), () -> converged(c));
+      Path app = dir.resolve("apps/hello-world/app.yaml");
+      Files.writeString(app, Files.readString(app).replace("nginx-unprivileged:1.27-alpine", "nginx-unprivileged:1.28-alpine"));
+      commit(git, "two");
+      c.poll();
+      await("revision two live", Duration.ofSeconds(60), () -> image("hello-world", "web").endsWith(":1.28-alpine"));
+      await("two revisions in the history", Duration.ofSeconds(30),
+          () -> c.application("hello-world", "dev").orElseThrow().history().size() >= 2);
+
+      ActionResult r = c.rollback("hello-world", "dev", 1, "alice");
+      assertThat(r.outcome()).as(r.message()).isEqualTo(ActionResult.Outcome.ACCEPTED);
+      await(() -> "revision one live again (last operation: " + c.application("hello-world", "dev").orElseThrow().lastOperation() + ")",
+          Duration.ofSeconds(60), () -> image("hello-world", "web").endsWith(":1.27-alpine"));
+      await("pinned and reported OutOfSync", Duration.ofSeconds(30),
+          () -> status(c, "hello-world").pinned() && status(c, "hello-world").sync() == SyncState.OUT_OF_SYNC);
+      c.poll();
+      c.refresh("hello-world", "dev", "bob");
+      Thread.sleep(3000);
+      c.awaitIdle(Duration.ofSeconds(10));
+      assertThat(image("hello-world", "web")).as("automated sync left the rollback alone").endsWith(":1.27-alpine");
+      assertThat(c.application("hello-world", "dev").orElseThrow().lastOperation().kind()).isEqualTo("rollback");
+      assertThat(c.rollback("hello-world", "dev", 99, "alice").outcome()).isEqualTo(ActionResult.Outcome.NOT_FOUND);
+
+      c.unpin("hello-world", "dev", "alice");
+      await("the current revision after unpin", Duration.ofSeconds(60), () -> image("hello-world", "web").endsWith(":1.28-alpine"));
+    }
+  }
+
+  @Test
+  void anApplicationWaitsForTheApplicationsItDependsOnToBeHealthy() throws Exception {
+    Path dir = platform();
+    Path app = dir.resolve("apps/hello-world/app.yaml");
+    Files.writeString(app, Files.readString(app).replace("spec:\n", "spec:\n  dependsOn: [proyecto06]\n"));
+    // proyecto06's database never becomes ready: its StatefulSet is failed by the fake controller's absence of status.
+    kube.close();
+    Controller c = controller(dir, Controller.Responsibility.ALL);
+    await("proyecto06 applied but not Healthy", Duration.ofSeconds(60), () -> server.client().apps().statefulSets()
+        .inNamespace("proyecto06").withName("database").get() != null);
+    Thread.sleep(2000);
+    assertThat(server.client().apps().deployments().inNamespace("hello-world").withName("web").get())
+        .as("hello-world waits for proyecto06").isNull();
+    assertThat(status(c, "hello-world").sync()).isEqualTo(SyncState.OUT_OF_SYNC);
+    try (FakeController again = FakeController.start(server.controllerClient())) {
+      await("hello-world synced once proyecto06 is Healthy", Duration.ofSeconds(90),
+          () -> server.client().apps().deployments().inNamespace("hello-world").withName("web").get() != null);
+    }
   }
 }
