@@ -237,17 +237,25 @@ class ControllerTest {
   }
 
   @Test
-  void anUnreachableClusterIsReportedAndRetried() throws Exception {
-    Controller.Settings settings = Controller.Settings.defaults().withEnvironments(Set.of("dev")).withWorkers(2)
-        .withPoll(Duration.ofHours(1)).withResync(Duration.ofHours(1));
-    Controller c = new Controller(PlatformSource.directory(platform()), env -> new KubernetesClientBuilder().withConfig(
-        ClusterClient.configure(new ConfigBuilder().withMasterUrl("https://127.0.0.1:1").build(), Duration.ofSeconds(2))).build(),
-        settings, Controller.Responsibility.ALL, new ServerMetrics(),
-        new JsonLog.Sink(new PrintStream(new TeeStream(logs), true, StandardCharsets.UTF_8), Clock.systemUTC(), JsonLog.Level.DEBUG), Clock.systemUTC());
+  void anUnreachableClusterIsReportedAndRetriedWhileTheOtherEnvironmentsCarryOn() throws Exception {
+    Controller.Settings settings = Controller.Settings.defaults().withEnvironments(Set.of("dev", "staging")).withWorkers(2)
+        .withPoll(Duration.ofHours(1)).withResync(Duration.ofHours(1)).withSyncTimeout(Duration.ofSeconds(30)).withRateLimit(1000, 1000);
+    Controller c = new Controller(PlatformSource.directory(platform()), env -> {
+      String url = env.name().equals("dev") ? server.url() : "https://127.0.0.1:1";
+      return new KubernetesClientBuilder().withConfig(
+          ClusterClient.configure(new ConfigBuilder().withMasterUrl(url).build(), Duration.ofSeconds(2))).build();
+    }, settings, Controller.Responsibility.ALL, new ServerMetrics(),
+        new JsonLog.Sink(new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC(), JsonLog.Level.INFO), Clock.systemUTC());
     closing.add(0, c);
     c.start();
-    await("Unknown with the cause", Duration.ofSeconds(30), () -> c.applications().stream()
-        .anyMatch(s -> s.sync() == SyncState.UNKNOWN && s.healthReason().contains("cannot use the cluster of dev")));
+    await("staging Unknown with the cause", Duration.ofSeconds(30), () -> c.applications().stream()
+        .anyMatch(s -> s.environment().equals("staging") && s.sync() == SyncState.UNKNOWN
+            && s.healthReason().contains("cannot use the cluster of staging")));
+    await("dev converged meanwhile", Duration.ofSeconds(90), () -> c.applications().stream()
+        .filter(s -> s.environment().equals("dev"))
+        .allMatch(s -> s.sync() == SyncState.SYNCED && s.health() == HealthStatus.HEALTHY));
+    assertThat(c.applications().stream().filter(s -> s.environment().equals("staging")))
+        .allSatisfy(s -> assertThat(s.sync()).isEqualTo(SyncState.UNKNOWN));
   }
 
   static String commit(org.eclipse.jgit.api.Git git, String message) throws Exception {
