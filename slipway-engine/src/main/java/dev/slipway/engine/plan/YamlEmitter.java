@@ -20,7 +20,7 @@ public final class YamlEmitter {
   private YamlEmitter() {}
 
   public static String write(JsonNode root) {
-    StringBuilder sb = new StringBuilder(1024);
+    StringBuilder sb = new StringBuilder(4096);
     if (root.isObject() && !root.isEmpty()) {
       object(sb, root, 0);
     } else if (root.isArray() && !root.isEmpty()) {
@@ -39,7 +39,7 @@ public final class YamlEmitter {
         pad(sb, indent);
       }
       first = false;
-      sb.append(string(e.getKey(), -1)).append(':');
+      sb.append(key(e.getKey())).append(':');
       value(sb, e.getValue(), indent);
     }
   }
@@ -105,6 +105,21 @@ public final class YamlEmitter {
     return string(v.asText(), indent);
   }
 
+  /** Keys repeat across every object (metadata, labels, spec...): each is checked for quoting once. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, String> KEYS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static String key(String k) {
+    String done = KEYS.get(k);
+    if (done != null) {
+      return done;
+    }
+    String written = string(k, -1);
+    if (KEYS.size() < 10_000 && k.length() <= 256) {
+      KEYS.put(k, written);
+    }
+    return written;
+  }
+
   /** A string scalar; {@code indent} < 0 means a key (no block style). */
   static String string(String s, int indent) {
     if (isPlain(s)) {
@@ -166,18 +181,29 @@ public final class YamlEmitter {
     if (s.indexOf('\n') < 0 || s.startsWith(" ") || s.startsWith("\n") || s.startsWith("\t")) {
       return false;
     }
-    for (int i = 0; i < s.length(); i++) {
+    // One pass: no control character but tab and newline, and no line of blanks only (not empty).
+    boolean lineHasText = false;
+    boolean lineHasBlank = false;
+    for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
-      if (c != '\n' && c != '\t' && (c < 0x20 || c == 0x7f || c == '\u0085' || c == '\u2028' || c == '\u2029' || c == '\ufeff')) {
+      if (c == '\n') {
+        if (lineHasBlank && !lineHasText) {
+          return false;
+        }
+        lineHasText = false;
+        lineHasBlank = false;
+        continue;
+      }
+      if (c != '\t' && (c < 0x20 || c == 0x7f || c == '\u0085' || c == '\u2028' || c == '\u2029' || c == '\ufeff')) {
         return false;
       }
-    }
-    for (String line : s.split("\n", -1)) {
-      if (!line.isEmpty() && line.isBlank()) {
-        return false;
+      if (Character.isWhitespace(c)) {
+        lineHasBlank = true;
+      } else {
+        lineHasText = true;
       }
     }
-    return true;
+    return !(lineHasBlank && !lineHasText);
   }
 
   private static String literal(String s, int indent) {
@@ -190,11 +216,21 @@ public final class YamlEmitter {
       chomp = "-";
     }
     StringBuilder sb = new StringBuilder(s.length() + 64).append('|').append(chomp);
-    for (String line : body.split("\n", -1)) {
+    int start = 0;
+    while (true) {
+      int end = body.indexOf('\n', start);
+      int stop = end < 0 ? body.length() : end;
       sb.append('\n');
-      if (!line.isEmpty()) {
-        sb.append(" ".repeat(indent)).append(line);
+      if (stop > start) {
+        for (int i = 0; i < indent; i++) {
+          sb.append(' ');
+        }
+        sb.append(body, start, stop);
       }
+      if (end < 0) {
+        break;
+      }
+      start = end + 1;
     }
     // With "+" the kept trailing newlines are the empty lines just written.
     return sb.toString();
