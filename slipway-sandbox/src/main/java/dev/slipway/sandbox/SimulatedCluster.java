@@ -8,11 +8,17 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One simulated Kubernetes API: fabric8's mock server in CRUD mode on 127.0.0.1 (an ephemeral
@@ -35,12 +41,23 @@ public final class SimulatedCluster implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final SimulatedControllers controllers;
+  /** Requests received, by User-Agent: tallied from the mock's record of requests, which is drained as it goes. */
+  private final Map<String, Long> requests = new TreeMap<>();
+  private final ScheduledExecutorService drainer;
 
   private SimulatedCluster(String context, KubernetesMockServer server, KubernetesClient client, SimulatedControllers controllers) {
     this.context = context;
     this.server = server;
     this.client = client;
     this.controllers = controllers;
+    // The mock keeps every request it receives (body included) until someone takes it: a sandbox
+    // serving a controller for hours would hold them all. Taking them once a second bounds that.
+    this.drainer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "sandbox-" + context + "-requests");
+      t.setDaemon(true);
+      return t;
+    });
+    drainer.scheduleWithFixedDelay(this::drain, 1, 1, TimeUnit.SECONDS);
   }
 
   static SimulatedCluster start(String context, SandboxOptions options, Clock clock) {
@@ -86,12 +103,34 @@ public final class SimulatedCluster implements AutoCloseable {
     return client;
   }
 
+  /**
+   * Every request this API server has received since it started, by the client's User-Agent (the
+   * simulated controllers' own are {@value #USER_AGENT}): what a benchmark counts at the server,
+   * not in the client that sends them.
+   */
+  public synchronized Map<String, Long> requestsByUserAgent() {
+    drain();
+    return new TreeMap<>(requests);
+  }
+
+  private synchronized void drain() {
+    try {
+      for (RecordedRequest r = server.takeRequest(0, TimeUnit.MILLISECONDS); r != null; r = server.takeRequest(0, TimeUnit.MILLISECONDS)) {
+        String agent = r.getHeader("User-Agent");
+        requests.merge(agent == null ? "(none)" : agent, 1L, Long::sum);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   SimulatedControllers controllers() {
     return controllers;
   }
 
   @Override
   public void close() {
+    drainer.shutdownNow();
     controllers.close();
     client.close();
     server.destroy();

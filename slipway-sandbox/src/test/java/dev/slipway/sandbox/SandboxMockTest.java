@@ -197,4 +197,19 @@ class SandboxMockTest {
         s -> s != null && "Active".equals(s.getPhase()));
     assertThatThrownBy(() -> sandbox.cluster("qa")).hasMessageContaining("no environment qa");
   }
+
+  @Test
+  void countsRequestsAtTheServerByUserAgent() throws Exception {
+    String url = sandbox.cluster("staging").url();
+    var config = new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(url).withUserAgent("counted-client").build();
+    long before = sandbox.cluster("staging").requestsByUserAgent().getOrDefault("counted-client", 0L);
+    try (KubernetesClient counted = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build()) {
+      for (int i = 0; i < 3; i++) {
+        counted.namespaces().withName("nothing-" + i).get();
+      }
+    }
+    Map<String, Long> requests = sandbox.cluster("staging").requestsByUserAgent();
+    assertThat(requests.get("counted-client") - before).isEqualTo(3);
+    assertThat(requests).containsKey(SimulatedCluster.USER_AGENT);
+  }
 }
