@@ -267,6 +267,19 @@ final class ServeCommand implements Callable<Integer> {
           .withSyncTimeout(timeout).withEnvironments(new TreeSet<>(envs)).withRateLimit(target.qps, target.burst)
           .withSimulated(sandbox).withBranch(repo != null ? branch : null), responsibility, metrics, logSink, Clock.systemUTC());
       closing.remove(source); // the controller closes it
+      String extraGroup = sandboxToken != null ? "sandbox-admins" : null;
+      controller.onAccessChange(p -> {
+        List<Map<String, Object>> next = accessList(p);
+        if (extraGroup != null) {
+          next.add(Map.of("group", extraGroup, "role", "admin"));
+        }
+        try {
+          policy.replaceRules(AccessPolicy.fromList(next, anonymousRole));
+          log.info("access rules read from the platform", "rules", next.size());
+        } catch (IllegalArgumentException e) {
+          log.warn("access rules kept: the platform's access list cannot be used", "error", e.getMessage());
+        }
+      });
       closing.add(0, controller);
       ServerOptions options = ServerOptions.defaults(new InetSocketAddress(bind, port), tokenStore, policy);
       String secret = webhookSecret();

@@ -33,12 +33,21 @@ public final class AccessPolicy {
     }
   }
 
-  private final List<Rule> rules;
+  /** Replaced as a whole when the platform's {@code access:} changes; read once per decision. */
+  private volatile List<Rule> rules;
   private final Role anonymousRole;
 
   public AccessPolicy(List<Rule> rules, Optional<Role> anonymousRole) {
     this.rules = List.copyOf(rules);
     this.anonymousRole = anonymousRole.orElse(null);
+  }
+
+  /**
+   * Takes the rules of {@code next} from now on (a new platform revision changed {@code access:});
+   * the anonymous role, a server option, stays. Requests already authorised are not re-checked.
+   */
+  public void replaceRules(AccessPolicy next) {
+    this.rules = next.rules;
   }
 
   /**
@@ -80,7 +89,7 @@ public final class AccessPolicy {
     }
     Set<String> groups = Set.copyOf(principal.groups());
     Role best = null;
-    for (Rule r : rules) {
+    for (Rule r : this.rules) {
       if (groups.contains(r.group()) && r.appliesIn(environment)) {
         best = Role.higher(best, r.role());
       }

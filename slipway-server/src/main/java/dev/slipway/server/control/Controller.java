@@ -239,6 +239,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
   private final Map<String, Cluster> environmentClusters = new ConcurrentHashMap<>();
   private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
   private final List<Consumer<StatusEvent>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<dev.slipway.model.spec.PlatformSpec>> platformListeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean polled = new AtomicBoolean();
   private final Object pollLock = new Object();
   private volatile Rendered rendered;
@@ -328,6 +329,10 @@ public final class Controller implements ControlPlane, AutoCloseable {
       Rendered previous = rendered;
       rendered = next;
       digest = now;
+      if (next.platform() != null && (previous == null || previous.platform() == null
+          || !next.platform().access().equals(previous.platform().access()))) {
+        platformListeners.forEach(l -> l.accept(next.platform()));
+      }
       for (EnvironmentSpec e : next.environmentSpecs()) {
         environmentClusters.computeIfAbsent(e.name(), n -> new Cluster(e));
       }
@@ -1121,6 +1126,15 @@ public final class Controller implements ControlPlane, AutoCloseable {
   private static String stripPrefix(String path) {
     int i = path.indexOf("apps/");
     return i < 0 ? path : path.substring(i);
+  }
+
+  /**
+   * Hears each platform revision whose {@code access:} list differs from the previous one's (and
+   * the first one read), on the poller's thread: how the API's roles follow the platform file.
+   */
+  public Controller onAccessChange(Consumer<dev.slipway.model.spec.PlatformSpec> listener) {
+    platformListeners.add(listener);
+    return this;
   }
 
   @Override

@@ -258,6 +258,29 @@ class ControllerTest {
         .allSatisfy(s -> assertThat(s.sync()).isEqualTo(SyncState.UNKNOWN));
   }
 
+  @Test
+  void aNewAccessListReachesTheApiWithoutARestart() throws Exception {
+    Path dir = platform();
+    Controller.Settings settings = Controller.Settings.defaults().withEnvironments(Set.of("dev")).withPoll(Duration.ofHours(1))
+        .withResync(Duration.ofHours(1));
+    Controller c = new Controller(PlatformSource.directory(dir), env -> server.client(), settings, Controller.Responsibility.ALL,
+        new ServerMetrics(), new JsonLog.Sink(new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC(), JsonLog.Level.INFO),
+        Clock.systemUTC());
+    closing.add(0, c);
+    dev.slipway.server.auth.AccessPolicy policy = dev.slipway.server.auth.AccessPolicy.fromList(List.of(), java.util.Optional.empty());
+    c.onAccessChange(p -> policy.replaceRules(dev.slipway.server.auth.AccessPolicy.fromList(p.access().stream()
+        .map(r -> java.util.Map.<String, Object>of("group", r.group(), "role", r.role().label(),
+            "environments", r.environments())).toList(), java.util.Optional.empty())));
+    dev.slipway.server.auth.Principal dana = new dev.slipway.server.auth.Principal("dana", List.of("developers"), false);
+    c.poll();
+    assertThat(policy.roleIn(dana, "prod")).contains(dev.slipway.server.auth.Role.VIEWER);
+    Path yaml = dir.resolve("slipway.yaml");
+    Files.writeString(yaml, Files.readString(yaml).replace("- {group: developers, role: viewer, environments: [prod]}",
+        "- {group: developers, role: deployer, environments: [prod]}"));
+    c.poll();
+    assertThat(policy.roleIn(dana, "prod")).as("the platform file says who may do what where").contains(dev.slipway.server.auth.Role.DEPLOYER);
+  }
+
   static String commit(org.eclipse.jgit.api.Git git, String message) throws Exception {
     git.add().addFilepattern(".").call();
     return git.commit().setMessage(message).setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").call().getName();
