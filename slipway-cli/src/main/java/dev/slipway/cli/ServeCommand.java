@@ -38,7 +38,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -403,9 +402,5 @@ final class ServeCommand implements Callable<Integer> {
       return target.connect(leaseContext);
     }
     return new KubernetesClientBuilder().build();
-  }
-
-  static Set<String> none() {
-    return Set.of();
   }
 }

@@ -49,7 +49,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -491,8 +490,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
           }
         }
       }
-      ApplicationStatus current = cell.status;
-      if (current != null && decision.action() != Decision.Action.SYNC) {
+      if (decision.action() != Decision.Action.SYNC) {
         log.debug("decided", "action", decision.action().name(), "reason", decision.reason());
       }
     }
@@ -1040,10 +1038,9 @@ public final class Controller implements ControlPlane, AutoCloseable {
       if (c.pinnedRevision > 0) {
         return false;
       }
-      ApplicationStatus s = c.status;
-      List<HistoryEntry> h = c.history;
-      c.pinnedRevision = h.isEmpty() ? Integer.MAX_VALUE : h.get(0).number();
-      return s != null || true;
+      // Pinned to the newest revision in the history (none yet: to whatever is deployed when one is recorded).
+      c.pinnedRevision = c.history.isEmpty() ? Integer.MAX_VALUE : c.history.get(0).number();
+      return true;
     }, "pinned", "already pinned");
   }
 
@@ -1237,10 +1234,5 @@ public final class Controller implements ControlPlane, AutoCloseable {
       }
     }
     return List.copyOf(out);
-  }
-
-  /** The directory a platform was read from, for rollback exports in tests. */
-  static Path dirOf(PlatformSource.Snapshot s) {
-    return s.dir();
   }
 }

@@ -65,7 +65,7 @@ public record Rendered(
     a.get().validation().stream().filter(Diagnostic::isError).forEach(out::add);
     for (PolicyFinding f : a.get().policy()) {
       boolean bad = f.outcome() == PolicyFinding.Outcome.FAIL || f.outcome() == PolicyFinding.Outcome.ERROR
-          || f.outcome().name().equals("NOT_EVALUATED");
+          || f.outcome() == PolicyFinding.Outcome.NOT_EVALUATED;
       if (bad && (f.enforce() || enforced)) {
         out.add(new Diagnostic(Diagnostic.Severity.ERROR, "policy." + f.rule(), f.file(), 0, 0, f.objectRef(),
             f.rule() + ": " + f.message()));

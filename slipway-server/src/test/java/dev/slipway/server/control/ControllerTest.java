@@ -309,6 +309,7 @@ class ControllerTest {
           () -> status(c, "hello-world").pinned() && status(c, "hello-world").sync() == SyncState.OUT_OF_SYNC);
       c.poll();
       c.refresh("hello-world", "dev", "bob");
+      // Absence of an action needs a window: longer than the self-heal interval (5 s from the rollback's sync).
       Thread.sleep(3000);
       c.awaitIdle(Duration.ofSeconds(10));
       assertThat(image("hello-world", "web")).as("automated sync left the rollback alone").endsWith(":1.27-alpine");
@@ -330,7 +331,7 @@ class ControllerTest {
     Controller c = controller(dir, Controller.Responsibility.ALL);
     await("proyecto06 applied but not Healthy", Duration.ofSeconds(60), () -> server.client().apps().statefulSets()
         .inNamespace("proyecto06").withName("database").get() != null);
-    Thread.sleep(2000);
+    Thread.sleep(2000); // a window in which hello-world would have been applied, were it not waiting
     assertThat(server.client().apps().deployments().inNamespace("hello-world").withName("web").get())
         .as("hello-world waits for proyecto06").isNull();
     assertThat(status(c, "hello-world").sync()).isEqualTo(SyncState.OUT_OF_SYNC);
