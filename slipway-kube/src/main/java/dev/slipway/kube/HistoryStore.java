@@ -105,6 +105,25 @@ public final class HistoryStore {
     return cm == null ? new History(new ArrayList<>(), null) : parse(cm, environment, bundle);
   }
 
+  /** The label that names the application a history ConfigMap belongs to (it has no application label: it is not rendered). */
+  public static final String HISTORY_OF = "slipway.dev/history-of";
+
+  /**
+   * The history held in {@code cached}, an application's objects as a watch holds them (its
+   * history ConfigMap among them, or not yet): no request. For views that a later event refreshes;
+   * a sync reads the history from the server ({@link #read}).
+   */
+  public static History fromCache(List<JsonNode> cached, String environment, ApplicationBundle bundle) {
+    String name = name(environment, bundle.application());
+    for (JsonNode o : cached) {
+      if (o.path("kind").asText().equals("ConfigMap") && o.path("metadata").path("name").asText().equals(name)
+          && o.path("metadata").path("namespace").asText().equals(namespaceOf(bundle))) {
+        return parse(o, environment, bundle);
+      }
+    }
+    return new History(new ArrayList<>(), null);
+  }
+
   private static History parse(JsonNode cm, String environment, ApplicationBundle bundle) {
     List<Revision> out = new ArrayList<>();
     String where = "history ConfigMap " + name(environment, bundle.application());
@@ -215,7 +234,7 @@ public final class HistoryStore {
       ObjectNode cm = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap");
       ObjectNode meta = cm.putObject("metadata").put("name", name(environment, bundle.application())).put("namespace", namespaceOf(bundle));
       meta.putObject("labels").put(Labels.MANAGED_BY, "slipway").put(Labels.ENVIRONMENT, environment)
-          .put("slipway.dev/history-of", bundle.application());
+          .put(HISTORY_OF, bundle.application());
       ObjectNode data = cm.putObject("data");
       data.put(DATA, after);
       if (live != null) {

@@ -22,8 +22,8 @@ public final class OwnedWatch implements AutoCloseable {
 
   /**
    * Starts watching; {@code changed} receives the application label of every object added,
-   * changed or deleted (or {@link SyncExecutor#CLUSTER} for environment-wide objects), from the
-   * informers' threads.
+   * changed or deleted (the application a history ConfigMap records, for one; {@link
+   * SyncExecutor#CLUSTER} for environment-wide objects), from the informers' threads.
    */
   public OwnedWatch(KubernetesClient client, String environment, Consumer<String> changed) {
     Map<String, String> labels = Map.of(Labels.ENVIRONMENT, environment, Labels.MANAGED_BY, "slipway");
@@ -63,6 +63,8 @@ public final class OwnedWatch implements AutoCloseable {
           failure.compareAndSet(null, k[1] + " watch refused: " + ClusterFailure.of(e, "watch", ClusterClient.plural(k[1]), null).getMessage());
           return false;
         }
+        problem.set(ClusterFailure.of(e != null ? e : new io.fabric8.kubernetes.client.KubernetesClientException(String.valueOf(t.getMessage()), t),
+            "list", ClusterClient.plural(k[1]), null).getMessage());
         return true;
       });
       this.kinds.add(k);
@@ -74,6 +76,16 @@ public final class OwnedWatch implements AutoCloseable {
       });
       informers.add(informer);
     }
+  }
+
+  private final java.util.concurrent.atomic.AtomicReference<String> problem = new java.util.concurrent.atomic.AtomicReference<>();
+
+  /**
+   * The last error an informer met and is retrying through (the cluster refused the connection,
+   * timed out, answered 5xx), or null when none has: why {@link #synced} may stay false.
+   */
+  public String problem() {
+    return problem.get();
   }
 
   /** Why the watch stopped for good, or null while it runs. */
@@ -109,9 +121,10 @@ public final class OwnedWatch implements AutoCloseable {
     return informers.stream().mapToInt(i -> i.getStore().list().size()).sum();
   }
 
+  /** The application an object belongs to: its application label, or for a history ConfigMap the application it records. */
   private static String app(GenericKubernetesResource obj) {
     Map<String, String> l = obj.getMetadata().getLabels();
-    String app = l == null ? null : l.get(Labels.APPLICATION);
+    String app = l == null ? null : l.get(Labels.APPLICATION) != null ? l.get(Labels.APPLICATION) : l.get(HistoryStore.HISTORY_OF);
     return app == null ? SyncExecutor.CLUSTER : app;
   }
 

@@ -101,15 +101,38 @@ public final class SyncExecutor {
    * out, a read that failed before anything of the application was written.
    */
   public enum Failure {
-    WRITE, UNHEALTHY, DEADLINE, READ, INTERRUPTED
+    WRITE, UNHEALTHY, DEADLINE, READ, INTERRUPTED,
+    /**
+     * Not a failure: a wave was applied and is not healthy yet, and this executor does not wait
+     * ({@link #yieldingWhileProgressing}). Nothing later was applied and nothing pruned; the caller
+     * applies again once the objects change, and the waves already healthy are passed over.
+     */
+    PROGRESSING
   }
 
   private final ClusterClient client;
   private final Clock clock;
+  private final boolean yieldWhileProgressing;
 
   public SyncExecutor(ClusterClient client, Clock clock) {
+    this(client, clock, false);
+  }
+
+  private SyncExecutor(ClusterClient client, Clock clock, boolean yieldWhileProgressing) {
     this.client = client;
     this.clock = clock;
+    this.yieldWhileProgressing = yieldWhileProgressing;
+  }
+
+  /**
+   * An executor that does not wait for a wave to become healthy: {@link #apply} judges the wave on
+   * the objects as the server returned them (or as the snapshot holds them) and, when one is not
+   * healthy yet, returns at once with {@link Failure#PROGRESSING}. A controller that watches the
+   * objects calls it again when they change, as Argo CD's operation loop does, and holds no thread
+   * while a rollout takes its time.
+   */
+  public SyncExecutor yieldingWhileProgressing() {
+    return new SyncExecutor(client, clock, true);
   }
 
   /** The pseudo-application of an environment's cluster-wide objects (node pools, shared namespaces). */
@@ -253,7 +276,17 @@ public final class SyncExecutor {
           return new Outcome(steps, false, why, writes, List.of());
         }
       }
-      if (!options.dryRun()) {
+      if (!options.dryRun() && yieldWhileProgressing) {
+        String waiting = unhealthy(applied);
+        if (waiting != null) {
+          if (!clock.instant().isBefore(deadline)) {
+            return new Outcome(steps, false, "wave " + wave.getKey() + " not healthy within the sync's timeout of "
+                + human(options.timeout()) + ": " + waiting + " (what was applied stays)", writes, List.of(), Failure.DEADLINE);
+          }
+          progress.accept("wave " + wave.getKey() + ": waiting for " + waiting);
+          return new Outcome(steps, false, "wave " + wave.getKey() + ": waiting for " + waiting, writes, List.of(), Failure.PROGRESSING);
+        }
+      } else if (!options.dryRun()) {
         String unhealthy = waitHealthy(applied, wave.getKey(), options, deadline, progress);
         if (unhealthy != null) {
           Failure cause = unhealthy.startsWith("interrupted") ? Failure.INTERRUPTED
@@ -575,6 +608,18 @@ public final class SyncExecutor {
         return "interrupted while waiting for wave " + wave;
       }
     }
+  }
+
+  /** The first object of the list that is neither healthy nor suspended, as "Kind/name is Status: message", or null. */
+  private static String unhealthy(List<JsonNode> objects) {
+    for (JsonNode o : objects) {
+      Health.Assessment h = Health.assess(o);
+      if (h != null && h.status() != HealthStatus.HEALTHY && h.status() != HealthStatus.SUSPENDED) {
+        return o == null ? "missing" : o.path("kind").asText() + "/" + o.path("metadata").path("name").asText()
+            + " is " + h.status().label() + (h.message().isEmpty() ? "" : ": " + h.message());
+      }
+    }
+    return null;
   }
 
   private static String human(Duration d) {

@@ -22,6 +22,7 @@ public final class FakeController implements AutoCloseable {
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   private volatile boolean stopping;
+  private final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private FakeController(KubernetesClient client) {
     this.client = client;
@@ -67,6 +68,9 @@ public final class FakeController implements AutoCloseable {
   private void markReady(String apiVersion, String kind, Map<String, Object> wanted) {
     var ctx = ClusterClient.context(apiVersion, kind);
     for (GenericKubernetesResource r : client.genericKubernetesResources(ctx).inAnyNamespace().list().getItems()) {
+      if (r.getMetadata().getNamespace() != null && held.contains(r.getMetadata().getNamespace())) {
+        continue;
+      }
       Map<String, Object> status = new HashMap<>(wanted);
       if (status.containsKey("availableReplicas")) {
         Object wantedReplicas = r.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec ? spec.get("replicas") : null;
@@ -83,6 +87,17 @@ public final class FakeController implements AutoCloseable {
       var op = client.genericKubernetesResources(ctx);
       (r.getMetadata().getNamespace() == null ? op.resource(r) : op.inNamespace(r.getMetadata().getNamespace()).resource(r)).update();
     }
+  }
+
+  /** Leaves the objects of this namespace as they are (a rollout that takes its time) until {@link #release}. */
+  public FakeController hold(String namespace) {
+    held.add(namespace);
+    return this;
+  }
+
+  public FakeController release(String namespace) {
+    held.remove(namespace);
+    return this;
   }
 
   /** Stops the controller; rethrows the first failure it met. */

@@ -50,7 +50,7 @@ public final class Deployer {
   public static final int DEFAULT_PARALLEL = 4;
 
   private final ClusterClient client;
-  private final SyncExecutor executor;
+  private SyncExecutor executor;
   private final HistoryStore history;
   private final Clock clock;
   private final PrintWriter out;
@@ -58,6 +58,9 @@ public final class Deployer {
   private int parallel = DEFAULT_PARALLEL;
   private Duration lockWait = Duration.ZERO;
   private String who;
+  private java.util.function.Function<ApplicationBundle, SyncExecutor.Snapshot> cache;
+  private String continuedRun;
+  private int continuedWrites;
 
   /** A deployer whose text goes only into its reports. */
   public Deployer(ClusterClient client, Clock clock) {
@@ -105,6 +108,32 @@ public final class Deployer {
    */
   public Deployer as(String user) {
     this.who = user;
+    return this;
+  }
+
+  /**
+   * For a controller that watches what it owns: compares each application against what
+   * {@code cache} holds of it (the informers' copy) instead of listing it, and does not wait for a
+   * wave to become healthy ({@link SyncExecutor#yieldingWhileProgressing}). An application whose
+   * wave is still rolling out ends its part of the sync {@link SyncReport.Result#PROGRESSING}:
+   * nothing of a later wave applied, nothing pruned, no revision recorded yet. The controller syncs
+   * it again when its objects change ({@link #continuing}), and the operation ends in the sync that
+   * finds its last wave healthy, which records the revision.
+   */
+  public Deployer fromCache(java.util.function.Function<ApplicationBundle, SyncExecutor.Snapshot> cache) {
+    this.cache = cache;
+    this.executor = executor.yieldingWhileProgressing();
+    return this;
+  }
+
+  /**
+   * This sync continues one operation that an earlier, progressing sync of the same application
+   * began: its run id is kept (the revision carries it) and the earlier writes count in the
+   * revision it records.
+   */
+  public Deployer continuing(String runId, int writesSoFar) {
+    this.continuedRun = runId;
+    this.continuedWrites = writesSoFar;
     return this;
   }
 
@@ -164,8 +193,9 @@ public final class Deployer {
       int rollbackOf) {
     EnvironmentLock lock = options.dryRun() || !environmentLock ? null
         : EnvironmentLock.acquire(client.withoutDeadline(), e.name(), holder(), lockWait, clock);
-    // The timeout counts from when the lock is held: waiting for another run is --lock-wait's.
-    Instant deadline = clock.instant().plus(options.timeout());
+    // The timeout counts from when the lock is held: waiting for another run is --lock-wait's;
+    // an operation carried over several syncs keeps the deadline it started with.
+    Instant deadline = options.deadline() != null ? options.deadline() : clock.instant().plus(options.timeout());
     client.deadline(deadline);
     try {
       return new Pass(e, options.until(deadline), provenance, rollbackOf, lock).run(bundles);
@@ -182,7 +212,7 @@ public final class Deployer {
     final ApplicationBundle bundle;
     final boolean app;
     final String hash;
-    final String id = UUID.randomUUID().toString();
+    final String id;
     final StringWriter outText = new StringWriter();
     final StringWriter errText = new StringWriter();
     final PrintWriter out = new PrintWriter(outText, true);
@@ -197,9 +227,12 @@ public final class Deployer {
     String result;
     Failure failure;
     boolean skipped;
+    /** Its last wave applied so far is not healthy yet (a {@link Deployer#fromCache} sync): to be continued. */
+    boolean progressing;
 
-    Run(ApplicationBundle bundle) {
+    Run(ApplicationBundle bundle, String id) {
       this.bundle = bundle;
+      this.id = id == null ? UUID.randomUUID().toString() : id;
       this.app = !bundle.application().equals(SyncExecutor.CLUSTER);
       this.hash = HistoryStore.hash(bundle);
     }
@@ -237,7 +270,7 @@ public final class Deployer {
           prunes.add(new SyncReport.Prune(a.ref(), a.delete(), a.reason(), outcome));
         }
       }
-      Result r = skipped ? Result.SKIPPED : result != null && result.equals("Succeeded") ? Result.SUCCEEDED : Result.FAILED;
+      Result r = skipped ? Result.SKIPPED : progressing ? Result.PROGRESSING : result != null && result.equals("Succeeded") ? Result.SUCCEEDED : Result.FAILED;
       Revision rev = started != null ? started : recorded;
       return new ApplicationReport(bundle.application(), environment, rev == null ? null : rev.number(), id, hash, r, steps, prunes,
           writes, failure, transcript.toString());
@@ -292,9 +325,9 @@ public final class Deployer {
 
     SyncReport run(List<ApplicationBundle> bundles) {
       // Many applications: one list per kind for the environment instead of one per kind per application.
-      SyncExecutor.Snapshot snapshot = bundles.size() > 2 ? executor.snapshot(e.name()) : null;
+      SyncExecutor.Snapshot snapshot = cache == null && bundles.size() > 2 ? executor.snapshot(e.name()) : null;
       List<Run> runs = new ArrayList<>();
-      bundles.forEach(b -> runs.add(new Run(b)));
+      bundles.forEach(b -> runs.add(new Run(b, b.application().equals(SyncExecutor.CLUSTER) ? null : continuedRun)));
       AtomicBoolean failed = new AtomicBoolean();
       Failure interrupted = null;
       AtomicInteger writes = new AtomicInteger();
@@ -350,7 +383,7 @@ public final class Deployer {
       }
       Failure failure = interrupted;
       for (Run run : runs) {
-        if (failure == null && run.applied != null && !run.applied.succeeded()) {
+        if (failure == null && run.applied != null && !run.applied.succeeded() && !run.progressing) {
           failure = new Failure(run.failure != null ? run.failure.cause() : Cause.of(run.applied.cause()),
               "sync of " + run.bundle.application() + " failed: " + run.applied.failure());
         }
@@ -399,7 +432,7 @@ public final class Deployer {
         run.started = record(run, draft(run, HistoryStore.RUNNING, 0));
       }
       try {
-        run.applied = executor.apply(e.name(), b, options, m -> run.out.println("  " + m), snapshot);
+        run.applied = executor.apply(e.name(), b, options, m -> run.out.println("  " + m), cache != null ? cache.apply(b) : snapshot);
       } catch (KubernetesClientException ex) {
         if (first && writes.get() == 0 && run.started == null && !failed.get()) {
           failed.set(true);
@@ -410,8 +443,15 @@ public final class Deployer {
             + ex.getMessage(), 0, List.of(), SyncExecutor.Failure.READ);
       }
       printSteps(run.out, run.applied);
-      run.writes = run.applied.writes();
-      writes.addAndGet(run.writes);
+      run.writes = run.applied.writes() + (run.app && continuedRun != null ? continuedWrites : 0);
+      writes.addAndGet(run.applied.writes());
+      if (run.applied.cause() == SyncExecutor.Failure.PROGRESSING) {
+        // Not over, not failed: no revision yet, nothing pruned, other applications go on.
+        run.progressing = true;
+        run.result = "Progressing";
+        run.failure = new Failure(Cause.PROGRESSING, run.applied.failure());
+        return;
+      }
       if (!run.applied.succeeded()) {
         failed.set(true);
         run.fail(new Failure(Cause.of(run.applied.cause()), run.applied.failure()));

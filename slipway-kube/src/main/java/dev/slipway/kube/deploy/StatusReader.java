@@ -65,6 +65,14 @@ public final class StatusReader {
     return read(environment, bundle, snapshot.of(bundle), history);
   }
 
+  /**
+   * Reads one application from a watch's cache, its history included (the history ConfigMap is
+   * among what the watch holds of the application): no request at all.
+   */
+  public ApplicationStatus readCached(String environment, ApplicationBundle bundle, SyncExecutor.Snapshot cached) {
+    return read(environment, bundle, cached.of(bundle), HistoryStore.fromCache(cached.objects(), environment, bundle));
+  }
+
   /** The objects of the application that are not Synced, as {@code state ref}; empty when it is in sync. */
   public List<String> drift(String environment, ApplicationBundle bundle) {
     return executor.diff(environment, bundle).stream().filter(d -> d.state() != SyncState.SYNCED)
@@ -73,6 +81,11 @@ public final class StatusReader {
 
   private static ApplicationStatus read(String environment, ApplicationBundle bundle, List<com.fasterxml.jackson.databind.JsonNode> live,
       HistoryStore history) {
+    return read(environment, bundle, live, history.read(environment, bundle));
+  }
+
+  private static ApplicationStatus read(String environment, ApplicationBundle bundle, List<com.fasterxml.jackson.databind.JsonNode> live,
+      HistoryStore.History h) {
     List<ObjectDiff> diffs = DiffPlanner.compare(bundle.objects(), live);
     HealthStatus health = HealthStatus.HEALTHY;
     String detail = "";
@@ -97,7 +110,6 @@ public final class StatusReader {
     if (!diffs.isEmpty() && diffs.stream().allMatch(d -> d.state() == SyncState.MISSING)) {
       detail = NOT_DEPLOYED;
     }
-    HistoryStore.History h = history.read(environment, bundle);
     List<Revision> revisions = h.revisions();
     Revision last = revisions.isEmpty() ? null : revisions.get(revisions.size() - 1);
     return new ApplicationStatus(environment, bundle.application(), drifted.isEmpty() ? "Synced" : "OutOfSync", health, detail, last,

@@ -26,8 +26,14 @@ public record SyncReport(String environment, boolean dryRun, List<ApplicationRep
     pruneList = List.copyOf(pruneList);
   }
 
+  /** No failure: every application synced, or is {@link Result#PROGRESSING} (see {@link #progressing}). */
   public boolean succeeded() {
     return failure == null;
+  }
+
+  /** Whether some application's part is still rolling out: the sync is to be continued, not over. */
+  public boolean progressing() {
+    return applications.stream().anyMatch(a -> a.result() == Result.PROGRESSING);
   }
 
   public Optional<ApplicationReport> application(String name) {
@@ -38,7 +44,12 @@ public record SyncReport(String environment, boolean dryRun, List<ApplicationRep
   public enum Result {
     SUCCEEDED, FAILED,
     /** Not started: another application of the same sync had failed. */
-    SKIPPED
+    SKIPPED,
+    /**
+     * Applied up to a wave that is not healthy yet, by a deployer that does not wait
+     * ({@code Deployer.fromCache}): to be continued by a later sync; not a failure.
+     */
+    PROGRESSING
   }
 
   /**
@@ -46,7 +57,9 @@ public record SyncReport(String environment, boolean dryRun, List<ApplicationRep
    * of an application that did nothing wrong itself but whose prune was held back.
    */
   public enum Cause {
-    WRITE, UNHEALTHY, DEADLINE, READ, INTERRUPTED, PRUNE, LOCK_LOST, ANOTHER_APPLICATION, INTERNAL;
+    WRITE, UNHEALTHY, DEADLINE, READ, INTERRUPTED, PRUNE, LOCK_LOST, ANOTHER_APPLICATION, INTERNAL,
+    /** Not a failure: what a {@link Result#PROGRESSING} application waits for (its report's failure names it). */
+    PROGRESSING;
 
     static Cause of(SyncExecutor.Failure f) {
       if (f == null) {
@@ -58,6 +71,7 @@ public record SyncReport(String environment, boolean dryRun, List<ApplicationRep
         case DEADLINE -> DEADLINE;
         case READ -> READ;
         case INTERRUPTED -> INTERRUPTED;
+        case PROGRESSING -> PROGRESSING;
       };
     }
   }

@@ -133,6 +133,52 @@ class DeployerMockTest {
   }
 
   @Test
+  void aDeployerThatDoesNotWaitStopsAtTheFirstWaveNotHealthyAndTheSyncThatFindsItHealthyRecordsOneRevision() throws Exception {
+    controller.hold("hello-world");
+    EnvironmentPlan e = plan(acme(), "hello-world");
+    ApplicationBundle bundle = Deployer.bundles(e, true).get(0);
+    SyncExecutor lister = new SyncExecutor(new ClusterClient(client), Clock.systemUTC());
+    // A cache as exact as a list: what a watch would hold.
+    java.util.function.Function<ApplicationBundle, SyncExecutor.Snapshot> cache = b -> new SyncExecutor.Snapshot(lister.owned("dev", b));
+
+    SyncReport first = deployer().fromCache(cache).syncApplication(e, "hello-world", SYNC, Provenance.outsideGit(List.of()));
+    ApplicationReport app = first.application("hello-world").orElseThrow();
+    assertThat(first.succeeded()).as("progressing is not a failure").isTrue();
+    assertThat(first.progressing()).isTrue();
+    assertThat(app.result()).isEqualTo(Result.PROGRESSING);
+    assertThat(app.failure().cause()).isEqualTo(Cause.PROGRESSING);
+    assertThat(app.failure().message()).containsPattern("wave -?\\d+: waiting for \\w+/\\S+ is Progressing");
+    assertThat(app.revision()).as("no revision while the operation goes on").isNull();
+    assertThat(deployer().history().list("dev", bundle)).isEmpty();
+    int waitingWave = Integer.parseInt(app.failure().message().replaceAll("^wave (-?\\d+):.*", "$1"));
+    assertThat(app.steps()).as("nothing of a later wave applied").allSatisfy(s -> assertThat(s.wave()).isLessThanOrEqualTo(waitingWave));
+    long again = server.count("GET", "/namespaces/hello-world/[a-z]+/[^?]+");
+    SyncReport still = deployer().fromCache(cache).continuing(app.runId(), app.writes())
+        .syncApplication(e, "hello-world", SYNC, Provenance.outsideGit(List.of()));
+    assertThat(still.progressing()).isTrue();
+    assertThat(still.writes()).as("what was applied is not applied again").isZero();
+    assertThat(server.count("GET", "/namespaces/hello-world/[a-z]+/[^?]+") - again).as("only the history is read, never an object").isEqualTo(1);
+
+    controller.release("hello-world");
+    SyncReport last = still;
+    int writes = app.writes();
+    for (int pass = 0; pass < 100 && last.progressing(); pass++) {
+      Thread.sleep(50);
+      last = deployer().fromCache(cache).continuing(app.runId(), writes).syncApplication(e, "hello-world", SYNC,
+          Provenance.outsideGit(List.of()));
+      writes = last.application("hello-world").orElseThrow().writes();
+    }
+    ApplicationReport done = last.application("hello-world").orElseThrow();
+    assertThat(done.result()).as(last.output()).isEqualTo(Result.SUCCEEDED);
+    assertThat(done.revision()).isEqualTo(1);
+    assertThat(done.runId()).as("the operation keeps its run id").isEqualTo(app.runId());
+    List<dev.slipway.kube.HistoryStore.Revision> revisions = deployer().history().list("dev", bundle);
+    assertThat(revisions).hasSize(1);
+    assertThat(revisions.get(0).writes()).as("every pass's writes in the one revision").isEqualTo(bundle.objects().size());
+    assertThat(revisions.get(0).id()).isEqualTo(app.runId());
+  }
+
+  @Test
   void theTextOfASyncIsAlsoWrittenAsItGoes() {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -9,6 +9,7 @@ import dev.slipway.engine.reconcile.ReconcileInput;
 import dev.slipway.engine.reconcile.Reconciler;
 import dev.slipway.engine.render.ApplicationBundle;
 import dev.slipway.engine.render.RenderedObject;
+import dev.slipway.engine.sync.DiffPlanner;
 import dev.slipway.engine.sync.HealthStatus;
 import dev.slipway.engine.sync.ObjectDiff;
 import dev.slipway.kube.ClusterClient;
@@ -169,7 +170,20 @@ public final class Controller implements ControlPlane, AutoCloseable {
     SyncOptions requested;
     String requestedBy;
     String requestedId;
+    /** The sync under way: its waves are applied as they become healthy, one reconcile at a time. */
+    InFlight inFlight;
   }
+
+  /**
+   * A sync operation that is not over: started by an automated sync, a self-heal or an explicit
+   * request, carried on by the reconciles its objects' changes cause, without holding a worker
+   * while a rollout takes its time (as Argo CD's operation state).
+   *
+   * @param writes objects written by the operation so far
+   * @param steps what was done to each object so far, by reference, in sync order
+   */
+  private record InFlight(Operation running, String who, boolean prune, String reason, Instant deadline, int writes,
+      Map<String, Operation.OperationStep> steps) {}
 
   /** One environment's cluster: client, informers, and why it cannot be used (null when it can). */
   private final class Cluster {
@@ -437,6 +451,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
         cell.resources = List.of();
         cell.diffs = List.of();
         clearRequest(cell, "refused: the spec is invalid");
+        abandon(key, cell, "the application's spec became invalid: " + d.reason());
         return;
       }
       Cluster cluster = environmentClusters.get(key.environment());
@@ -446,11 +461,20 @@ public final class Controller implements ControlPlane, AutoCloseable {
         queue.addAfter(key, cluster == null ? Duration.ofSeconds(30) : Duration.between(clock.instant(), cluster.retryAt).plusMillis(10));
         return;
       }
+      if (!cluster.watch.synced()) {
+        // The cache is not the cluster yet: nothing is judged, nothing applied, from it.
+        String problem = cluster.watch.problem();
+        String why = problem != null ? "cannot use the cluster of " + key.environment() + " (context " + cluster.spec.cluster().context()
+            + "): " + problem : "waiting for the first list of " + key.environment() + "'s objects";
+        publishStatus(key, cell, status(key, cell, SyncState.UNKNOWN, HealthStatus.UNKNOWN, why, r, plan.get(), 0), null);
+        queue.addAfter(key, Duration.ofSeconds(1));
+        return;
+      }
       ApplicationBundle bundle = plan.get().bundle();
       StatusReader reader = new StatusReader(new SyncExecutor(cluster.client, clock), new HistoryStore(cluster.client));
       StatusReader.ApplicationStatus live;
       try {
-        live = reader.read(key.environment(), bundle, cluster.watch.cached(key.application()));
+        live = reader.readCached(key.environment(), bundle, cluster.watch.cached(key.application()));
       } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
         String why = "cannot use the cluster of " + key.environment() + " (context " + cluster.spec.cluster().context() + "): "
             + (e instanceof ClusterFailure f ? f.getMessage() : String.valueOf(e.getMessage()));
@@ -474,6 +498,18 @@ public final class Controller implements ControlPlane, AutoCloseable {
           return;
         }
         sync(key, cell, r, plan.get(), explicit.prune(), cell.requestedBy, "explicit sync");
+        return;
+      }
+      InFlight inFlight;
+      synchronized (cell) {
+        inFlight = cell.inFlight;
+      }
+      if (inFlight != null) {
+        if (writes) {
+          advance(key, cell, r, plan.get());
+        } else {
+          abandon(key, cell, "this replica no longer leads the shard of " + key.application());
+        }
         return;
       }
       switch (decision.action()) {
@@ -513,8 +549,12 @@ public final class Controller implements ControlPlane, AutoCloseable {
       queue.addAfter(key, Duration.ofSeconds(30));
       return;
     }
+    if (!cluster.watch.synced()) {
+      queue.addAfter(key, Duration.ofSeconds(1));
+      return;
+    }
     ApplicationBundle bundle = new ApplicationBundle(e.name(), SyncExecutor.CLUSTER, null, e.clusterObjects());
-    boolean differs = new SyncExecutor(cluster.client, clock).diff(key.environment(), bundle).stream()
+    boolean differs = DiffPlanner.compare(bundle.objects(), cluster.watch.cached(SyncExecutor.CLUSTER).of(bundle)).stream()
         .anyMatch(d -> d.state() == ObjectDiff.SyncState.MISSING || d.state() == ObjectDiff.SyncState.OUT_OF_SYNC);
     if (!differs || !e.environment().sync().automated() || !responsibility.writes(SyncExecutor.CLUSTER)) {
       return;
@@ -527,7 +567,8 @@ public final class Controller implements ControlPlane, AutoCloseable {
         return;
       }
     }
-    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).as("slipway-server");
+    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).as("slipway-server")
+        .fromCache(b -> cluster.watch.cached(SyncExecutor.CLUSTER));
     SyncReport report;
     try {
       report = deployer.sync(e, List.of(bundle), new SyncExecutor.Options(false, false, false, settings.syncTimeout(),
@@ -536,7 +577,10 @@ public final class Controller implements ControlPlane, AutoCloseable {
       report = null;
       log.warn("environment objects not applied", "environment", e.name(), "error", String.valueOf(ex.getMessage()));
     }
-    if (report != null && report.succeeded()) {
+    if (report != null && report.progressing()) {
+      // A wave of node pools or namespaces is not ready yet: the informers queue the key when it changes.
+      queue.addAfter(key, Duration.ofSeconds(2));
+    } else if (report != null && report.succeeded()) {
       synchronized (cell) {
         cell.last = ReconcileInput.LastSync.succeeded(hash, clock.instant());
       }
@@ -685,9 +729,11 @@ public final class Controller implements ControlPlane, AutoCloseable {
     }
   }
 
-  /** Applies the application now (an automated sync, a self-heal, or an explicit sync). */
+  /**
+   * Starts a sync operation (an automated sync, a self-heal, or an explicit sync) and carries it as
+   * far as it goes now: see {@link #advance}. An explicit sync replaces an operation under way.
+   */
   private void sync(Key key, Cell cell, Rendered r, ApplicationPlan plan, boolean prune, String who, String reason) {
-    Cluster cluster = environmentClusters.get(key.environment());
     String opId;
     synchronized (cell) {
       opId = cell.requested != null && cell.requestedId != null ? cell.requestedId : UUID.randomUUID().toString();
@@ -697,40 +743,127 @@ public final class Controller implements ControlPlane, AutoCloseable {
     }
     Instant started = clock.instant();
     Operation running = new Operation(opId, "sync", "Running", who, r.revision(), false, prune, started, null, reason, List.of());
+    synchronized (cell) {
+      cell.inFlight = new InFlight(running, who, prune, reason, started.plus(settings.syncTimeout()), 0, new LinkedHashMap<>());
+    }
     cell.lastOperation = running;
     emit(new StatusEvent(StatusEvent.Type.OPERATION, key.application(), key.environment(), started, cell.status, "sync started: " + reason));
-    log.info("sync", "reason", reason, "prune", prune);
-    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).as(who);
-    SyncExecutor.Options options = new SyncExecutor.Options(false, prune, false, settings.syncTimeout(), Duration.ofMillis(500));
+    log.info("sync", "reason", reason, "prune", prune, "operation", opId);
+    advance(key, cell, r, plan);
+  }
+
+  /**
+   * Carries the operation under way one step further: applies what differs, wave by wave, up to the
+   * first wave not yet healthy, judged on the informers' copy of the objects (no request to read
+   * them, no thread held while a rollout takes its time). When a wave is still progressing, the
+   * operation stays Running and the key is looked at again when its objects change (the informers
+   * queue it), or after ten seconds at the latest; when every wave is healthy it prunes (when asked), records the
+   * revision and succeeds; a failure, or the sync's timeout passing, ends it as Failed.
+   */
+  private void advance(Key key, Cell cell, Rendered r, ApplicationPlan plan) {
+    Cluster cluster = environmentClusters.get(key.environment());
+    InFlight op;
+    synchronized (cell) {
+      op = cell.inFlight;
+    }
+    if (op == null) {
+      return;
+    }
+    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).as(op.who())
+        .fromCache(b -> cluster.watch.cached(b.application()))
+        .continuing(op.running().id(), op.writes());
+    SyncExecutor.Options options = new SyncExecutor.Options(false, op.prune(), false, settings.syncTimeout(), Duration.ofMillis(500))
+        .until(op.deadline());
     String hash = HistoryStore.hash(plan.bundle());
     SyncReport report;
     try {
       report = deployer.syncApplication(r.environments().get(key.environment()), key.application(), options, provenance(r));
     } catch (RuntimeException e) {
-      finishOperation(key, cell, running, "Failed", "sync failed: " + e.getMessage(), List.of());
+      end(key, cell, op, "Failed", "sync failed: " + e.getMessage(), List.copyOf(op.steps().values()));
       recordFailure(cell, hash);
       metrics.synced("failed");
       queue.addRateLimited(key);
       return;
     }
     Optional<SyncReport.ApplicationReport> app = report.application(key.application());
-    List<Operation.OperationStep> steps = app.map(Controller::steps).orElse(List.of());
+    Map<String, Operation.OperationStep> steps = new LinkedHashMap<>(op.steps());
+    app.ifPresent(a -> merge(steps, Controller.steps(a)));
+    List<Operation.OperationStep> all = List.copyOf(steps.values());
+    if (report.succeeded() && report.progressing()) {
+      String waiting = app.map(a -> a.failure() == null ? "waiting" : a.failure().message()).orElse("waiting");
+      InFlight next = new InFlight(op.running(), op.who(), op.prune(), op.reason(), op.deadline(),
+          app.map(SyncReport.ApplicationReport::writes).orElse(op.writes()), steps);
+      Operation running = new Operation(op.running().id(), "sync", "Running", op.who(), r.revision(), false, op.prune(),
+          op.running().startedAt(), null, op.reason() + "; " + waiting, all);
+      synchronized (cell) {
+        if (cell.inFlight != op) {
+          return;
+        }
+        cell.inFlight = next;
+      }
+      Operation before = cell.lastOperation;
+      cell.lastOperation = running;
+      if (before == null || !running.message().equals(before.message())) {
+        emit(new StatusEvent(StatusEvent.Type.OPERATION, key.application(), key.environment(), clock.instant(), cell.status,
+            "sync running: " + waiting));
+      }
+      // The informers queue the key when the objects change; this is the fallback, and the deadline's watchman.
+      Duration untilDeadline = Duration.between(clock.instant(), op.deadline()).plusMillis(10);
+      queue.addAfter(key, untilDeadline.compareTo(FALLBACK) < 0 ? untilDeadline : FALLBACK);
+      return;
+    }
     if (report.succeeded()) {
       synchronized (cell) {
         cell.last = ReconcileInput.LastSync.succeeded(hash, clock.instant());
       }
       queue.forget(key);
       metrics.synced("succeeded");
-      finishOperation(key, cell, running, "Succeeded", "synced " + steps.size() + " objects", steps);
+      end(key, cell, op, "Succeeded", "synced " + all.size() + " objects", all);
     } else {
       recordFailure(cell, hash);
       metrics.synced("failed");
       String why = report.failure() != null ? report.failure().message()
           : app.map(a -> a.failure() == null ? "failed" : a.failure().message()).orElse("failed");
-      finishOperation(key, cell, running, "Failed", why, steps);
+      end(key, cell, op, "Failed", why, all);
     }
     // Look again: health moves on after a sync, and a failure is retried after its back-off.
     queue.addAfter(key, Duration.ofSeconds(1));
+  }
+
+  /** How long a running operation waits for its objects to change before it looks again anyway. */
+  private static final Duration FALLBACK = Duration.ofSeconds(10);
+
+  /** Keeps what an earlier step of the operation did to an object over a later "unchanged" (it was created or updated by this operation). */
+  private static void merge(Map<String, Operation.OperationStep> steps, List<Operation.OperationStep> more) {
+    for (Operation.OperationStep s : more) {
+      String ref = s.kind() + "/" + s.namespace() + "/" + s.name() + "/" + s.action().equals("delete");
+      Operation.OperationStep before = steps.get(ref);
+      if (before == null || !s.action().equals("unchanged")) {
+        steps.put(ref, s);
+      }
+    }
+  }
+
+  /** Ends the operation under way, if it is still {@code op}. */
+  private void end(Key key, Cell cell, InFlight op, String phase, String message, List<Operation.OperationStep> steps) {
+    synchronized (cell) {
+      if (cell.inFlight != op) {
+        return;
+      }
+      cell.inFlight = null;
+    }
+    finishOperation(key, cell, op.running(), phase, message, steps);
+  }
+
+  /** Ends the operation under way, if any, as Failed: it will not be carried on. */
+  private void abandon(Key key, Cell cell, String why) {
+    InFlight op;
+    synchronized (cell) {
+      op = cell.inFlight;
+    }
+    if (op != null) {
+      end(key, cell, op, "Failed", "stopped: " + why, List.copyOf(op.steps().values()));
+    }
   }
 
   private void recordFailure(Cell cell, String hash) {
@@ -989,6 +1122,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
     synchronized (cell) {
       cell.pinnedRevision = revision;
     }
+    abandon(key, cell, "rolled back to revision " + revision + " by " + who);
     Operation running = new Operation(id, "rollback", "Running", who, "revision " + revision, false, false, clock.instant(), null,
         "rollback to revision " + revision, List.of());
     cell.lastOperation = running;

@@ -237,6 +237,47 @@ class ControllerTest {
   }
 
   @Test
+  void aRolloutInProgressHoldsNoWorkerAndIsReadFromTheCacheNotTheServer() throws Exception {
+    kube.hold("hello-world");
+    Controller.Settings settings = Controller.Settings.defaults().withEnvironments(Set.of("dev")).withWorkers(1)
+        .withPoll(Duration.ofHours(1)).withResync(Duration.ofHours(1)).withSyncTimeout(Duration.ofMinutes(5)).withRateLimit(1000, 1000);
+    Controller c = new Controller(PlatformSource.directory(platform()), env -> new KubernetesClientBuilder().withConfig(
+        ClusterClient.configure(new ConfigBuilder().withMasterUrl(server.url()).build(), Duration.ofSeconds(10))).build(),
+        settings, Controller.Responsibility.ALL, new ServerMetrics(),
+        new JsonLog.Sink(new PrintStream(new TeeStream(logs), true, StandardCharsets.UTF_8), Clock.systemUTC(), JsonLog.Level.INFO),
+        Clock.systemUTC());
+    closing.add(0, c);
+    c.start();
+    // One worker: were it held by hello-world's rollout (5 minutes of sync timeout), nothing else would sync.
+    await("the other applications Synced and Healthy while hello-world rolls out", Duration.ofSeconds(60), () -> c.applications().stream()
+        .filter(s -> !s.application().equals("hello-world"))
+        .allMatch(s -> s.sync() == SyncState.SYNCED && s.health() == HealthStatus.HEALTHY));
+    await(() -> "hello-world's sync waiting on its rollout: " + c.application("hello-world", "dev").map(d -> d.lastOperation()).orElse(null), Duration.ofSeconds(30), () -> c.application("hello-world", "dev")
+        .map(d -> d.lastOperation() != null && d.lastOperation().phase().equals("Running")
+            && d.lastOperation().message().contains("waiting for ")).orElse(false));
+    c.awaitIdle(Duration.ofSeconds(10));
+    long gets = server.count("GET", "/namespaces/hello-world/(deployments|services|ingresses|configmaps/(?!slipway-history))");
+    Thread.sleep(2500);
+    assertThat(server.count("GET", "/namespaces/hello-world/(deployments|services|ingresses|configmaps/(?!slipway-history))") - gets)
+        .as("no object of the rollout is read from the server while it waits").isZero();
+    assertThat(status(c, "hello-world").health()).isEqualTo(HealthStatus.PROGRESSING);
+    assertThat(c.application("hello-world", "dev").orElseThrow().history()).as("no revision before the operation ends").isEmpty();
+
+    kube.release("hello-world");
+    await("hello-world Healthy and its operation Succeeded", Duration.ofSeconds(30), () -> {
+      var d = c.application("hello-world", "dev").orElseThrow();
+      return d.status().health() == HealthStatus.HEALTHY && d.lastOperation().phase().equals("Succeeded");
+    });
+    var detail = c.application("hello-world", "dev").orElseThrow();
+    assertThat(detail.history()).as("one revision for the whole operation").hasSize(1);
+    assertThat(detail.history().get(0).result()).isEqualTo("Succeeded");
+    assertThat(detail.lastOperation().steps()).as("the steps of every pass, each object once")
+        .extracting(s -> s.kind() + "/" + s.name()).doesNotHaveDuplicates()
+        .contains("Deployment/web");
+    assertThat(detail.lastOperation().steps()).allSatisfy(s -> assertThat(s.action()).isIn("create", "update"));
+  }
+
+  @Test
   void anUnreachableClusterIsReportedAndRetriedWhileTheOtherEnvironmentsCarryOn() throws Exception {
     Controller.Settings settings = Controller.Settings.defaults().withEnvironments(Set.of("dev", "staging")).withWorkers(2)
         .withPoll(Duration.ofHours(1)).withResync(Duration.ofHours(1)).withSyncTimeout(Duration.ofSeconds(30)).withRateLimit(1000, 1000);
