@@ -105,6 +105,7 @@ public class ServeBench {
     controller.start();
     int apps = -1;
     long allSynced = -1;
+    long lastReport = t0;
     while (true) {
       List<ApplicationStatus> m = controller.applications();
       boolean synced = !m.isEmpty() && m.stream().allMatch(a -> a.sync() == SyncState.SYNCED);
@@ -115,8 +116,12 @@ public class ServeBench {
         apps = m.size();
         break;
       }
-      if (System.nanoTime() - t0 > Duration.ofMinutes(20).toNanos()) {
-        throw new IllegalStateException("no convergence in 20 min: " + summary(m));
+      if (System.nanoTime() - t0 > Duration.ofMinutes(60).toNanos()) {
+        throw new IllegalStateException("no convergence in 60 min: " + summary(m));
+      }
+      if (System.nanoTime() - lastReport > Duration.ofSeconds(60).toNanos()) {
+        lastReport = System.nanoTime();
+        System.out.printf(Locale.ROOT, "  %.0f s: %s%n", (lastReport - t0) / 1e9, summary(m));
       }
       Thread.sleep(100);
     }

@@ -114,14 +114,68 @@ public final class HistoryStore {
    * a sync reads the history from the server ({@link #read}).
    */
   public static History fromCache(List<JsonNode> cached, String environment, ApplicationBundle bundle) {
+    JsonNode cm = cachedConfigMap(cached, environment, bundle);
+    return cm == null ? new History(new ArrayList<>(), null) : parse(cm, environment, bundle);
+  }
+
+  private static JsonNode cachedConfigMap(List<JsonNode> cached, String environment, ApplicationBundle bundle) {
     String name = name(environment, bundle.application());
     for (JsonNode o : cached) {
       if (o.path("kind").asText().equals("ConfigMap") && o.path("metadata").path("name").asText().equals(name)
           && o.path("metadata").path("namespace").asText().equals(namespaceOf(bundle))) {
-        return parse(o, environment, bundle);
+        return o;
       }
     }
-    return new History(new ArrayList<>(), null);
+    return null;
+  }
+
+  /**
+   * What people set on an application in an environment through the server, kept as annotations
+   * of its history ConfigMap so that every replica sees it, and the next leader after a failover or
+   * a restart starts from it.
+   *
+   * @param pinnedRevision the revision the application is pinned to (a rollback, or a pin), 0 when not pinned
+   * @param paused whether automated sync and self-heal are stopped
+   * @param unpinnedThrough rollback revisions up to this one were unpinned and do not pin again
+   */
+  public record Controls(int pinnedRevision, boolean paused, int unpinnedThrough) {
+    public static final Controls NONE = new Controls(0, false, 0);
+  }
+
+  static final String PINNED = "slipway.dev/pinned-revision";
+  static final String PAUSED = "slipway.dev/paused";
+  static final String UNPINNED_THROUGH = "slipway.dev/unpinned-through";
+
+  /** The controls recorded on a history ConfigMap (none when it is null); a value that is not a number counts as unset. */
+  public static Controls controls(JsonNode cm) {
+    if (cm == null) {
+      return Controls.NONE;
+    }
+    JsonNode a = cm.path("metadata").path("annotations");
+    return new Controls(number(a.path(PINNED).asText("")), a.path(PAUSED).asText("").equals("true"), number(a.path(UNPINNED_THROUGH).asText("")));
+  }
+
+  private static int number(String text) {
+    try {
+      return Math.max(0, Integer.parseInt(text.trim()));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** The controls as a watch holds them (no request). */
+  public static Controls controlsFromCache(List<JsonNode> cached, String environment, ApplicationBundle bundle) {
+    return controls(cachedConfigMap(cached, environment, bundle));
+  }
+
+  /** The controls as the server holds them now. */
+  public Controls controls(String environment, ApplicationBundle bundle) {
+    return controls(client.get("v1", "ConfigMap", namespaceOf(bundle), name(environment, bundle.application())));
+  }
+
+  /** Records the controls (creating the history ConfigMap, empty, when the application was never synced); retries on conflicts. */
+  public void setControls(String environment, ApplicationBundle bundle, Controls controls) {
+    write(environment, bundle, revisions -> null, controls);
   }
 
   private static History parse(JsonNode cm, String environment, ApplicationBundle bundle) {
@@ -218,6 +272,12 @@ public final class HistoryStore {
 
   /** Read-modify-write of the history ConfigMap, retried on conflicts; writes nothing when nothing changed. */
   private Revision write(String environment, ApplicationBundle bundle, java.util.function.Function<List<Revision>, Revision> change) {
+    return write(environment, bundle, change, null);
+  }
+
+  /** The same, also setting the controls (null: keeps those recorded). Annotations of others are kept. */
+  private Revision write(String environment, ApplicationBundle bundle, java.util.function.Function<List<Revision>, Revision> change,
+      Controls newControls) {
     for (int attempt = 1; ; attempt++) {
       JsonNode live = client.get("v1", "ConfigMap", namespaceOf(bundle), name(environment, bundle.application()));
       History read = live == null ? new History(new ArrayList<>(), null) : parse(live, environment, bundle);
@@ -228,13 +288,29 @@ public final class HistoryStore {
         revisions.remove(0);
       }
       String after = json(revisions);
-      if (live != null && after.equals(before) && read.problem() == null) {
+      Controls controls = newControls != null ? newControls : controls(live);
+      if (live != null && after.equals(before) && read.problem() == null && controls.equals(controls(live))) {
         return r;
       }
       ObjectNode cm = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap");
       ObjectNode meta = cm.putObject("metadata").put("name", name(environment, bundle.application())).put("namespace", namespaceOf(bundle));
       meta.putObject("labels").put(Labels.MANAGED_BY, "slipway").put(Labels.ENVIRONMENT, environment)
           .put(HISTORY_OF, bundle.application());
+      ObjectNode annotations = live != null && live.path("metadata").path("annotations").isObject()
+          ? ((ObjectNode) live.path("metadata").path("annotations")).deepCopy() : JSON.createObjectNode();
+      annotations.remove(List.of(PINNED, PAUSED, UNPINNED_THROUGH));
+      if (controls.pinnedRevision() > 0) {
+        annotations.put(PINNED, Integer.toString(controls.pinnedRevision()));
+      }
+      if (controls.paused()) {
+        annotations.put(PAUSED, "true");
+      }
+      if (controls.unpinnedThrough() > 0) {
+        annotations.put(UNPINNED_THROUGH, Integer.toString(controls.unpinnedThrough()));
+      }
+      if (!annotations.isEmpty()) {
+        meta.set("annotations", annotations);
+      }
       ObjectNode data = cm.putObject("data");
       data.put(DATA, after);
       if (live != null) {

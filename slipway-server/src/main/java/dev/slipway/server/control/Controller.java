@@ -172,6 +172,12 @@ public final class Controller implements ControlPlane, AutoCloseable {
     String requestedId;
     /** The sync under way: its waves are applied as they become healthy, one reconcile at a time. */
     InFlight inFlight;
+    /**
+     * Whether this replica, writing for the application, has taken the pin and pause recorded in the
+     * cluster: from then on it records every change it makes, so its memory is the newest; a replica
+     * that does not write takes them from the cache at every reconcile.
+     */
+    boolean controlsAdopted;
   }
 
   /**
@@ -474,7 +480,9 @@ public final class Controller implements ControlPlane, AutoCloseable {
       StatusReader reader = new StatusReader(new SyncExecutor(cluster.client, clock), new HistoryStore(cluster.client));
       StatusReader.ApplicationStatus live;
       try {
-        live = reader.readCached(key.environment(), bundle, cluster.watch.cached(key.application()));
+        SyncExecutor.Snapshot cached = cluster.watch.cached(key.application());
+        adoptControls(cell, HistoryStore.controlsFromCache(cached.objects(), key.environment(), bundle), responsibility.writes(key.application()));
+        live = reader.readCached(key.environment(), bundle, cached);
       } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
         String why = "cannot use the cluster of " + key.environment() + " (context " + cluster.spec.cluster().context() + "): "
             + (e instanceof ClusterFailure f ? f.getMessage() : String.valueOf(e.getMessage()));
@@ -589,6 +597,19 @@ public final class Controller implements ControlPlane, AutoCloseable {
       recordFailure(cell, hash);
       metrics.synced("failed");
       queue.addAfter(key, Reconciler.backoff(cell.last.attempts()));
+    }
+  }
+
+  /** Takes the pin and pause recorded on the application's history ConfigMap (see {@link Cell#controlsAdopted}). */
+  private static void adoptControls(Cell cell, HistoryStore.Controls recorded, boolean writes) {
+    synchronized (cell) {
+      if (writes && cell.controlsAdopted) {
+        return;
+      }
+      cell.pinnedRevision = recorded.pinnedRevision();
+      cell.paused = recorded.paused();
+      cell.unpinnedThrough = recorded.unpinnedThrough();
+      cell.controlsAdopted = writes;
     }
   }
 
@@ -1119,8 +1140,20 @@ public final class Controller implements ControlPlane, AutoCloseable {
       return ActionResult.notFound("no revision " + revision + " in the history of " + application + " in " + environment);
     }
     String id = UUID.randomUUID().toString();
+    HistoryStore.Controls before;
     synchronized (cell) {
+      before = new HistoryStore.Controls(cell.pinnedRevision, cell.paused, cell.unpinnedThrough);
       cell.pinnedRevision = revision;
+    }
+    try {
+      // Recorded first: a replica that takes over mid-rollback must not sync over it.
+      deployer.history().setControls(environment, plan.get().bundle(), new HistoryStore.Controls(revision, before.paused(),
+          before.unpinnedThrough()));
+    } catch (RuntimeException e) {
+      synchronized (cell) {
+        cell.pinnedRevision = before.pinnedRevision();
+      }
+      return ActionResult.conflict("cannot roll back: the pin could not be recorded in the cluster: " + e.getMessage());
     }
     abandon(key, cell, "rolled back to revision " + revision + " by " + who);
     Operation running = new Operation(id, "rollback", "Running", who, "revision " + revision, false, false, clock.instant(), null,
@@ -1137,20 +1170,28 @@ public final class Controller implements ControlPlane, AutoCloseable {
         finishOperation(key, cell, running, ok ? "Succeeded" : "Failed", result.message(),
             result.sync() == null ? List.of() : result.sync().application(application).map(Controller::steps).orElse(List.of()));
         if (!ok) {
-          synchronized (cell) {
-            cell.pinnedRevision = 0;
-          }
+          unpinAfterFailedRollback(cell, deployer.history(), environment, plan.get().bundle(), before);
         }
       } catch (IOException | RuntimeException e) {
-        synchronized (cell) {
-          cell.pinnedRevision = 0;
-        }
+        unpinAfterFailedRollback(cell, deployer.history(), environment, plan.get().bundle(), before);
         finishOperation(key, cell, running, "Failed", "rollback failed: " + e.getMessage(), List.of());
       }
       queue.add(key);
     });
     return ActionResult.accepted("rollback of " + application + " in " + environment + " to revision " + revision
         + " started; it stays pinned there until unpinned", "revision " + revision, id);
+  }
+
+  private void unpinAfterFailedRollback(Cell cell, HistoryStore history, String environment, ApplicationBundle bundle,
+      HistoryStore.Controls before) {
+    synchronized (cell) {
+      cell.pinnedRevision = before.pinnedRevision();
+    }
+    try {
+      history.setControls(environment, bundle, before);
+    } catch (RuntimeException e) {
+      log.warn("the pin of a failed rollback could not be removed", "error", String.valueOf(e.getMessage()));
+    }
   }
 
   @Override
@@ -1173,7 +1214,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
         return false;
       }
       // Pinned to the newest revision in the history (none yet: to whatever is deployed when one is recorded).
-      c.pinnedRevision = c.history.isEmpty() ? Integer.MAX_VALUE : c.history.get(0).number();
+      c.pinnedRevision = c.newestRevision > 0 ? c.newestRevision : Integer.MAX_VALUE;
       return true;
     }, "pinned", "already pinned");
   }
@@ -1212,9 +1253,49 @@ public final class Controller implements ControlPlane, AutoCloseable {
     if (cell == null) {
       return ActionResult.notFound("no application " + application + " in " + environment);
     }
-    boolean changed;
+    if (!responsibility.writes(application)) {
+      return ActionResult.conflict("this replica does not lead the shard of " + application + "; ask the leader");
+    }
+    Rendered r = rendered;
+    Optional<ApplicationPlan> plan = r == null ? Optional.empty() : r.application(environment, application);
+    Cluster cluster = environmentClusters.get(environment);
+    if (plan.isEmpty() || cluster == null || !cluster.ready()) {
+      return ActionResult.conflict("cannot record it now: " + (plan.isEmpty() ? application + " does not plan in " + environment
+          : cluster == null ? "no cluster for " + environment : cluster.problem));
+    }
+    boolean adopted;
     synchronized (cell) {
+      adopted = cell.controlsAdopted;
+    }
+    if (!adopted) {
+      // Just became the writer (or just started): start from what is recorded, not from memory.
+      try {
+        adoptControls(cell, new HistoryStore(cluster.client).controls(environment, plan.get().bundle()), true);
+      } catch (RuntimeException e) {
+        return ActionResult.conflict("cannot read the recorded pin and pause: " + e.getMessage());
+      }
+    }
+    boolean changed;
+    HistoryStore.Controls before;
+    HistoryStore.Controls after;
+    synchronized (cell) {
+      before = new HistoryStore.Controls(cell.pinnedRevision, cell.paused, cell.unpinnedThrough);
       changed = change.test(cell);
+      after = new HistoryStore.Controls(cell.pinnedRevision, cell.paused, cell.unpinnedThrough);
+      cell.controlsAdopted = true;
+    }
+    if (!after.equals(before)) {
+      try {
+        // Kept in the cluster, on the history ConfigMap: a standby that takes over, or a restart, starts from it.
+        new HistoryStore(cluster.client).setControls(environment, plan.get().bundle(), after);
+      } catch (RuntimeException e) {
+        synchronized (cell) {
+          cell.pinnedRevision = before.pinnedRevision();
+          cell.paused = before.paused();
+          cell.unpinnedThrough = before.unpinnedThrough();
+        }
+        return ActionResult.conflict("not changed: it could not be recorded in the cluster: " + e.getMessage());
+      }
     }
     ApplicationStatus s = cell.status;
     if (s != null) {

@@ -278,6 +278,46 @@ class ControllerTest {
   }
 
   @Test
+  void pinsAndPausesAreKeptInTheClusterAndTheNextControllerStartsFromThem() throws Exception {
+    Path dir = platform();
+    Controller first = controller(dir, Controller.Responsibility.ALL);
+    await("convergence", Duration.ofSeconds(90), () -> converged(first));
+    assertThat(first.pin("hello-world", "dev", "alice").outcome()).isEqualTo(ActionResult.Outcome.DONE);
+    assertThat(first.pause("flask-otel-app", "dev", "alice").outcome()).isEqualTo(ActionResult.Outcome.DONE);
+    var cm = server.client().configMaps().inNamespace("hello-world").withName("slipway-history-dev-hello-world").get();
+    assertThat(cm.getMetadata().getAnnotations()).containsKey("slipway.dev/pinned-revision");
+    first.close();
+    closing.remove(first);
+
+    Path hello = dir.resolve("apps/hello-world/app.yaml");
+    Files.writeString(hello, Files.readString(hello).replace("nginx-unprivileged:1.27-alpine", "nginx-unprivileged:1.28-alpine"));
+    Path flask = dir.resolve("apps/flask-otel-app/app.yaml");
+    Files.writeString(flask, Files.readString(flask).replace("flask-otel-app:2.3.0", "flask-otel-app:2.4.0"));
+    String flaskImage = deploymentImages("flask-otel-app");
+    Controller next = controller(dir, Controller.Responsibility.ALL);
+    await("the next controller reports the pin and the pause, and both OutOfSync", Duration.ofSeconds(30),
+        () -> next.applications().stream().anyMatch(s -> s.application().equals("hello-world") && s.pinned()
+            && s.sync() == SyncState.OUT_OF_SYNC)
+            && next.applications().stream().anyMatch(s -> s.application().equals("flask-otel-app") && s.paused()
+            && s.sync() == SyncState.OUT_OF_SYNC));
+    next.awaitIdle(Duration.ofSeconds(10));
+    Thread.sleep(1500);
+    assertThat(image("hello-world", "web")).as("the pin held across the restart").endsWith(":1.27-alpine");
+    assertThat(deploymentImages("flask-otel-app")).as("the pause held across the restart").isEqualTo(flaskImage);
+
+    assertThat(next.resume("flask-otel-app", "dev", "bob").outcome()).isEqualTo(ActionResult.Outcome.DONE);
+    await("the new image once resumed", Duration.ofSeconds(30), () -> deploymentImages("flask-otel-app").contains(":2.4.0"));
+    assertThat(server.client().configMaps().inNamespace("flask-otel-app").withName("slipway-history-dev-flask-otel-app").get()
+        .getMetadata().getAnnotations()).doesNotContainKey("slipway.dev/paused");
+  }
+
+  String deploymentImages(String namespace) {
+    return server.client().apps().deployments().inNamespace(namespace).list().getItems().stream()
+        .flatMap(d -> d.getSpec().getTemplate().getSpec().getContainers().stream()).map(c -> c.getImage()).sorted()
+        .collect(java.util.stream.Collectors.joining(","));
+  }
+
+  @Test
   void anUnreachableClusterIsReportedAndRetriedWhileTheOtherEnvironmentsCarryOn() throws Exception {
     Controller.Settings settings = Controller.Settings.defaults().withEnvironments(Set.of("dev", "staging")).withWorkers(2)
         .withPoll(Duration.ofHours(1)).withResync(Duration.ofHours(1)).withSyncTimeout(Duration.ofSeconds(30)).withRateLimit(1000, 1000);
