@@ -4,7 +4,7 @@
 
 import { get, post, appPath, ApiError } from './api.js';
 import { store } from './store.js';
-import { el, health, sync, shortRevision, imageTag, time, money, plural, toast, confirmDialog } from './ui.js';
+import { el, fill, health, sync, shortRevision, imageTag, time, money, plural, toast, confirmDialog } from './ui.js';
 import { unified, sideBySide } from './diff.js';
 import { costChart } from './chart.js';
 
@@ -64,7 +64,7 @@ export function renderApplication(main, app, env) {
 function drawHeader(header, view) {
   const { app, env } = view;
   const envs = store.envNames.filter((e) => store.cell(app, e));
-  header.replaceChildren(
+  fill(header,
     el('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, el('a', { href: '#/' }, 'Applications'), ' › ', app),
     el('h1', {}, app, el('span', { class: 'env' }, ` in ${env}`)),
     envs.length > 1 ? el('nav', { class: 'tabs', 'aria-label': 'Environments' },
@@ -79,7 +79,7 @@ function draw(body, view, reload) {
     else view.open.delete(d.dataset.key);
   }
   const { detail } = view;
-  body.replaceChildren(
+  fill(body,
     statusSection(view, reload),
     detail.diagnostics.length ? diagnosticsSection(detail) : null,
     resourcesSection(detail),
@@ -106,15 +106,41 @@ function statusSection(view, reload) {
   return el('section', { id: 'sec-status', 'aria-label': 'Status' },
     el('dl', { class: 'status' },
       row('Sync', sync(s.sync)),
+      operationRow(view.detail.lastOperation, row),
       row('Health', health(s.health, s.healthReason), s.healthReason ? el('span', { class: 'reason' }, ` ${s.healthReason}`) : null),
       row('Revision', el('code', { id: 'status-revision', title: s.revision || '' }, shortRevision(s.revision))),
-      row('Images', s.images.length ? el('ul', { class: 'plain', id: 'status-images' }, s.images.map((i) => el('li', {}, el('code', {}, i)))) : '—'),
+      row('Deployed images', imageList('status-images', deployedImages(view.detail))),
+      desiredDiffers(view.detail) ? row('Images in Git', imageList('desired-images', s.images)) : null,
       row('Last sync', time(s.lastSyncTime)),
       row('Drifted objects', String(s.driftedObjects)),
       row('Monthly cost', money(s.monthlyCost, s.currency)),
       row('Policy findings', String(s.policyFindings)),
       row('Automation', s.pinned ? `pinned to history revision ${s.pinnedRevision}` : 'not pinned', s.paused ? ', paused' : '')),
     actions(view, reload));
+}
+
+// The images of the newest history entry are what runs; the status's images are what the spec
+// renders now (they differ after a rollback, or before a manual environment is synced).
+function deployedImages(detail) {
+  return detail.history.length ? detail.history[0].images : [];
+}
+
+function desiredDiffers(detail) {
+  const deployed = deployedImages(detail);
+  const desired = detail.status.images;
+  return desired.length > 0 && (deployed.length !== desired.length || desired.some((i) => !deployed.includes(i)));
+}
+
+function imageList(id, images) {
+  return images.length ? el('ul', { class: 'plain', id }, images.map((i) => el('li', {}, el('code', {}, i)))) : el('span', { id }, '—');
+}
+
+// The matrix cell is the state the controller last read; while a sync or rollback runs, the
+// operation says what is happening (its steps are under "Last operation").
+function operationRow(op, row) {
+  if (!op || op.phase !== 'Running') return null;
+  return row('Operation', el('span', { id: 'operation-phase', class: 'phase p-Running' }, `${op.kind} running`),
+    ` by ${op.who}, started `, time(op.startedAt));
 }
 
 function actions(view, reload) {
@@ -216,7 +242,7 @@ function diffSection(view) {
     type: 'radio', name: 'diff-mode', value, checked: diffMode === value,
     onchange: () => {
       diffMode = value;
-      for (const d of document.querySelectorAll('#sec-diff details[data-key]')) d.querySelector('.diff-body').replaceChildren(diffView(d.dataset.text));
+      for (const d of document.querySelectorAll('#sec-diff details[data-key]')) d.querySelector('.diff-body').replaceChildren(diffView(d.dataset.text, d.dataset.change));
     },
   }), ` ${label}`);
   return section('diff', 'Differences',
@@ -229,15 +255,21 @@ function diffSection(view) {
           const key = `${o.kind}/${o.namespace}/${o.name}`;
           const details = el('details', { id: diffId(o), class: 'object-diff', 'data-key': key, open: view.open.has(key) || changed.length <= 3 },
             el('summary', {}, el('span', { class: `change c-${o.change}` }, o.change), ` ${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`),
-            el('div', { class: 'diff-body' }, diffView(o.diff)));
+            el('div', { class: 'diff-body' }, diffView(o.diff, o.change)));
           details.dataset.text = o.diff;
+          details.dataset.change = o.change;
           return details;
         }),
       ]);
 }
 
-function diffView(text) {
-  if (!text) return el('p', { class: 'muted' }, 'No text diff for this change.');
+const NO_TEXT = {
+  create: 'Not in the cluster: a sync creates it.',
+  delete: 'In the cluster and owned, but no longer rendered: a sync with prune deletes it.',
+};
+
+function diffView(text, change) {
+  if (!text) return el('p', { class: 'muted' }, NO_TEXT[change] || 'No text diff for this change.');
   return diffMode === 'split' ? sideBySide(text) : unified(text);
 }
 
@@ -289,15 +321,17 @@ function historySection(view, reload) {
 /** What a rollback would change: the deployed revision and images against the chosen entry's. */
 function rollbackPreview(detail, entry) {
   const s = detail.status;
-  const now = new Set(s.images);
+  const current = deployedImages(detail);
+  const now = new Set(current);
   const then = new Set(entry.images);
-  const removed = s.images.filter((i) => !then.has(i));
+  const removed = current.filter((i) => !then.has(i));
   const added = entry.images.filter((i) => !now.has(i));
   return el('div', { id: 'rollback-preview' },
     el('table', { class: 'compare' },
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, ''), el('th', { scope: 'col' }, 'Deployed now'), el('th', { scope: 'col' }, `Revision ${entry.number}`))),
       el('tbody', {},
         el('tr', {}, el('th', { scope: 'row' }, 'Commit'), el('td', {}, el('code', {}, shortRevision(s.revision))), el('td', {}, el('code', {}, shortRevision(entry.revision)))),
+        el('tr', {}, el('th', { scope: 'row' }, 'History revision'), el('td', {}, detail.history.length ? `#${detail.history[0].number}` : '—'), el('td', {}, `#${entry.number}`)),
         el('tr', {}, el('th', { scope: 'row' }, 'Deployed'), el('td', {}, time(s.lastSyncTime)), el('td', {}, time(entry.time))))),
     removed.length || added.length
       ? el('ul', { class: 'image-changes' },

@@ -21,6 +21,13 @@ function append(node, children) {
   }
 }
 
+/** Replaces a node's children, skipping absent ones (DOM's own replaceChildren would write "null"). */
+export function fill(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
 export function svg(tag, attrs = {}, ...children) {
   return el(tag, { ...attrs, svg: true }, ...children);
 }
