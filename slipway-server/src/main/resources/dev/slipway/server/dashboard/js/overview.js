@@ -40,6 +40,8 @@ export function renderOverview(main, params) {
   }
 
   draw();
+  // For bench/dashboard-bench.sh: when the first page of the matrix was drawn, in the page's own clock.
+  if (!performance.getEntriesByName('slipway:matrix').length) performance.mark('slipway:matrix');
   let pending = false;
   const unsubscribe = store.subscribe((event) => {
     if (event.type === 'matrix') {
@@ -108,18 +110,23 @@ function filterForm(changed) {
 }
 
 function summaryText(rows, envs) {
-  const counts = {};
+  const syncs = {};
+  const healths = {};
   let cells = 0;
   for (const app of rows) {
     for (const env of envs) {
       const c = store.cell(app, env);
       if (!c || !matches(app, env)) continue;
       cells += 1;
-      counts[c.health] = (counts[c.health] || 0) + 1;
-      counts[c.sync] = (counts[c.sync] || 0) + 1;
+      healths[c.health] = (healths[c.health] || 0) + 1;
+      syncs[c.sync] = (syncs[c.sync] || 0) + 1;
     }
   }
-  const parts = [...SYNC_STATES, ...HEALTH_STATES].filter((s) => counts[s]).map((s) => `${counts[s]} ${s}`);
+  // "Unknown" is both a sync state and a health: say which.
+  const parts = [
+    ...SYNC_STATES.filter((s) => syncs[s]).map((s) => `${syncs[s]} ${s === 'Unknown' ? 'sync Unknown' : s}`),
+    ...HEALTH_STATES.filter((s) => healths[s]).map((s) => `${healths[s]} ${s === 'Unknown' ? 'health Unknown' : s}`),
+  ];
   return `${plural(rows.length, 'application')} of ${store.apps.length.toLocaleString('en-US')}, ${plural(cells, 'cell')}${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }
 
