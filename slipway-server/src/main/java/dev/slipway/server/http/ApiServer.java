@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The HTTP API of {@code slipway serve}, on the JDK's own HTTP server: no framework, because the
  * API is a dozen routes of JSON and one event stream, and a framework would be the largest part of
  * the server. Every request goes through {@link #dispatch}: route, authenticate, authorise, handle,
- * and any refusal becomes a JSON error that changed nothing. See {@code docs/api.md}.
+ * and any refusal becomes a JSON error that changed nothing. A GET that matches no route may name a
+ * file of the web dashboard ({@link DashboardAssets}). See {@code docs/api.md} and {@code docs/dashboard.md}.
  */
 public final class ApiServer implements AutoCloseable {
   static final String API = "/api/v1";
