@@ -11,9 +11,10 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 cd "$root"
-mvn -o -q -B package -DskipTests -pl slipway-server,slipway-sandbox -am
-mvn -o -q -B -pl slipway-server,slipway-sandbox org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-  -Dmdep.outputFile=target/bench-classpath.txt
+# Packaged and listed in one reactor: slipway-server's test classpath names slipway-sandbox, which
+# resolves to its freshly built jar only inside the same reactor (nothing is installed into ~/.m2).
+mvn -o -q -B -pl slipway-server,slipway-sandbox -am package -DskipTests \
+  org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
 # The reactor's own classes come from target/, never from a (possibly stale) copy in ~/.m2.
 classes=""
 for m in slipway-model slipway-engine slipway-kube slipway-git slipway-sandbox slipway-server; do

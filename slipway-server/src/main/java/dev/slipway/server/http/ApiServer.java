@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The HTTP API of {@code slipway serve}, on the JDK's own HTTP server: no framework, because the
  * API is a dozen routes of JSON and one event stream, and a framework would be the largest part of
  * the server. Every request goes through {@link #dispatch}: route, authenticate, authorise, handle,
- * and any refusal becomes a JSON error that changed nothing. See {@code docs/api.md}.
+ * and any refusal becomes a JSON error that changed nothing. A GET that matches no route may name a
+ * file of the web dashboard ({@link DashboardAssets}). See {@code docs/api.md} and {@code docs/dashboard.md}.
  */
 public final class ApiServer implements AutoCloseable {
   static final String API = "/api/v1";
@@ -59,6 +60,7 @@ public final class ApiServer implements AutoCloseable {
   private final JsonLog log;
   private final ObjectMapper json = mapper();
   private final Router router = new Router();
+  private final DashboardAssets dashboard = new DashboardAssets();
   private final EventHub hub;
   private final AuditLog audit;
   private final HttpServer server;
@@ -150,7 +152,16 @@ public final class ApiServer implements AutoCloseable {
             Map.of(), Map.of("Allow", List.of(String.join(", ", w.allowed()))));
       }
       if (!(match instanceof Router.Found found)) {
-        throw ApiError.notFound("no such route: " + method + " " + ex.getRequestURI().getPath());
+        String path = ex.getRequestURI().getPath();
+        Optional<Response> asset = (method.equals("GET") || method.equals("HEAD")) && !path.startsWith(API + "/") && !path.equals(API)
+            ? dashboard.answer(path, ex.getRequestHeaders().getFirst("If-None-Match")) : Optional.empty();
+        if (asset.isEmpty()) {
+          throw ApiError.notFound("no such route: " + method + " " + path);
+        }
+        routeLabel = "dashboard";
+        status = asset.get().status();
+        send(ex, asset.get());
+        return;
       }
       Route route = found.route();
       routeLabel = route.pattern();
@@ -278,6 +289,8 @@ public final class ApiServer implements AutoCloseable {
     byte[] body;
     if (r.body() == null) {
       body = new byte[0];
+    } else if (r.body() instanceof byte[] bytes) {
+      body = bytes;
     } else if (r.body() instanceof String s && !r.contentType().equals("application/json")) {
       body = s.getBytes(StandardCharsets.UTF_8);
     } else {
@@ -287,6 +300,11 @@ public final class ApiServer implements AutoCloseable {
     ex.getResponseHeaders().set("Cache-Control", "no-store");
     ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
     r.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+    if (ex.getRequestMethod().equals("HEAD")) {
+      ex.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+      ex.sendResponseHeaders(r.status(), -1);
+      return;
+    }
     ex.sendResponseHeaders(r.status(), body.length == 0 ? -1 : body.length);
     if (body.length > 0) {
       try (OutputStream out = ex.getResponseBody()) {
