@@ -223,6 +223,36 @@ public final class CostPlanner {
     }
   }
 
+  /**
+   * One application's share of the scenario's node cost, by component, with the rule that
+   * {@link Scenario#perApplication} uses for whole applications: in proportion to the CPU and
+   * memory the pods request (half each). The components' shares add up to the application's share
+   * of the nodes; its other costs (load balancer, volumes, secrets, metrics) are not in them.
+   */
+  public static SortedMap<String, Double> nodeCostByComponent(Scenario s, String application) {
+    double cpu = 0;
+    double mem = 0;
+    Map<String, double[]> byComponent = new TreeMap<>();
+    for (Node n : s.capacity().nodes()) {
+      for (var pl : n.pods()) {
+        cpu += pl.group().cpuMillis();
+        mem += pl.group().memoryMiB();
+        if (pl.group().application().equals(application)) {
+          double[] v = byComponent.computeIfAbsent(pl.group().component(), k -> new double[2]);
+          v[0] += pl.group().cpuMillis();
+          v[1] += pl.group().memoryMiB();
+        }
+      }
+    }
+    double nodes = s.line("nodes");
+    SortedMap<String, Double> out = new TreeMap<>();
+    for (var e : byComponent.entrySet()) {
+      double share = ((cpu == 0 ? 0 : e.getValue()[0] / cpu) + (mem == 0 ? 0 : e.getValue()[1] / mem)) / 2;
+      out.put(e.getKey(), round(share * nodes));
+    }
+    return out;
+  }
+
   /** ALB ingress groups and the applications in each. */
   static Map<String, Set<String>> albGroups(List<CostInputs> inputs) {
     Map<String, Set<String>> groups = new TreeMap<>();

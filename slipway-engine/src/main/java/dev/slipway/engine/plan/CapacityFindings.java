@@ -84,7 +84,11 @@ public final class CapacityFindings {
   }
 
   /** Where {@code field} of the component was written (any layer), else the component itself. */
-  private static Position position(ApplicationPlan app, String component, String field) {
+  /**
+   * Where a field of a component was written (the deepest written key of the dotted path), else the
+   * component's own entry, else the application's file: for findings about a component.
+   */
+  public static Position position(ApplicationPlan app, String component, String field) {
     SpecNode n = app.resolved().trees().get(component);
     Position best = null;
     for (String k : field.split("\\.")) {

@@ -984,22 +984,54 @@ public final class Controller implements ControlPlane, AutoCloseable {
     ApplicationStatus status = c.status != null ? c.status : pending(application, environment);
     Optional<ApplicationPlan> plan = r.application(environment, application);
     List<Finding> findings = new ArrayList<>();
-    plan.ifPresent(p -> p.policy().stream().filter(f -> f.outcome() != PolicyFinding.Outcome.PASS)
-        .forEach(f -> findings.add(new Finding(f.rule(), f.outcome().name(), f.enforce(), f.objectRef(), f.file(), 0, f.message()))));
+    plan.ifPresent(p -> p.policy().stream().filter(f -> f.outcome() != PolicyFinding.Outcome.PASS).forEach(f -> {
+      // The component's entry in app.yaml: where a fix goes.
+      dev.slipway.model.Position at = f.component() == null ? null
+          : dev.slipway.engine.plan.CapacityFindings.position(p, f.component(), "");
+      boolean known = at != null && at.line() > 0;
+      findings.add(new Finding(f.rule(), f.outcome().name(), f.enforce(), f.objectRef(), known ? at.file() : f.file(),
+          known ? at.line() : 0, f.message()));
+    }));
     List<SpecProblem> problems = r.blockers(environment, application).stream().map(SpecProblem::of).toList();
     CostBreakdown cost = null;
     if (status.monthlyCost() != null) {
-      cost = new CostBreakdown(status.monthlyCost(), "USD", plan.map(p -> costItems(p)).orElse(List.of()));
+      EnvironmentPlan e = r.environments().get(environment);
+      cost = new CostBreakdown(status.monthlyCost(), "USD", plan.map(p -> costItems(e, p, status.monthlyCost())).orElse(List.of()));
     }
     return Optional.of(new ApplicationDetail(status, c.resources, c.lastOperation, history(application, environment, c), cost,
         findings, problems));
   }
 
-  private static List<CostBreakdown.Item> costItems(ApplicationPlan p) {
+  /** Name of the cost item that holds what an application pays beside its share of the nodes. */
+  static final String OTHER_COSTS = "load balancer, volumes, secrets, metrics";
+
+  /**
+   * Each component at minimum replicas with its share of the nodes' cost, and one more item for the
+   * rest of the application's cost (its share of a load balancer, its volumes, secrets and metrics).
+   * Without a cost report (no price for the region) the amounts are null.
+   */
+  private static List<CostBreakdown.Item> costItems(EnvironmentPlan e, ApplicationPlan p, BigDecimal total) {
+    java.util.SortedMap<String, Double> nodes = e == null || e.cost() == null || e.cost().atMin() == null ? null
+        : dev.slipway.engine.capacity.CostPlanner.nodeCostByComponent(e.cost().atMin(), p.name());
     List<CostBreakdown.Item> items = new ArrayList<>();
-    p.resolved().components().forEach(comp -> items.add(new CostBreakdown.Item(comp.name(), comp.minReplicas(),
-        cores(comp.resources().cpu()) * comp.minReplicas(), gib(comp.resources().memory()) * comp.minReplicas(), null)));
+    double compute = 0;
+    for (var comp : p.resolved().components()) {
+      Double share = nodes == null ? null : nodes.getOrDefault(comp.name(), 0.0);
+      compute += share == null ? 0 : share;
+      items.add(new CostBreakdown.Item(comp.name(), comp.minReplicas(), cores(comp.resources().cpu()) * comp.minReplicas(),
+          gib(comp.resources().memory()) * comp.minReplicas(), share == null ? null : money(share)));
+    }
+    if (nodes != null && total != null) {
+      double rest = total.doubleValue() - compute;
+      if (rest > 0.005) {
+        items.add(new CostBreakdown.Item(OTHER_COSTS, 0, 0, 0, money(rest)));
+      }
+    }
     return items;
+  }
+
+  private static BigDecimal money(double v) {
+    return BigDecimal.valueOf(v).setScale(2, RoundingMode.HALF_UP);
   }
 
   private static double cores(String q) {

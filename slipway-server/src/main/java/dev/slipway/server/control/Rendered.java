@@ -90,7 +90,8 @@ public record Rendered(
     Set<String> scopeEnvs = new HashSet<>(environments);
     scopeEnvs.retainAll(ws.platform().environmentNames());
     for (int round = 0; round < 8; round++) {
-      Plan plan = new Planner().plan(ws, new Planner.Scope(scopeEnvs, Set.of()));
+      // With capacity and cost: the matrix and the application view show each application's monthly cost.
+      Plan plan = new Planner(true).plan(ws, new Planner.Scope(scopeEnvs, Set.of()));
       List<Diagnostic> errors = plan.specDiagnostics().stream().filter(Diagnostic::isError).toList();
       if (errors.isEmpty()) {
         Map<String, EnvironmentPlan> byEnv = new LinkedHashMap<>();

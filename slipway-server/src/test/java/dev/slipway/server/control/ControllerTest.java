@@ -318,6 +318,28 @@ class ControllerTest {
   }
 
   @Test
+  void theApplicationViewCarriesItsMonthlyCostByComponentAndEachFindingWithItsLine() throws Exception {
+    Path dir = platform();
+    Path hello = dir.resolve("apps/hello-world/app.yaml");
+    Files.writeString(hello, Files.readString(hello).replace("docker.io/nginxinc/nginx-unprivileged:1.27-alpine", "evil.example.com/nginx:1.0"));
+    Controller c = controller(dir, Controller.Responsibility.ALL);
+    await("hello-world looked at", Duration.ofSeconds(30),
+        () -> c.application("hello-world", "dev").map(d -> d.status().monthlyCost() != null).orElse(false));
+    var d = c.application("hello-world", "dev").orElseThrow();
+    assertThat(d.cost().items()).extracting(dev.slipway.server.api.CostBreakdown.Item::component).contains("web");
+    java.math.BigDecimal sum = d.cost().items().stream().map(dev.slipway.server.api.CostBreakdown.Item::monthly)
+        .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add);
+    assertThat(sum).as("the items add up to the application's cost").isCloseTo(d.cost().monthlyTotal(),
+        org.assertj.core.api.Assertions.within(new java.math.BigDecimal("0.05")));
+    assertThat(d.cost().monthlyTotal()).isPositive();
+    assertThat(d.policyFindings()).as("an image from a registry not allowed").anySatisfy(f -> {
+      assertThat(f.rule()).isEqualTo("restrict-image-registries");
+      assertThat(f.file()).endsWith("apps/hello-world/app.yaml");
+      assertThat(f.line()).isPositive();
+    });
+  }
+
+  @Test
   void anUnreachableClusterIsReportedAndRetriedWhileTheOtherEnvironmentsCarryOn() throws Exception {
     Controller.Settings settings = Controller.Settings.defaults().withEnvironments(Set.of("dev", "staging")).withWorkers(2)
         .withPoll(Duration.ofHours(1)).withResync(Duration.ofHours(1)).withSyncTimeout(Duration.ofSeconds(30)).withRateLimit(1000, 1000);
