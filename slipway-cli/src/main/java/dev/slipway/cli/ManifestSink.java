@@ -78,7 +78,7 @@ final class ManifestSink implements PlanSink<SortedMap<String, String>> {
         listed.addAll(dirs);
         SortedMap<String, String> top = new TreeMap<>();
         if (!listed.isEmpty()) {
-          top.put(OutputLayout.environmentKustomizationPath(env.name()), OutputLayout.environmentKustomization(listed));
+          top.put(OutputLayout.environmentKustomizationPath(env.name()), OutputLayout.environmentKustomization(layout, listed));
         }
         Set<String> keep = new HashSet<>(listed);
         w.sync(env.name(), top, keep);

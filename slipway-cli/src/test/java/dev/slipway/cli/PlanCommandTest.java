@@ -22,7 +22,8 @@ class PlanCommandTest {
         "flask-otel-app", "enforce-level policy violations: 0", "manifests: ");
     assertThat(dir.resolve("out/prod/proyecto06/manifest.yaml")).content().contains("kind: StatefulSet\n");
     assertThat(dir.resolve("out/prod/_cluster/manifest.yaml")).content().contains("kind: NodePool\n");
-    assertThat(dir.resolve("out/dev/hello-world/kustomization.yaml")).exists();
+    assertThat(dir.resolve("out/dev/hello-world/kustomization.yaml")).doesNotExist();
+    assertThat(dir.resolve("out/dev/kustomization.yaml")).content().contains("- hello-world/manifest.yaml\n");
     assertThat(dir.resolve("out/dev/hello-world/README.md")).exists();
   }
 

@@ -25,12 +25,12 @@ class PlanLayoutTest {
     CliRun r = CliRun.run("plan", dir.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     SortedMap<String, String> tree = CliRun.tree(dir.resolve("out"));
-    // 3 environments x (3 applications + _cluster) x 3 files, an environment kustomization each, the marker.
-    assertThat(tree).hasSize(3 * 4 * 3 + 3 + 1);
+    // 3 environments x (3 applications + _cluster) x 2 files, an environment kustomization each, the marker.
+    assertThat(tree).hasSize(3 * 4 * 2 + 3 + 1);
     assertThat(tree.keySet()).allMatch(k -> k.endsWith("/manifest.yaml") || k.endsWith("/README.md")
-        || k.endsWith("kustomization.yaml") || k.equals(OutputWriter.MARKER));
+        || k.matches("[a-z]+/kustomization.yaml") || k.equals(OutputWriter.MARKER));
     assertThat(tree.get("prod/proyecto06/README.md")).contains("| StatefulSet | proyecto06/database | 0 | 5 |");
-    assertThat(r.out()).contains("39 files written, 0 unchanged, 0 removed");
+    assertThat(r.out()).contains("27 files written, 0 unchanged, 0 removed");
   }
 
   @Test
@@ -78,7 +78,7 @@ class PlanLayoutTest {
     assertThat(r.exitCode()).isZero();
     assertThat(dir.resolve("out/dev/flask-otel-app")).doesNotExist();
     assertThat(dir.resolve("out/prod/kustomization.yaml")).content().doesNotContain("flask-otel-app");
-    assertThat(r.out()).contains("9 removed");
+    assertThat(r.out()).contains("6 removed");
   }
 
   @Test

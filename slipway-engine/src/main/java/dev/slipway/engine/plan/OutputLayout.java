@@ -17,8 +17,12 @@ import java.util.TreeMap;
  * Two layouts of each directory: {@link Layout#FILES} writes one file per object
  * ({@code <kind>-<name>.yaml}); {@link Layout#HYDRATED}, the layout of Argo CD's source hydrator,
  * writes one multi-document {@code manifest.yaml} in sync order and a {@code README.md} listing
- * its objects. Either way each directory has a {@code kustomization.yaml}. Pure: objects in,
- * relative paths and file contents out; the CLI writes them.
+ * its objects, and nothing else: the environment's {@code kustomization.yaml} lists each
+ * {@code manifest.yaml} (a third fewer files to create than with a {@code kustomization.yaml} per
+ * directory, which on this project's disk is most of what a first write costs). With
+ * {@link Layout#FILES} each directory has a {@code kustomization.yaml} listing its files in sync
+ * order, and the environment's lists the directories. Pure: objects in, relative paths and file
+ * contents out; the CLI writes them.
  */
 public final class OutputLayout {
   public static final String CLUSTER_DIR = "_cluster";
@@ -86,7 +90,7 @@ public final class OutputLayout {
         dirs.add(a.name());
       }
       if (!dirs.isEmpty()) {
-        out.put(environmentKustomizationPath(e.name()), environmentKustomization(dirs));
+        out.put(environmentKustomizationPath(e.name()), environmentKustomization(layout, dirs));
       }
     }
     return out;
@@ -106,9 +110,13 @@ public final class OutputLayout {
     return env + "/" + KUSTOMIZATION;
   }
 
-  /** {@code <env>/kustomization.yaml}: {@code _cluster} first, then every application's directory. */
-  public static String environmentKustomization(List<String> dirs) {
-    return kustomization(dirs);
+  /**
+   * {@code <env>/kustomization.yaml}: {@code _cluster} first, then every application: its
+   * directory ({@link Layout#FILES}, which has a kustomization of its own) or its
+   * {@code manifest.yaml} ({@link Layout#HYDRATED}).
+   */
+  public static String environmentKustomization(Layout layout, List<String> dirs) {
+    return kustomization(layout == Layout.HYDRATED ? dirs.stream().map(d -> d + "/" + MANIFEST).toList() : dirs);
   }
 
   private static SortedMap<String, String> directory(Layout layout, String dir, List<RenderedObject> objects, String title) {
@@ -120,7 +128,6 @@ public final class OutputLayout {
       }
       out.put(dir + "/" + MANIFEST, manifest.toString());
       out.put(dir + "/" + README, readme(title, objects));
-      out.put(dir + "/" + KUSTOMIZATION, kustomization(List.of(MANIFEST)));
     } else {
       for (RenderedObject o : objects) {
         out.put(dir + "/" + o.fileName(), yaml(o.body()));

@@ -19,19 +19,19 @@ class OutputLayoutTest {
   static final Plan PLAN = new Planner().plan(Workspace.load(Path.of("..", "examples", "acme")), Planner.Scope.ALL);
 
   @Test
-  void hydratedLayoutHasOneManifestReadmeAndKustomizationPerDirectory() {
+  void hydratedLayoutHasOneManifestAndReadmePerDirectoryListedByTheEnvironmentsKustomization() {
     SortedMap<String, String> files = OutputLayout.files(PLAN, Layout.HYDRATED);
     for (EnvironmentPlan e : PLAN.environments()) {
       List<String> dirs = new ArrayList<>(List.of("_cluster"));
       e.applications().forEach(a -> dirs.add(a.name()));
       for (String d : dirs) {
         assertThat(files.subMap(e.name() + "/" + d + "/", e.name() + "/" + d + "0").keySet()).containsExactly(
-            e.name() + "/" + d + "/README.md", e.name() + "/" + d + "/kustomization.yaml", e.name() + "/" + d + "/manifest.yaml");
-        assertThat(resources(files.get(e.name() + "/" + d + "/kustomization.yaml"))).containsExactly("manifest.yaml");
+            e.name() + "/" + d + "/README.md", e.name() + "/" + d + "/manifest.yaml");
       }
-      assertThat(resources(files.get(e.name() + "/kustomization.yaml"))).containsExactlyElementsOf(dirs);
+      assertThat(resources(files.get(e.name() + "/kustomization.yaml")))
+          .containsExactlyElementsOf(dirs.stream().map(d -> d + "/manifest.yaml").toList());
     }
-    assertThat(files).hasSize(3 * (3 * 4) + 3);
+    assertThat(files).as("3 environments x 4 directories x 2 files, and 3 environment kustomizations").hasSize(3 * 4 * 2 + 3);
   }
 
   @Test

@@ -82,7 +82,17 @@ final class DashboardAssets {
    * (the caller answers 404 as for any unknown route).
    */
   Optional<Response> answer(String path, String ifNoneMatch) {
-    Optional<Asset> asset = fileFor(path).flatMap(name -> cache.computeIfAbsent(name, this::load));
+    // Only files found are kept: names that match nothing are not remembered, so requests for
+    // made-up names cannot grow the cache.
+    Optional<Asset> asset = fileFor(path).flatMap(name -> {
+      Optional<Asset> known = cache.get(name);
+      if (known != null) {
+        return known;
+      }
+      Optional<Asset> loaded = load(name);
+      loaded.ifPresent(a -> cache.putIfAbsent(name, loaded));
+      return loaded;
+    });
     if (asset.isEmpty()) {
       return Optional.empty();
     }
