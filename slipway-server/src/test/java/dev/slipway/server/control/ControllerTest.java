@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The controller against fabric8's mock API server, with a fake controller setting status as Kubernetes would. */
-class ControllerTest {
+public class ControllerTest {
   static final Path EXAMPLE = Path.of("..", "examples", "acme");
 
   @TempDir
@@ -70,7 +70,8 @@ class ControllerTest {
     }
   }
 
-  static void copy(Path from, Path to) throws IOException {
+  /** Copies a platform directory, leaving out its {@code out/} tree. */
+  public static void copy(Path from, Path to) throws IOException {
     try (Stream<Path> walk = Files.walk(from)) {
       for (Path p : walk.toList()) {
         Path rel = from.relativize(p);
@@ -94,8 +95,11 @@ class ControllerTest {
   }
 
   Controller controller(Path dir, Controller.Responsibility responsibility) {
-    Controller.Settings settings = Controller.Settings.defaults().withEnvironments(Set.of("dev")).withWorkers(2)
-        .withPoll(Duration.ofHours(1)).withResync(Duration.ofHours(1)).withSyncTimeout(Duration.ofSeconds(30)).withRateLimit(1000, 1000);
+    return controller(dir, responsibility, Controller.Settings.defaults().withEnvironments(Set.of("dev")).withWorkers(2)
+        .withPoll(Duration.ofHours(1)).withResync(Duration.ofHours(1)).withSyncTimeout(Duration.ofSeconds(30)).withRateLimit(1000, 1000));
+  }
+
+  Controller controller(Path dir, Controller.Responsibility responsibility, Controller.Settings settings) {
     Controller c = new Controller(PlatformSource.directory(dir), env -> new KubernetesClientBuilder().withConfig(
         ClusterClient.configure(new ConfigBuilder().withMasterUrl(server.url()).build(), Duration.ofSeconds(10))).build(),
         settings, responsibility, new ServerMetrics(),
@@ -239,15 +243,9 @@ class ControllerTest {
   @Test
   void aRolloutInProgressHoldsNoWorkerAndIsReadFromTheCacheNotTheServer() throws Exception {
     kube.hold("hello-world");
-    Controller.Settings settings = Controller.Settings.defaults().withEnvironments(Set.of("dev")).withWorkers(1)
-        .withPoll(Duration.ofHours(1)).withResync(Duration.ofHours(1)).withSyncTimeout(Duration.ofMinutes(5)).withRateLimit(1000, 1000);
-    Controller c = new Controller(PlatformSource.directory(platform()), env -> new KubernetesClientBuilder().withConfig(
-        ClusterClient.configure(new ConfigBuilder().withMasterUrl(server.url()).build(), Duration.ofSeconds(10))).build(),
-        settings, Controller.Responsibility.ALL, new ServerMetrics(),
-        new JsonLog.Sink(new PrintStream(new TeeStream(logs), true, StandardCharsets.UTF_8), Clock.systemUTC(), JsonLog.Level.INFO),
-        Clock.systemUTC());
-    closing.add(0, c);
-    c.start();
+    Controller c = controller(platform(), Controller.Responsibility.ALL, Controller.Settings.defaults().withEnvironments(Set.of("dev"))
+        .withWorkers(1).withPoll(Duration.ofHours(1)).withResync(Duration.ofHours(1)).withSyncTimeout(Duration.ofMinutes(5))
+        .withRateLimit(1000, 1000));
     // One worker: were it held by hello-world's rollout (5 minutes of sync timeout), nothing else would sync.
     await("the other applications Synced and Healthy while hello-world rolls out", Duration.ofSeconds(60), () -> c.applications().stream()
         .filter(s -> !s.application().equals("hello-world"))

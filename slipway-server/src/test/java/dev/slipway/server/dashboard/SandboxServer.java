@@ -19,12 +19,10 @@ import dev.slipway.server.log.JsonLog;
 import dev.slipway.server.metrics.ServerMetrics;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 
 /**
@@ -54,7 +51,7 @@ public final class SandboxServer implements AutoCloseable {
 
   public SandboxServer(Path example, Path work, Duration delay, Set<String> environments) throws Exception {
     this.dir = work.resolve("platform");
-    copy(example, dir);
+    dev.slipway.server.control.ControllerTest.copy(example, dir);
     this.git = Git.init().setInitialBranch("main").setDirectory(dir.toFile()).call();
     commit("the example platform");
     PlatformSpec platform = Workspace.load(dir).platform();
@@ -112,22 +109,6 @@ public final class SandboxServer implements AutoCloseable {
     }
   }
 
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path rel = from.relativize(p);
-        if (rel.toString().startsWith("out")) {
-          continue;
-        }
-        Path target = to.resolve(rel.toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-  }
 
   @Override
   public void close() {
