@@ -7,6 +7,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
+import dev.slipway.server.api.ActionResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -183,6 +184,28 @@ class DashboardIT {
         + " return {status: r.status, body: await r.json()}; }");
     assertThat(answer.get("status")).isEqualTo(403);
     assertThat(answer.get("body").toString()).contains("code=forbidden");
+  }
+
+  @Test
+  void aLostEventStreamIsShownAndReestablishedAndChangesArriveAgain() throws Exception {
+    Page page = open(SandboxServer.ADMIN_TOKEN, 1280, "");
+    assertThat(page.locator("#live")).hasAttribute("data-state", "live", new LocatorAssertions.HasAttributeOptions().setTimeout(15_000));
+    server.stopApi();
+    try {
+      assertThat(page.locator("#live")).hasAttribute("data-state", "reconnecting",
+          new LocatorAssertions.HasAttributeOptions().setTimeout(15_000));
+      assertThat(page.locator("#live")).containsText("Connection lost");
+      Browser.screenshot(page, "10-connection-lost");
+    } finally {
+      server.startApi();
+    }
+    assertThat(page.locator("#live")).hasAttribute("data-state", "live", new LocatorAssertions.HasAttributeOptions().setTimeout(40_000));
+    assertThat(server.controller.pause("hello-world", "dev", "ada").outcome()).isEqualTo(ActionResult.Outcome.DONE);
+    try {
+      assertThat(page.locator("table.matrix tbody")).containsText("paused", new LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
+    } finally {
+      server.controller.resume("hello-world", "dev", "ada");
+    }
   }
 
   @Test

@@ -47,7 +47,10 @@ public final class SandboxServer implements AutoCloseable {
   public final Git git;
   public final Sandbox sandbox;
   public final Controller controller;
-  public final ApiServer api;
+  public volatile ApiServer api;
+  private final ServerOptions options;
+  private final ServerMetrics metrics;
+  private final JsonLog.Sink sink;
 
   public SandboxServer(Path example, Path work, Duration delay, Set<String> environments) throws Exception {
     this.dir = work.resolve("platform");
@@ -74,9 +77,23 @@ public final class SandboxServer implements AutoCloseable {
     access.add(Map.of("group", "viewers", "role", "viewer"));
     TokenStore tokens = TokenStore.of(List.of(new Principal("ada", List.of("admins"), false),
         new Principal("victor", List.of("viewers"), false)), List.of(ADMIN_TOKEN, VIEWER_TOKEN));
+    this.metrics = metrics;
+    this.sink = sink;
     this.api = ApiServer.start(controller, ServerOptions.defaults(new InetSocketAddress("127.0.0.1", 0), tokens,
         AccessPolicy.fromList(access, Optional.empty())), metrics, sink);
+    this.options = ServerOptions.defaults(new InetSocketAddress("127.0.0.1", api.port()), tokens,
+        AccessPolicy.fromList(access, Optional.empty()));
     controller.start();
+  }
+
+  /** Stops the HTTP server (the controller goes on): open pages lose their event stream. */
+  public void stopApi() {
+    api.close();
+  }
+
+  /** Starts the HTTP server again on the same port. */
+  public void startApi() throws java.io.IOException {
+    api = ApiServer.start(controller, options, metrics, sink);
   }
 
   public String url() {
