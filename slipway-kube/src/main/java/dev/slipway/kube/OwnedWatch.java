@@ -63,6 +63,12 @@ public final class OwnedWatch implements AutoCloseable {
           failure.compareAndSet(null, k[1] + " watch refused: " + ClusterFailure.of(e, "watch", ClusterClient.plural(k[1]), null).getMessage());
           return false;
         }
+        if (e != null && e.getCode() == 404) {
+          // The cluster does not serve this kind (its CRD is not installed): nothing of it can exist,
+          // so the cache is complete without it. Keep trying, for a CRD installed later.
+          absent.add(k[1]);
+          return true;
+        }
         problem.set(ClusterFailure.of(e != null ? e : new io.fabric8.kubernetes.client.KubernetesClientException(String.valueOf(t.getMessage()), t),
             "list", ClusterClient.plural(k[1]), null).getMessage());
         return true;
@@ -95,9 +101,24 @@ public final class OwnedWatch implements AutoCloseable {
 
   private static final String BY_APPLICATION = "slipway-application";
 
-  /** Whether every informer has listed its kind once: the cache answers for the whole cluster. */
+  private final java.util.Set<String> absent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Whether every informer has listed its kind once, or found that the cluster does not serve it
+   * (404: its CRD is not installed): the cache answers for the whole cluster.
+   */
   public boolean synced() {
-    return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+    for (int i = 0; i < informers.size(); i++) {
+      if (!informers.get(i).hasSynced() && !absent.contains(kinds.get(i)[1])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The kinds the cluster answered 404 for (not installed), sorted. */
+  public java.util.List<String> absentKinds() {
+    return absent.stream().sorted().toList();
   }
 
   /**

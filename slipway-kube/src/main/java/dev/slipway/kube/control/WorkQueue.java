@@ -34,6 +34,8 @@ public final class WorkQueue<K> {
   private final Set<K> dirty = new HashSet<>();
   private final Set<K> processing = new HashSet<>();
   private final PriorityQueue<Delayed<K>> waiting = new PriorityQueue<>();
+  /** Per key, its one live entry in {@link #waiting} (older entries of the key are skipped when due). */
+  private final Map<K, Delayed<K>> waitingEntry = new HashMap<>();
   private final Map<K, Integer> failures = new HashMap<>();
   private final Clock clock;
   private final Duration baseDelay;
@@ -78,7 +80,41 @@ public final class WorkQueue<K> {
     }
   }
 
-  /** Queues {@code key} once {@code delay} has passed. */
+  /**
+   * Queues {@code key} ahead of the keys waiting in the queue (moving it to the front when it already
+   * waits): for work that finishes what was begun, such as a sync under way whose objects changed,
+   * so that it is not held up behind every new application of a large platform. One worker per key
+   * still holds: a key being worked on is queued again, at the front, once it is done.
+   */
+  public void addFirst(K key) {
+    lock.lock();
+    try {
+      if (shutDown) {
+        return;
+      }
+      adds.incrementAndGet();
+      boolean added = dirty.add(key);
+      if (processing.contains(key)) {
+        urgent.add(key);
+        return;
+      }
+      if (!added) {
+        queue.remove(key);
+      }
+      queue.addFirst(key);
+      ready.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Keys added with {@link #addFirst} while being worked on: queued at the front when done. */
+  private final Set<K> urgent = new HashSet<>();
+
+  /**
+   * Queues {@code key} once {@code delay} has passed. A key waits once: when it already waits to be
+   * queued earlier, this changes nothing; when later, it now waits until the earlier time.
+   */
   public void addAfter(K key, Duration delay) {
     if (delay.isZero() || delay.isNegative()) {
       add(key);
@@ -89,7 +125,14 @@ public final class WorkQueue<K> {
       if (shutDown) {
         return;
       }
-      waiting.add(new Delayed<>(clock.instant().plus(delay), sequence++, key));
+      Instant at = clock.instant().plus(delay);
+      Delayed<K> before = waitingEntry.get(key);
+      if (before != null && !before.at.isAfter(at)) {
+        return;
+      }
+      Delayed<K> entry = new Delayed<>(at, sequence++, key);
+      waitingEntry.put(key, entry);
+      waiting.add(entry);
       ready.signalAll();
     } finally {
       lock.unlock();
@@ -180,8 +223,13 @@ public final class WorkQueue<K> {
     lock.lock();
     try {
       processing.remove(key);
+      boolean first = urgent.remove(key);
       if (dirty.contains(key) && !shutDown) {
-        queue.addLast(key);
+        if (first) {
+          queue.addFirst(key);
+        } else {
+          queue.addLast(key);
+        }
         ready.signal();
       }
     } finally {
@@ -192,7 +240,12 @@ public final class WorkQueue<K> {
   private void promoteDue() {
     Instant now = clock.instant();
     while (!waiting.isEmpty() && !waiting.peek().at.isAfter(now)) {
-      K key = waiting.poll().key;
+      Delayed<K> due = waiting.poll();
+      if (waitingEntry.get(due.key) != due) {
+        continue; // replaced by an earlier time, already promoted
+      }
+      waitingEntry.remove(due.key);
+      K key = due.key;
       if (dirty.add(key) && !processing.contains(key)) {
         queue.addLast(key);
       }
@@ -214,7 +267,7 @@ public final class WorkQueue<K> {
   public int delayed() {
     lock.lock();
     try {
-      return waiting.size();
+      return waitingEntry.size();
     } finally {
       lock.unlock();
     }
@@ -247,7 +300,7 @@ public final class WorkQueue<K> {
     while (System.nanoTime() < deadline) {
       lock.lock();
       try {
-        if (queue.isEmpty() && processing.isEmpty() && waiting.isEmpty() && dirty.isEmpty()) {
+        if (queue.isEmpty() && processing.isEmpty() && waitingEntry.isEmpty() && dirty.isEmpty()) {
           return true;
         }
       } finally {

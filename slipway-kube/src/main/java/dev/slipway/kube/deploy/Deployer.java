@@ -420,12 +420,11 @@ public final class Deployer {
         return;
       }
       run.out.println("== " + e.name() + "/" + b.application());
-      if (run.app) {
-        run.last = lastRevision(run);
-      }
-      if (run.last != null && run.last.rollbackOf() > 0 && rollbackOf == 0 && !run.last.hash().equals(run.hash)) {
-        run.out.println("  note: " + b.application() + " was rolled back to revision " + run.last.rollbackOf() + " by " + run.last.who()
-            + " at " + run.last.time() + "; this sync replaces it with the platform's current files");
+      // A sync from the cache reads the history only once the application's part is over: its
+      // passes that wait on a wave cost no request but their writes.
+      boolean historyFirst = run.app && (cache == null || rollbackOf > 0);
+      if (historyFirst) {
+        readLast(run);
       }
       if (run.app && !options.dryRun() && rollbackOf > 0) {
         // Recorded before syncing, so a running watch sees the rollback as soon as objects change.
@@ -451,6 +450,9 @@ public final class Deployer {
         run.result = "Progressing";
         run.failure = new Failure(Cause.PROGRESSING, run.applied.failure());
         return;
+      }
+      if (run.app && !historyFirst) {
+        readLast(run);
       }
       if (!run.applied.succeeded()) {
         failed.set(true);
@@ -524,6 +526,15 @@ public final class Deployer {
         run.flush(out, err);
       }
       return writes;
+    }
+
+    /** Reads the application's newest revision into the run, and says when it replaces a rollback. */
+    private void readLast(Run run) {
+      run.last = lastRevision(run);
+      if (run.last != null && run.last.rollbackOf() > 0 && rollbackOf == 0 && !run.last.hash().equals(run.hash)) {
+        run.out.println("  note: " + run.bundle.application() + " was rolled back to revision " + run.last.rollbackOf() + " by "
+            + run.last.who() + " at " + run.last.time() + "; this sync replaces it with the platform's current files");
+      }
     }
 
     /** The application's newest revision; marks revisions an interrupted run left "Running". Damaged history is reported, not fatal. */

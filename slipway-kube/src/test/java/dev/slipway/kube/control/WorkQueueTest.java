@@ -42,6 +42,33 @@ class WorkQueueTest {
   }
 
   @Test
+  void aKeyAddedFirstIsWorkedOnBeforeTheKeysAlreadyWaitingAndStillByOneWorker() throws Exception {
+    queue.add("a/dev");
+    queue.add("b/dev");
+    queue.add("c/dev");
+    queue.addFirst("c/dev");
+    assertThat(queue.depth()).as("moved, not added twice").isEqualTo(3);
+    assertThat(queue.take(Duration.ofMillis(50))).contains("c/dev");
+    queue.addFirst("c/dev");
+    assertThat(queue.take(Duration.ofMillis(50))).as("c is being worked on").contains("a/dev");
+    queue.done("c/dev");
+    assertThat(queue.take(Duration.ofMillis(50))).as("c, queued again at the front once done").contains("c/dev");
+    assertThat(queue.take(Duration.ofMillis(50))).contains("b/dev");
+  }
+
+  @Test
+  void aKeyWaitsOnceAtItsEarliestTimeHoweverOftenItIsAddedLater() throws Exception {
+    queue.addAfter("shop/dev", Duration.ofSeconds(5));
+    queue.addAfter("shop/dev", Duration.ofMillis(100));
+    queue.addAfter("shop/dev", Duration.ofSeconds(10));
+    assertThat(queue.delayed()).as("one wait for the key").isEqualTo(1);
+    assertThat(queue.take(Duration.ofSeconds(2))).as("at the earliest time").contains("shop/dev");
+    queue.done("shop/dev");
+    assertThat(queue.delayed()).isZero();
+    assertThat(queue.take(Duration.ofMillis(300))).as("the later times were dropped, not queued again").isEmpty();
+  }
+
+  @Test
   void failuresBackOffExponentiallyUpToTheCapAndSuccessStartsOver() {
     WorkQueue<String> q = new WorkQueue<>(Clock.systemUTC(), Duration.ofSeconds(5), Duration.ofMinutes(5));
     assertThat(q.addRateLimited("a")).isEqualTo(Duration.ofSeconds(5));

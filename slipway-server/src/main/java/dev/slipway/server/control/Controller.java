@@ -178,6 +178,15 @@ public final class Controller implements ControlPlane, AutoCloseable {
      * that does not write takes them from the cache at every reconcile.
      */
     boolean controlsAdopted;
+    /**
+     * Held while the application's objects are written: by a pass of a sync ({@link #advance}) and
+     * by a whole rollback, so that the two never write at once.
+     */
+    final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
+    /** Held across a change of the pin or pause and its write to the cluster, so that concurrent changes are not lost. */
+    final Object controls = new Object();
+    /** Environment-wide objects: since when their sync has been waiting for a wave (null when it is not). */
+    Instant progressingSince;
   }
 
   /**
@@ -189,7 +198,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
    * @param steps what was done to each object so far, by reference, in sync order
    */
   private record InFlight(Operation running, String who, boolean prune, String reason, Instant deadline, int writes,
-      Map<String, Operation.OperationStep> steps) {}
+      Map<String, Operation.OperationStep> steps, String hash) {}
 
   /** One environment's cluster: client, informers, and why it cannot be used (null when it can). */
   private final class Cluster {
@@ -217,7 +226,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
       try {
         kube = clusters.connect(spec);
         client = new ClusterClient(kube, ClusterClient.RetryPolicy.DEFAULT, limiter(spec.name()));
-        watch = new OwnedWatch(kube, spec.name(), app -> queue.add(new Key(app, spec.name())));
+        watch = new OwnedWatch(kube, spec.name(), app -> changed(new Key(app, spec.name())));
         problem = null;
         failures = 0;
         return true;
@@ -419,6 +428,28 @@ public final class Controller implements ControlPlane, AutoCloseable {
     }
   }
 
+  /**
+   * An object of the application changed in the cluster. A sync under way goes to the front of the
+   * queue: its next wave waits on exactly this, and a large platform's other work must not hold it
+   * up past its timeout.
+   */
+  private void changed(Key key) {
+    Cell cell = cells.get(key);
+    boolean running;
+    if (cell == null) {
+      running = false;
+    } else {
+      synchronized (cell) {
+        running = cell.inFlight != null;
+      }
+    }
+    if (running) {
+      queue.addFirst(key);
+    } else {
+      queue.add(key);
+    }
+  }
+
   /** Waits until nothing is queued or being reconciled (tests, benchmarks). */
   public boolean awaitIdle(Duration timeout) throws InterruptedException {
     return queue.awaitIdle(timeout);
@@ -444,6 +475,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
     }
     String reconcileId = UUID.randomUUID().toString().substring(0, 8);
     try (var scope = JsonLog.withContext(key.application(), key.environment(), r.revision(), reconcileId)) {
+      expireOperation(key, cell);
       List<Diagnostic> blockers = r.blockers(key.environment(), key.application());
       Optional<ApplicationPlan> plan = r.application(key.environment(), key.application());
       if (!blockers.isEmpty() || plan.isEmpty()) {
@@ -457,7 +489,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
         cell.resources = List.of();
         cell.diffs = List.of();
         clearRequest(cell, "refused: the spec is invalid");
-        abandon(key, cell, "the application's spec became invalid: " + d.reason());
+        abandon(key, cell, "the application's spec became invalid: " + d.reason(), true);
         return;
       }
       Cluster cluster = environmentClusters.get(key.environment());
@@ -481,7 +513,19 @@ public final class Controller implements ControlPlane, AutoCloseable {
       StatusReader.ApplicationStatus live;
       try {
         SyncExecutor.Snapshot cached = cluster.watch.cached(key.application());
-        adoptControls(cell, HistoryStore.controlsFromCache(cached.objects(), key.environment(), bundle), responsibility.writes(key.application()));
+        boolean writer = responsibility.writes(key.application());
+        boolean adopted;
+        synchronized (cell) {
+          adopted = cell.controlsAdopted;
+        }
+        if (!writer) {
+          adoptControls(cell, HistoryStore.controlsFromCache(cached.objects(), key.environment(), bundle), false);
+        } else if (!adopted) {
+          // Just became the writer: what the previous one recorded last, read from the server (the cache may lag).
+          synchronized (cell.controls) {
+            adoptControls(cell, new HistoryStore(cluster.client).controls(key.environment(), bundle), true);
+          }
+        }
         live = reader.readCached(key.environment(), bundle, cached);
       } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
         String why = "cannot use the cluster of " + key.environment() + " (context " + cluster.spec.cluster().context() + "): "
@@ -509,16 +553,22 @@ public final class Controller implements ControlPlane, AutoCloseable {
         return;
       }
       InFlight inFlight;
+      int pinnedNow;
       synchronized (cell) {
         inFlight = cell.inFlight;
+        pinnedNow = cell.pinnedRevision;
       }
       if (inFlight != null) {
-        if (writes) {
-          advance(key, cell, r, plan.get());
+        if (!writes) {
+          // Leadership lost: the new leader decides afresh; this replica writes nothing more, history included.
+          abandon(key, cell, "this replica no longer leads the shard of " + key.application(), false);
+        } else if (pinnedNow > 0) {
+          // A rollback (from the CLI, or another replica's) or a pin came in: it wins over the sync under way.
+          abandon(key, cell, "the application was pinned to revision " + pinnedNow + " (a rollback or a pin)", true);
         } else {
-          abandon(key, cell, "this replica no longer leads the shard of " + key.application());
+          advance(key, cell, r, plan.get());
+          return;
         }
-        return;
       }
       switch (decision.action()) {
         case SYNC -> {
@@ -586,10 +636,30 @@ public final class Controller implements ControlPlane, AutoCloseable {
       log.warn("environment objects not applied", "environment", e.name(), "error", String.valueOf(ex.getMessage()));
     }
     if (report != null && report.progressing()) {
-      // A wave of node pools or namespaces is not ready yet: the informers queue the key when it changes.
-      queue.addAfter(key, Duration.ofSeconds(2));
+      // A wave of node pools or namespaces is not ready yet: the informers queue the key when it changes,
+      // until the sync timeout; then it counts as a failure and backs off.
+      Instant since;
+      synchronized (cell) {
+        if (cell.progressingSince == null) {
+          cell.progressingSince = clock.instant();
+        }
+        since = cell.progressingSince;
+      }
+      if (Duration.between(since, clock.instant()).compareTo(settings.syncTimeout()) < 0) {
+        queue.addAfter(key, Duration.ofSeconds(2));
+        return;
+      }
+      log.warn("environment objects not ready within the sync timeout", "environment", e.name(),
+          "waiting", report.application(SyncExecutor.CLUSTER).map(a -> a.failure() == null ? "" : a.failure().message()).orElse(""));
+      synchronized (cell) {
+        cell.progressingSince = null;
+      }
+      recordFailure(cell, hash);
+      metrics.synced("failed");
+      queue.addAfter(key, Reconciler.backoff(cell.last.attempts()));
     } else if (report != null && report.succeeded()) {
       synchronized (cell) {
+        cell.progressingSince = null;
         cell.last = ReconcileInput.LastSync.succeeded(hash, clock.instant());
       }
       metrics.synced("succeeded");
@@ -755,6 +825,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
    * far as it goes now: see {@link #advance}. An explicit sync replaces an operation under way.
    */
   private void sync(Key key, Cell cell, Rendered r, ApplicationPlan plan, boolean prune, String who, String reason) {
+    abandon(key, cell, "replaced by " + reason + " asked by " + who, true);
     String opId;
     synchronized (cell) {
       opId = cell.requested != null && cell.requestedId != null ? cell.requestedId : UUID.randomUUID().toString();
@@ -765,7 +836,8 @@ public final class Controller implements ControlPlane, AutoCloseable {
     Instant started = clock.instant();
     Operation running = new Operation(opId, "sync", "Running", who, r.revision(), false, prune, started, null, reason, List.of());
     synchronized (cell) {
-      cell.inFlight = new InFlight(running, who, prune, reason, started.plus(settings.syncTimeout()), 0, new LinkedHashMap<>());
+      cell.inFlight = new InFlight(running, who, prune, reason, started.plus(settings.syncTimeout()), 0, new LinkedHashMap<>(),
+          HistoryStore.hash(plan.bundle()));
     }
     cell.lastOperation = running;
     emit(new StatusEvent(StatusEvent.Type.OPERATION, key.application(), key.environment(), started, cell.status, "sync started: " + reason));
@@ -790,6 +862,25 @@ public final class Controller implements ControlPlane, AutoCloseable {
     if (op == null) {
       return;
     }
+    if (!cell.writing.tryLock()) {
+      // A rollback is writing the application: look again once it is done.
+      queue.addAfter(key, Duration.ofSeconds(1));
+      return;
+    }
+    try {
+      synchronized (cell) {
+        if (cell.inFlight != op) {
+          return;
+        }
+      }
+      pass(key, cell, r, plan, cluster, op);
+    } finally {
+      cell.writing.unlock();
+    }
+  }
+
+  /** One pass of {@link #advance}, holding the application's write lock. */
+  private void pass(Key key, Cell cell, Rendered r, ApplicationPlan plan, Cluster cluster, InFlight op) {
     Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).as(op.who())
         .fromCache(b -> cluster.watch.cached(b.application()))
         .continuing(op.running().id(), op.writes());
@@ -813,7 +904,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
     if (report.succeeded() && report.progressing()) {
       String waiting = app.map(a -> a.failure() == null ? "waiting" : a.failure().message()).orElse("waiting");
       InFlight next = new InFlight(op.running(), op.who(), op.prune(), op.reason(), op.deadline(),
-          app.map(SyncReport.ApplicationReport::writes).orElse(op.writes()), steps);
+          app.map(SyncReport.ApplicationReport::writes).orElse(op.writes()), steps, hash);
       Operation running = new Operation(op.running().id(), "sync", "Running", op.who(), r.revision(), false, op.prune(),
           op.running().startedAt(), null, op.reason() + "; " + waiting, all);
       synchronized (cell) {
@@ -876,14 +967,60 @@ public final class Controller implements ControlPlane, AutoCloseable {
     finishOperation(key, cell, op.running(), phase, message, steps);
   }
 
-  /** Ends the operation under way, if any, as Failed: it will not be carried on. */
-  private void abandon(Key key, Cell cell, String why) {
+  /**
+   * Ends the operation under way, if any, as Failed: it will not be carried on. When it wrote
+   * something and {@code record}, its history says so (an Interrupted revision with its run id), so
+   * that a half-applied application is not left without a trace; a replica that no longer leads
+   * records nothing.
+   */
+  private void abandon(Key key, Cell cell, String why, boolean record) {
     InFlight op;
     synchronized (cell) {
       op = cell.inFlight;
     }
-    if (op != null) {
-      end(key, cell, op, "Failed", "stopped: " + why, List.copyOf(op.steps().values()));
+    if (op == null) {
+      return;
+    }
+    end(key, cell, op, "Failed", "stopped: " + why, List.copyOf(op.steps().values()));
+    if (record && op.writes() > 0) {
+      recordInterrupted(key, op, why);
+    }
+  }
+
+  private void recordInterrupted(Key key, InFlight op, String why) {
+    Rendered r = rendered;
+    Cluster cluster = environmentClusters.get(key.environment());
+    Optional<ApplicationPlan> plan = r == null ? Optional.empty() : r.application(key.environment(), key.application());
+    if (plan.isEmpty() || cluster == null || cluster.client == null) {
+      log.warn("an interrupted sync could not be recorded", "operation", op.running().id(), "reason", why);
+      return;
+    }
+    ApplicationBundle bundle = plan.get().bundle();
+    Provenance p = provenance(r);
+    try {
+      new HistoryStore(cluster.client).record(key.environment(), bundle, new Revision(0,
+          clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), op.who(), p.commit(), p.dirty(), p.sets(),
+          HistoryStore.hash(bundle), HistoryStore.images(bundle), "Interrupted: " + why, op.writes(), 0, op.running().id()));
+    } catch (RuntimeException e) {
+      log.warn("an interrupted sync could not be recorded", "operation", op.running().id(), "error", String.valueOf(e.getMessage()));
+    }
+  }
+
+  /** Ends an operation whose sync timeout has passed, whatever kept it from finishing (a cluster down, a wave never healthy). */
+  private void expireOperation(Key key, Cell cell) {
+    InFlight op;
+    synchronized (cell) {
+      op = cell.inFlight;
+    }
+    if (op != null && !clock.instant().isBefore(op.deadline())) {
+      Operation last = cell.lastOperation;
+      end(key, cell, op, "Failed", "the sync's timeout of " + settings.syncTimeout().toSeconds() + " s ran out before it finished"
+          + (last == null ? "" : " (" + last.message() + ")"), List.copyOf(op.steps().values()));
+      recordFailure(cell, op.hash());
+      metrics.synced("failed");
+      if (op.writes() > 0) {
+        recordInterrupted(key, op, "the sync's timeout ran out");
+      }
     }
   }
 
@@ -1172,29 +1309,34 @@ public final class Controller implements ControlPlane, AutoCloseable {
       return ActionResult.notFound("no revision " + revision + " in the history of " + application + " in " + environment);
     }
     String id = UUID.randomUUID().toString();
-    HistoryStore.Controls before;
-    synchronized (cell) {
-      before = new HistoryStore.Controls(cell.pinnedRevision, cell.paused, cell.unpinnedThrough);
-      cell.pinnedRevision = revision;
-    }
-    try {
-      // Recorded first: a replica that takes over mid-rollback must not sync over it.
-      deployer.history().setControls(environment, plan.get().bundle(), new HistoryStore.Controls(revision, before.paused(),
-          before.unpinnedThrough()));
-    } catch (RuntimeException e) {
+    int pinnedBefore;
+    synchronized (cell.controls) {
+      HistoryStore.Controls now;
       synchronized (cell) {
-        cell.pinnedRevision = before.pinnedRevision();
+        pinnedBefore = cell.pinnedRevision;
+        cell.pinnedRevision = revision;
+        now = new HistoryStore.Controls(revision, cell.paused, cell.unpinnedThrough);
       }
-      return ActionResult.conflict("cannot roll back: the pin could not be recorded in the cluster: " + e.getMessage());
+      try {
+        // Recorded first: a replica that takes over mid-rollback must not sync over it.
+        deployer.history().setControls(environment, plan.get().bundle(), now);
+      } catch (RuntimeException e) {
+        synchronized (cell) {
+          cell.pinnedRevision = pinnedBefore;
+        }
+        return ActionResult.conflict("cannot roll back: the pin could not be recorded in the cluster: " + e.getMessage());
+      }
     }
-    abandon(key, cell, "rolled back to revision " + revision + " by " + who);
     Operation running = new Operation(id, "rollback", "Running", who, "revision " + revision, false, false, clock.instant(), null,
         "rollback to revision " + revision, List.of());
     cell.lastOperation = running;
     emit(new StatusEvent(StatusEvent.Type.OPERATION, application, environment, clock.instant(), cell.status,
         "rollback to revision " + revision + " started by " + who));
     operations.execute(() -> {
+      // Waits for a pass of a sync under way to end; the sync is then over (the pin stops it).
+      cell.writing.lock();
       try {
+        abandon(key, cell, "rolled back to revision " + revision + " by " + who, true);
         Rollback.Result result = new Rollback(deployer, source::export).run(environment, plan.get().bundle(), revision,
             new SyncExecutor.Options(false, false, false, settings.syncTimeout(), Duration.ofMillis(500)),
             new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()));
@@ -1202,11 +1344,13 @@ public final class Controller implements ControlPlane, AutoCloseable {
         finishOperation(key, cell, running, ok ? "Succeeded" : "Failed", result.message(),
             result.sync() == null ? List.of() : result.sync().application(application).map(Controller::steps).orElse(List.of()));
         if (!ok) {
-          unpinAfterFailedRollback(cell, deployer.history(), environment, plan.get().bundle(), before);
+          unpinAfterFailedRollback(cell, deployer.history(), environment, plan.get().bundle(), revision, pinnedBefore);
         }
       } catch (IOException | RuntimeException e) {
-        unpinAfterFailedRollback(cell, deployer.history(), environment, plan.get().bundle(), before);
+        unpinAfterFailedRollback(cell, deployer.history(), environment, plan.get().bundle(), revision, pinnedBefore);
         finishOperation(key, cell, running, "Failed", "rollback failed: " + e.getMessage(), List.of());
+      } finally {
+        cell.writing.unlock();
       }
       queue.add(key);
     });
@@ -1214,15 +1358,23 @@ public final class Controller implements ControlPlane, AutoCloseable {
         + " started; it stays pinned there until unpinned", "revision " + revision, id);
   }
 
-  private void unpinAfterFailedRollback(Cell cell, HistoryStore history, String environment, ApplicationBundle bundle,
-      HistoryStore.Controls before) {
-    synchronized (cell) {
-      cell.pinnedRevision = before.pinnedRevision();
-    }
-    try {
-      history.setControls(environment, bundle, before);
-    } catch (RuntimeException e) {
-      log.warn("the pin of a failed rollback could not be removed", "error", String.valueOf(e.getMessage()));
+  /** Takes back the pin a failed rollback set, unless it was changed since; the pause and the rest stay as they are now. */
+  private void unpinAfterFailedRollback(Cell cell, HistoryStore history, String environment, ApplicationBundle bundle, int revision,
+      int pinnedBefore) {
+    synchronized (cell.controls) {
+      HistoryStore.Controls now;
+      synchronized (cell) {
+        if (cell.pinnedRevision != revision) {
+          return;
+        }
+        cell.pinnedRevision = pinnedBefore;
+        now = new HistoryStore.Controls(cell.pinnedRevision, cell.paused, cell.unpinnedThrough);
+      }
+      try {
+        history.setControls(environment, bundle, now);
+      } catch (RuntimeException e) {
+        log.warn("the pin of a failed rollback could not be removed", "error", String.valueOf(e.getMessage()));
+      }
     }
   }
 
@@ -1295,38 +1447,40 @@ public final class Controller implements ControlPlane, AutoCloseable {
       return ActionResult.conflict("cannot record it now: " + (plan.isEmpty() ? application + " does not plan in " + environment
           : cluster == null ? "no cluster for " + environment : cluster.problem));
     }
-    boolean adopted;
-    synchronized (cell) {
-      adopted = cell.controlsAdopted;
-    }
-    if (!adopted) {
-      // Just became the writer (or just started): start from what is recorded, not from memory.
-      try {
-        adoptControls(cell, new HistoryStore(cluster.client).controls(environment, plan.get().bundle()), true);
-      } catch (RuntimeException e) {
-        return ActionResult.conflict("cannot read the recorded pin and pause: " + e.getMessage());
-      }
-    }
     boolean changed;
-    HistoryStore.Controls before;
-    HistoryStore.Controls after;
-    synchronized (cell) {
-      before = new HistoryStore.Controls(cell.pinnedRevision, cell.paused, cell.unpinnedThrough);
-      changed = change.test(cell);
-      after = new HistoryStore.Controls(cell.pinnedRevision, cell.paused, cell.unpinnedThrough);
-      cell.controlsAdopted = true;
-    }
-    if (!after.equals(before)) {
-      try {
-        // Kept in the cluster, on the history ConfigMap: a standby that takes over, or a restart, starts from it.
-        new HistoryStore(cluster.client).setControls(environment, plan.get().bundle(), after);
-      } catch (RuntimeException e) {
-        synchronized (cell) {
-          cell.pinnedRevision = before.pinnedRevision();
-          cell.paused = before.paused();
-          cell.unpinnedThrough = before.unpinnedThrough();
+    synchronized (cell.controls) {
+      boolean adopted;
+      synchronized (cell) {
+        adopted = cell.controlsAdopted;
+      }
+      if (!adopted) {
+        // Just became the writer (or just started): start from what is recorded, not from memory.
+        try {
+          adoptControls(cell, new HistoryStore(cluster.client).controls(environment, plan.get().bundle()), true);
+        } catch (RuntimeException e) {
+          return ActionResult.conflict("cannot read the recorded pin and pause: " + e.getMessage());
         }
-        return ActionResult.conflict("not changed: it could not be recorded in the cluster: " + e.getMessage());
+      }
+      HistoryStore.Controls before;
+      HistoryStore.Controls after;
+      synchronized (cell) {
+        before = new HistoryStore.Controls(cell.pinnedRevision, cell.paused, cell.unpinnedThrough);
+        changed = change.test(cell);
+        after = new HistoryStore.Controls(cell.pinnedRevision, cell.paused, cell.unpinnedThrough);
+        cell.controlsAdopted = true;
+      }
+      if (!after.equals(before)) {
+        try {
+          // Kept in the cluster, on the history ConfigMap: a standby that takes over, or a restart, starts from it.
+          new HistoryStore(cluster.client).setControls(environment, plan.get().bundle(), after);
+        } catch (RuntimeException e) {
+          synchronized (cell) {
+            cell.pinnedRevision = before.pinnedRevision();
+            cell.paused = before.paused();
+            cell.unpinnedThrough = before.unpinnedThrough();
+          }
+          return ActionResult.conflict("not changed: it could not be recorded in the cluster: " + e.getMessage());
+        }
       }
     }
     ApplicationStatus s = cell.status;

@@ -338,6 +338,15 @@ public class ControllerTest {
   }
 
   @Test
+  void aKindTheClusterDoesNotServeDoesNotHoldBackApplicationsThatDoNotUseIt() throws Exception {
+    // No KEDA in this cluster: every request for its kinds is 404, as for a CRD that is not installed.
+    server.refuse("GET", "/apis/keda\\.sh/", 404, Integer.MAX_VALUE);
+    Controller c = controller(platform(), Controller.Responsibility.ALL);
+    await("convergence without KEDA installed", Duration.ofSeconds(90), () -> converged(c));
+    assertThat(c.ready()).isTrue();
+  }
+
+  @Test
   void anUnreachableClusterIsReportedAndRetriedWhileTheOtherEnvironmentsCarryOn() throws Exception {
     Controller.Settings settings = Controller.Settings.defaults().withEnvironments(Set.of("dev", "staging")).withWorkers(2)
         .withPoll(Duration.ofHours(1)).withResync(Duration.ofHours(1)).withSyncTimeout(Duration.ofSeconds(30)).withRateLimit(1000, 1000);
