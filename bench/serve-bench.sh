@@ -2,7 +2,7 @@
 # Runs the continuous controller of `slipway serve --sandbox` over N generated applications
 # (default 1000) in environment dev: convergence from empty, a quiet steady state (STEADY_SECONDS,
 # default 300, one resync period), 100 drift corrections and webhook-to-synced latency.
-# Usage: [WORKERS=4] [QPS=20] [STEADY_SECONDS=300] [DRIFTS=100] bench/serve-bench.sh [N] (unset: serve's defaults;
+# Usage: [WORKERS=4] [QPS=20] [STEADY_SECONDS=300] [DRIFTS=100] [XMX=1536m] bench/serve-bench.sh [N] (unset: serve's defaults;
 # QPS sets burst to the same). Builds with `package` only (nothing installed into ~/.m2).
 set -euo pipefail
 n="${1:-1000}"
@@ -25,4 +25,4 @@ for m in slipway-model slipway-engine slipway-kube slipway-git slipway-sandbox s
 done
 deps="$(cat slipway-server/target/bench-classpath.txt slipway-sandbox/target/bench-classpath.txt | tr ':' '\n' | grep -v '/dev/slipway/' | sort -u | paste -sd: -)"
 "$root/bench/gen-apps.sh" "$n" "$work/platform"
-exec java -Xmx512m -cp "${classes#:}:$deps" "$root/bench/ServeBench.java" "$work/platform" "${STEADY_SECONDS:-300}" "${DRIFTS:-100}"
+exec java "-Xmx${XMX:-1536m}" -cp "${classes#:}:$deps" "$root/bench/ServeBench.java" "$work/platform" "${STEADY_SECONDS:-300}" "${DRIFTS:-100}"

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,8 +73,11 @@ final class SimulatedControllers implements AutoCloseable {
   private final ScheduledExecutorService loop;
   /** Filled by {@link #start()} while the first events may already be handled on the loop thread. */
   private final Map<Kind, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
-  private final Map<String, Track> tracks = new HashMap<>();
+  private static final int THREADS = 4;
+  private final Map<String, Track> tracks = new ConcurrentHashMap<>();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  /** Keys being reconciled now: never two threads on one object. */
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
   private final Map<String, String> faults = new ConcurrentHashMap<>();
   private final AtomicReference<String> failure = new AtomicReference<>();
   private volatile boolean stopping;
@@ -85,7 +87,9 @@ final class SimulatedControllers implements AutoCloseable {
     this.client = client;
     this.options = options;
     this.clock = clock;
-    this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+    // A few threads: each status write is a round trip to the API server, and a thousand
+    // applications' rollouts in one thread lag minutes behind. One thread per object at a time.
+    this.loop = Executors.newScheduledThreadPool(THREADS, r -> {
       Thread t = new Thread(r, "sandbox-" + cluster + "-controllers");
       t.setDaemon(true);
       return t;
@@ -158,7 +162,15 @@ final class SimulatedControllers implements AutoCloseable {
       } else if (queued.add(key)) {
         loop.execute(() -> {
           queued.remove(key);
-          reconcile(key);
+          if (!running.add(key)) {
+            enqueue(key, 20); // another thread is on it: look again right after
+            return;
+          }
+          try {
+            reconcile(key);
+          } finally {
+            running.remove(key);
+          }
         });
       }
     } catch (RejectedExecutionException e) {
