@@ -14,18 +14,8 @@ trap 'rm -rf "$work"' EXIT
 [ -x /usr/bin/chromium ] || { echo "needs Debian's chromium: apt-get install -y chromium" >&2; exit 2; }
 
 cd "$root"
-# Packaged and listed in one reactor: slipway-server's test classpath names slipway-sandbox, which
-# resolves to its freshly built jar only inside the same reactor (nothing is installed into ~/.m2).
-mvn -o -q -B -pl slipway-server,slipway-sandbox -am package -DskipTests \
-  org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
-# Copied, so that a build during the run cannot change the code under measurement.
-classes=""
-for m in slipway-model slipway-engine slipway-kube slipway-git slipway-sandbox slipway-server; do
-  mkdir -p "$work/classes/$m"
-  cp -r "$root/$m/target/classes/." "$work/classes/$m/"
-  classes="$classes:$work/classes/$m"
-done
-deps="$(cat slipway-server/target/bench-classpath.txt slipway-sandbox/target/bench-classpath.txt | tr ':' '\n' | grep -v '/dev/slipway/' | sort -u | paste -sd: -)"
+. "$root/bench/server-classpath.sh"
+server_classpath "$root" "$work"
 "$root/bench/gen-apps.sh" "$n" "$work/platform"
-PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 exec java "-Xmx${XMX:-1536m}" -cp "${classes#:}:$deps" "$root/bench/DashboardBench.java" \
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 exec java "-Xmx${XMX:-1536m}" -cp "$classpath" "$root/bench/DashboardBench.java" \
   "$work/platform" "${RUNS:-5}" "${SETTLE_SECONDS:-20}"
