@@ -477,7 +477,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
         return;
       }
       ApplicationBundle bundle = plan.get().bundle();
-      StatusReader reader = new StatusReader(new SyncExecutor(cluster.client, clock), new HistoryStore(cluster.client));
+      StatusReader reader = new StatusReader(new SyncExecutor(cluster.client, clock).withHealth(r.health()), new HistoryStore(cluster.client));
       StatusReader.ApplicationStatus live;
       try {
         SyncExecutor.Snapshot cached = cluster.watch.cached(key.application());
@@ -575,7 +575,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
         return;
       }
     }
-    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).as("slipway-server")
+    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).health(r.health()).as("slipway-server")
         .fromCache(b -> cluster.watch.cached(SyncExecutor.CLUSTER));
     SyncReport report;
     try {
@@ -790,7 +790,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
     if (op == null) {
       return;
     }
-    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).as(op.who())
+    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).health(r.health()).as(op.who())
         .fromCache(b -> cluster.watch.cached(b.application()))
         .continuing(op.running().id(), op.writes());
     SyncExecutor.Options options = new SyncExecutor.Options(false, op.prune(), false, settings.syncTimeout(), Duration.ofMillis(500))
@@ -1142,7 +1142,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
     if (cluster == null || !cluster.ready()) {
       return ActionResult.conflict("cannot preview: " + (cluster == null ? "no cluster" : cluster.problem));
     }
-    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false);
+    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).health(r.health());
     SyncExecutor.Options o = new SyncExecutor.Options(true, options.prune(), false, settings.syncTimeout(), Duration.ofMillis(500));
     SyncReport report = deployer.syncApplication(r.environments().get(key.environment()), key.application(), o, provenance(r));
     List<Operation.OperationStep> steps = report.application(key.application()).map(Controller::steps).orElse(List.of());
@@ -1166,7 +1166,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
     if (cluster == null || !cluster.ready()) {
       return ActionResult.conflict("cannot roll back: " + (cluster == null ? "no cluster" : cluster.problem));
     }
-    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).as(who);
+    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).health(r.health()).as(who);
     boolean exists = deployer.history().list(environment, plan.get().bundle()).stream().anyMatch(rev -> rev.number() == revision);
     if (!exists) {
       return ActionResult.notFound("no revision " + revision + " in the history of " + application + " in " + environment);
