@@ -113,6 +113,20 @@ class HealthCommandTest {
   }
 
   @Test
+  void aPlatformWhoseHealthScriptIsNotValidLuaDoesNotPlanAndSaysWhere() throws Exception {
+    Path platform = CliRun.example(Files.createDirectories(tmp.resolve("platform")));
+    Path yaml = platform.resolve("slipway.yaml");
+    Files.writeString(yaml, Files.readString(yaml).replaceFirst("(?m)^spec:\n", "spec:\n  health:\n    scripts: health\n"
+        + "    inline:\n      apps_Deployment: |\n        hs = {}\n        if obj.status then\n        return hs\n"));
+    Files.createDirectories(platform.resolve("health").resolve("keda.sh").resolve("ScaledObject"));
+    Files.writeString(platform.resolve("health").resolve("keda.sh").resolve("ScaledObject").resolve("health.lua"), "return {status = \n");
+    CliRun r = CliRun.run("plan", platform.toString());
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(2);
+    assertThat(r.err()).containsPattern("slipway.yaml:10:\\d+.*apps_Deployment is not valid Lua \\(line 4 of the script\\)")
+        .containsPattern("health/keda.sh/ScaledObject/health.lua:2:\\d+.*not valid Lua: unexpected symbol near '<eof>'");
+  }
+
+  @Test
   void badUsageExitsTwo() {
     assertThat(CliRun.run("health", "test", tmp.resolve("absent").toString()).exitCode()).isEqualTo(2);
     CliRun empty = CliRun.run("health", "test", tmp.toString());

@@ -57,13 +57,32 @@ public final class HealthScript {
     try {
       return new HealthScript(name, LuaSandbox.compile(source, name));
     } catch (LuaError e) {
-      String m = e.getMessage() == null ? "not valid Lua" : e.getMessage();
+      String m = tokenNames(e.getMessage() == null ? "not valid Lua" : e.getMessage());
       Matcher at = LOCATED.matcher(m);
       if (at.matches()) {
         throw new SyntaxError(Integer.parseInt(at.group(1)), at.group(2));
       }
       throw new SyntaxError(0, m);
     }
+  }
+
+  /** Lua's reserved words and multi-character tokens, from code 257, as luaj numbers them. */
+  private static final String[] TOKENS = {"and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if",
+      "in", "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while", "..", "...", "==", ">=", "<=", "~=",
+      "::", "<eof>", "<number>", "<name>", "<string>"};
+  private static final Pattern TOKEN_CODE = Pattern.compile("symbol (\\d{3}) \\(.\\)");
+
+  /** luaj names some tokens by code ("unexpected symbol 286 (Ğ)"); Lua names them ("near <eof>"). */
+  private static String tokenNames(String message) {
+    Matcher m = TOKEN_CODE.matcher(message);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      int code = Integer.parseInt(m.group(1)) - 257;
+      String name = code >= 0 && code < TOKENS.length ? "symbol near '" + TOKENS[code] + "'" : m.group();
+      m.appendReplacement(out, Matcher.quoteReplacement(name));
+    }
+    m.appendTail(out);
+    return out.toString();
   }
 
   public String name() {
