@@ -30,7 +30,8 @@ final class HealthCommand implements Runnable {
   /** {@code slipway health test DIR}: every health_test.yaml under DIR against the health.lua beside it. */
   @Command(name = "test", mixinStandardHelpOptions = true,
       description = {"Runs Argo CD health script test suites under DIR: each health_test.yaml",
-          "(tests: [{inputPath, healthStatus: {status, message}}]) against the health.lua beside it, in the sandbox",
+          "(tests: [{inputPath, healthStatus: {status, message}}]) against the health.lua beside it (or, as Argo CD's own",
+          "test does, the <group>/<Kind>/health.lua under DIR for a case's object of another kind), in the sandbox",
           "slipway.yaml's health scripts run in. A case passes when status and message are as expected.",
           "A suite that cannot be loaded (unparsable, no health.lua, a script that is not valid Lua) fails, with the file.",
           "Exit codes: 0 every case passed, 1 a case failed or a suite is broken, 2 bad usage (DIR missing, no suite)."})

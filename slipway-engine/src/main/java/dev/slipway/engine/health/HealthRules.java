@@ -62,7 +62,8 @@ public final class HealthRules {
     // inline before directory, exact before wildcard, then by key: the order lookups try them in.
     ordered.sort(Comparator.comparing((Rule r) -> !r.inline()).thenComparing(r -> !r.exact()).thenComparing(Rule::key));
     this.rules = List.copyOf(ordered);
-    this.sandbox = new LuaSandbox(budget);
+    // Without scripts, luaj is not even loaded: plan and sync of a platform without scripts pay nothing.
+    this.sandbox = ordered.isEmpty() ? null : new LuaSandbox(budget);
   }
 
   /** The object's health: its kind's script when the platform has one, else the built-in rule (null: no rule). */

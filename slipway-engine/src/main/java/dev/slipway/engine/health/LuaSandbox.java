@@ -271,7 +271,8 @@ public final class LuaSandbox {
 
   /**
    * Replaces the library functions that can build a long string in one call by ones that refuse
-   * when the result could pass the budget's string limit, before anything is allocated.
+   * when the result could pass the budget's string limit, before anything is allocated. (The
+   * shared string metatable's copy, behind {@code ("x"):rep(n)}, uses the default limit.)
    */
   private static void guardStrings(LuaValue string, Budget budget) {
     int max = (budget == null ? Budget.DEFAULT : budget).maxStringBytes();
