@@ -363,14 +363,14 @@ final class ClusterCommands {
       try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
         ClusterClient client = target.client(kc);
         SyncReport report = new Deployer(client, Clock.systemUTC(), out, err).parallel(parallel).lockWait(waitForLock)
-            .sync(e, bundles(e, !platform.apps.isEmpty()), options, provenance, 0);
+            .health(plan.health()).sync(e, bundles(e, !platform.apps.isEmpty()), options, provenance, 0);
         if (report.succeeded()) {
           out.println((dryRun ? "Dry run: nothing written." : "Synced: " + report.writes() + " write(s)."));
         }
         boolean watchedToTheEnd = true;
         if (watch) {
           watchedToTheEnd = new WatchLoop(platform, kc, client, options, out, err).parallel(parallel).lockWait(waitForLock)
-              .run(e, every, watchTimeout == null ? null : java.time.Instant.now().plus(stopAfter));
+              .health(plan.health()).run(e, every, watchTimeout == null ? null : java.time.Instant.now().plus(stopAfter));
         }
         return !report.succeeded() || !watchedToTheEnd ? Main.FINDINGS : Main.OK;
       } catch (EnvironmentLock.Held ex) {

@@ -172,7 +172,7 @@ final class HistoryCommands {
       }
       EnvironmentPlan e = current.environments().get(0);
       try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
-        Deployer deployer = new Deployer(target.client(kc), Clock.systemUTC(), out, err);
+        Deployer deployer = new Deployer(target.client(kc), Clock.systemUTC(), out, err).health(current.health());
         dev.slipway.kube.deploy.Rollback.CommitFiles files = (commit, into) -> {
           Optional<PlatformRepository> repo = PlatformRepository.find(platform.dir);
           if (repo.isEmpty()) {

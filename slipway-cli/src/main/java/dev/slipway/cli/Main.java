@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Platform orchestrator for Kubernetes: plan, validate and check environments from slipway.yaml and apps/*/app.yaml.",
-    subcommands = {PlanCommand.class, CostCommand.class, PolicyCommand.class, ValidateCommand.class,
+    subcommands = {PlanCommand.class, CostCommand.class, PolicyCommand.class, HealthCommand.class, ValidateCommand.class,
         ClusterCommands.Diff.class, ClusterCommands.Sync.class, HistoryCommands.History.class, HistoryCommands.Rollback.class,
         StatusCommand.class, SandboxCommand.class, ServeCommand.class,
         ClusterCommands.Destroy.class, CommandLine.HelpCommand.class})

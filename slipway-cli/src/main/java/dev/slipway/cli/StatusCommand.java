@@ -74,7 +74,7 @@ final class StatusCommand implements Callable<Integer> {
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, Math.min(8, envs.size())));
     List<java.util.concurrent.Future<EnvironmentStatus>> futures = new ArrayList<>();
     for (EnvironmentPlan e : envs) {
-      futures.add(pool.submit(() -> read(e)));
+      futures.add(pool.submit(() -> read(e, plan.health())));
     }
     pool.shutdown();
     List<Row> rows = new ArrayList<>();
@@ -141,12 +141,13 @@ final class StatusCommand implements Callable<Integer> {
   /** One environment's rows, the warnings and errors to print, and whether its cluster could not be read. */
   private record EnvironmentStatus(List<Row> rows, List<String> messages, boolean failed) {}
 
-  private EnvironmentStatus read(EnvironmentPlan e) {
+  private EnvironmentStatus read(EnvironmentPlan e, dev.slipway.engine.health.HealthRules health) {
     List<Row> rows = new ArrayList<>();
     List<String> messages = new ArrayList<>();
     try (KubernetesClient kc = target.connect(e.environment().cluster().context())) {
       ClusterClient client = target.client(kc);
-      SyncExecutor executor = new SyncExecutor(client, Clock.systemUTC());
+      // Health by the platform's rules: its Lua health scripts, then the built-in ones.
+      SyncExecutor executor = new SyncExecutor(client, Clock.systemUTC()).withHealth(health);
       StatusReader reader = new StatusReader(executor, new HistoryStore(client));
       SyncExecutor.Snapshot snapshot = executor.snapshot(e.name());
       for (var a : e.applications()) {

@@ -60,6 +60,14 @@ final class WatchLoop {
     return this;
   }
 
+  /** How health is judged until the platform files change (then by the new plan's rules). */
+  WatchLoop health(dev.slipway.engine.health.HealthRules rules) {
+    this.health = rules;
+    return this;
+  }
+
+  private dev.slipway.engine.health.HealthRules health = dev.slipway.engine.health.HealthRules.BUILT_IN;
+
   WatchLoop lockWait(Duration wait) {
     this.lockWait = wait;
     return this;
@@ -73,7 +81,7 @@ final class WatchLoop {
   boolean run(EnvironmentPlan initial, Duration interval, Instant until) {
     EnvironmentPlan env = initial;
     String fingerprint = fingerprint(platform.dir);
-    Deployer deployer = new Deployer(client, clock, out, err).parallel(parallel).lockWait(lockWait);
+    Deployer deployer = new Deployer(client, clock, out, err).parallel(parallel).lockWait(lockWait).health(health);
     StatusReader status = new StatusReader(deployer.executor(), deployer.history());
     say("watching " + env.name() + ": platform files every " + interval.toSeconds() + "s, owned objects continuously"
         + (env.environment().selfHeal() ? "; self-heal on" : "; drift is reported (enable sync.selfHeal to correct it)"));
@@ -103,6 +111,8 @@ final class WatchLoop {
               say("platform files changed but violate enforced policy; not syncing (see slipway plan)");
             } else {
               env = plan.environments().get(0);
+              deployer.health(plan.health());
+              status = new StatusReader(deployer.executor(), deployer.history());
               say("platform files changed: syncing");
               List<ApplicationBundle> bundles = new java.util.ArrayList<>();
               for (ApplicationBundle b : ClusterCommands.bundles(env, !platform.apps.isEmpty())) {

@@ -6,6 +6,7 @@ import dev.slipway.engine.render.Labels;
 import dev.slipway.engine.render.RenderedObject;
 import dev.slipway.engine.sync.ManagedKinds;
 import dev.slipway.engine.sync.DiffPlanner;
+import dev.slipway.engine.health.HealthRules;
 import dev.slipway.engine.sync.Health;
 import dev.slipway.engine.sync.HealthStatus;
 import dev.slipway.engine.sync.ObjectDiff;
@@ -113,15 +114,31 @@ public final class SyncExecutor {
   private final ClusterClient client;
   private final Clock clock;
   private final boolean yieldWhileProgressing;
+  private final HealthRules health;
 
   public SyncExecutor(ClusterClient client, Clock clock) {
-    this(client, clock, false);
+    this(client, clock, false, HealthRules.BUILT_IN);
   }
 
-  private SyncExecutor(ClusterClient client, Clock clock, boolean yieldWhileProgressing) {
+  private SyncExecutor(ClusterClient client, Clock clock, boolean yieldWhileProgressing, HealthRules health) {
     this.client = client;
     this.clock = clock;
     this.yieldWhileProgressing = yieldWhileProgressing;
+    this.health = health;
+  }
+
+  /**
+   * An executor that judges health with {@code rules} (the platform's Lua health scripts in front
+   * of the built-in rules) in its health waits, and hands them to {@link
+   * dev.slipway.kube.deploy.StatusReader}s built on it.
+   */
+  public SyncExecutor withHealth(HealthRules rules) {
+    return new SyncExecutor(client, clock, yieldWhileProgressing, rules == null ? HealthRules.BUILT_IN : rules);
+  }
+
+  /** How this executor judges health. */
+  public HealthRules health() {
+    return health;
   }
 
   /**
@@ -132,7 +149,7 @@ public final class SyncExecutor {
    * while a rollout takes its time.
    */
   public SyncExecutor yieldingWhileProgressing() {
-    return new SyncExecutor(client, clock, true);
+    return new SyncExecutor(client, clock, true, health);
   }
 
   /** The pseudo-application of an environment's cluster-wide objects (node pools, shared namespaces). */
@@ -581,7 +598,7 @@ public final class SyncExecutor {
           return "wave " + wave + ": cannot read " + o.path("kind").asText() + "/" + o.path("metadata").path("name").asText()
               + " while waiting for it to be healthy: " + message(e);
         }
-        Health.Assessment h = Health.assess(live);
+        Health.Assessment h = health.assess(live);
         if (h != null && h.status() != HealthStatus.HEALTHY && h.status() != HealthStatus.SUSPENDED) {
           if (waitingFor == null) {
             waitingFor = live == null ? "missing" : o.path("kind").asText() + "/" + o.path("metadata").path("name").asText()
@@ -611,9 +628,9 @@ public final class SyncExecutor {
   }
 
   /** The first object of the list that is neither healthy nor suspended, as "Kind/name is Status: message", or null. */
-  private static String unhealthy(List<JsonNode> objects) {
+  private String unhealthy(List<JsonNode> objects) {
     for (JsonNode o : objects) {
-      Health.Assessment h = Health.assess(o);
+      Health.Assessment h = health.assess(o);
       if (h != null && h.status() != HealthStatus.HEALTHY && h.status() != HealthStatus.SUSPENDED) {
         return o == null ? "missing" : o.path("kind").asText() + "/" + o.path("metadata").path("name").asText()
             + " is " + h.status().label() + (h.message().isEmpty() ? "" : ": " + h.message());

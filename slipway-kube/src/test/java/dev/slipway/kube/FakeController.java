@@ -52,6 +52,10 @@ public final class FakeController implements AutoCloseable {
           new String[] {"karpenter.k8s.aws/v1", "EC2NodeClass"})) {
         markReady(k[0], k[1], Map.of("conditions", List.of(Map.of("type", "Ready", "status", "True"))));
       }
+      markReady("policy/v1", "PodDisruptionBudget", Map.of("conditions", List.of(
+          Map.of("type", "DisruptionAllowed", "status", "True", "reason", "SufficientPods"))));
+      // A CronJob with a status but no run yet: Argo CD's rule reads it as Healthy, not scheduled yet.
+      markReady("batch/v1", "CronJob", Map.of("active", List.of()));
     } catch (KubernetesClientException e) {
       // Conflicts with the sync's own writes, objects deleted meanwhile and faults a test injected are
       // a controller's everyday life: it tries again on the next tick.

@@ -199,6 +199,23 @@ final class AddonStatus {
     return Next.of(s, null);
   }
 
+  /** The disruption controller's verdict: disruptions allowed once the delay passed, SyncFailed under a fault. */
+  static Next podDisruptionBudget(JsonNode o, Progress p, String fault, boolean done, SandboxOptions options) {
+    if (!done && fault == null) {
+      return Next.of(object(), p.since().plus(options.delay()));
+    }
+    Instant at = p.since().plus(options.delay());
+    ObjectNode s = object().put("observedGeneration", generation(o));
+    ArrayNode conditions = array();
+    if (fault != null) {
+      condition(conditions, "DisruptionAllowed", "False", "SyncFailed", "simulated: " + fault, at);
+    } else {
+      condition(conditions, "DisruptionAllowed", "True", "SufficientPods", "", at);
+    }
+    s.set("conditions", conditions);
+    return Next.of(s, null);
+  }
+
   static Next nodePool(JsonNode o, Progress p, String fault, boolean done, SandboxOptions options) {
     return karpenter(o, p, fault, done, options, List.of("ValidationSucceeded", "NodeClassReady"), true);
   }

@@ -55,7 +55,8 @@ final class SimulatedControllers implements AutoCloseable {
       new Kind("autoscaling/v2", "HorizontalPodAutoscaler", true), new Kind("external-secrets.io/v1", "ExternalSecret", true),
       new Kind("external-secrets.io/v1", "SecretStore", true), new Kind("external-secrets.io/v1", "ClusterSecretStore", false),
       new Kind("keda.sh/v1alpha1", "ScaledObject", true), new Kind("karpenter.sh/v1", "NodePool", false),
-      new Kind("karpenter.k8s.aws/v1", "EC2NodeClass", false));
+      new Kind("karpenter.k8s.aws/v1", "EC2NodeClass", false), new Kind("policy/v1", "PodDisruptionBudget", true),
+      new Kind("batch/v1", "CronJob", true));
 
   /** What the controller remembers of one object (by key) between looks. */
   private static final class Track {

@@ -65,6 +65,9 @@ final class SimulatedStatus {
       case "keda.sh/ScaledObject" -> AddonStatus.scaledObject(obj, p, fault, done, options, target);
       case "karpenter.sh/NodePool" -> AddonStatus.nodePool(obj, p, fault, done, options);
       case "karpenter.k8s.aws/EC2NodeClass" -> AddonStatus.nodeClass(obj, p, fault, done, options);
+      case "policy/PodDisruptionBudget" -> AddonStatus.podDisruptionBudget(obj, p, fault, done, options);
+      // A status without a run (none is simulated): Argo CD's rule reads it as not scheduled yet.
+      case "batch/CronJob" -> Next.of(object().set("active", array()), null);
       default -> Next.NONE;
     };
   }

@@ -69,7 +69,23 @@ class SimulatedStatusTest {
         Arguments.of("NodePool", """
             {"apiVersion":"karpenter.sh/v1","kind":"NodePool","metadata":{"name":"default","generation":1},"spec":{}}"""),
         Arguments.of("EC2NodeClass", """
-            {"apiVersion":"karpenter.k8s.aws/v1","kind":"EC2NodeClass","metadata":{"name":"default","generation":1},"spec":{}}"""));
+            {"apiVersion":"karpenter.k8s.aws/v1","kind":"EC2NodeClass","metadata":{"name":"default","generation":1},"spec":{}}"""),
+        Arguments.of("PodDisruptionBudget", PDB));
+  }
+
+  static final String PDB = """
+      {"apiVersion":"policy/v1","kind":"PodDisruptionBudget","metadata":{"name":"web","namespace":"shop","generation":1},
+       "spec":{"minAvailable":1}}""";
+
+  @Test
+  void aBudgetUnderAFaultIsDegradedAndACronJobIsHealthyAtOnce() {
+    JsonNode failing = at(obj(PDB), Progress.created(1, T0), "SyncFailed", T0.plusSeconds(2), null);
+    assertThat(Health.assess(failing).status()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(Health.assess(failing).message()).isEqualTo("PodDisruptionBudget has SyncFailed");
+    ObjectNode cron = obj("""
+        {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"report","namespace":"shop"},"spec":{"schedule":"0 19 * * *"}}""");
+    assertThat(Health.assess(cron).status()).as("no status yet").isEqualTo(HealthStatus.PROGRESSING);
+    assertThat(Health.assess(at(cron, Progress.created(1, T0), null, T0, null)).message()).isEqualTo("CronJob has not been scheduled yet");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,6 +1,7 @@
 package dev.slipway.engine.plan;
 
 import dev.slipway.engine.capacity.Catalog;
+import dev.slipway.engine.health.HealthRules;
 import dev.slipway.engine.capacity.CostPlanner;
 import dev.slipway.engine.capacity.CostReport;
 import dev.slipway.engine.kyverno.KyvernoPolicy;
@@ -121,7 +122,10 @@ public final class Planner {
       EnvironmentSummary e = summary.environments().get(i);
       envs.add(new EnvironmentPlan(e.environment(), e.clusterObjects(), e.clusterValidation(), kept.get(i), e.cost()));
     }
-    return new Plan(summary.specDiagnostics(), List.copyOf(envs));
+    // The scripts were checked by the plan above (their errors are among its diagnostics); here
+    // they are compiled for the sync or status that uses this plan.
+    HealthRules health = ws.platform() == null ? HealthRules.BUILT_IN : HealthRules.load(ws.root(), ws.platform().health(), new Diagnostics());
+    return new Plan(summary.specDiagnostics(), List.copyOf(envs), health);
   }
 
   /**
@@ -140,6 +144,9 @@ public final class Planner {
     CostPlanner cost = withCost ? new CostPlanner(Catalog.load(ws.platform().pricing(), d)) : null;
     // The policy files the platform names are read here, once, before anything is rendered.
     List<KyvernoPolicy> policies = PolicySources.load(ws.root(), ws.platform().policies(), d);
+    // Health scripts are compiled here too, so that a script that is not valid Lua is a spec error
+    // (file:line) of plan, and sync refuses to start rather than find out while waiting.
+    HealthRules.load(ws.root(), ws.platform().health(), d);
     List<EnvironmentSpec> envs = ws.platform().environments().stream()
         .filter(e -> scope.environments().isEmpty() || scope.environments().contains(e.name())).toList();
     // Cost needs every application of an environment: they share its nodes.

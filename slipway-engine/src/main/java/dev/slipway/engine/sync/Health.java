@@ -9,8 +9,9 @@ import java.util.List;
  * Health of a live object by Argo CD's built-in rules (gitops-engine {@code pkg/health}):
  * workloads by their rollout status, Services and Ingresses by their load-balancer address,
  * volume claims by phase, Jobs and Pods by their conditions and container states, autoscalers
- * by their conditions, and custom resources by {@code Ready}/{@code Available} conditions.
- * Pure: the object in, a status and message out.
+ * by their conditions. The kinds Argo CD judges with a bundled Lua script (CronJob,
+ * PodDisruptionBudget and the add-ons Slipway renders) follow those scripts, in Java:
+ * {@link AddOnHealth}. Pure: the object in, a status and message out.
  */
 public final class Health {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,7 +45,8 @@ public final class Health {
       case "/Pod" -> pod(obj);
       case "autoscaling/HorizontalPodAutoscaler" -> hpa(obj);
       case "apiregistration.k8s.io/APIService" -> apiService(obj);
-      default -> custom(obj, group);
+      case "policy/PodDisruptionBudget" -> AddOnHealth.podDisruptionBudget(obj);
+      default -> AddOnHealth.assess(obj, group, kind);
     };
   }
 
@@ -61,7 +63,7 @@ public final class Health {
     return o.path("status").path("observedGeneration").asLong(0);
   }
 
-  private static JsonNode condition(JsonNode o, String type) {
+  static JsonNode condition(JsonNode o, String type) {
     for (JsonNode c : o.path("status").path("conditions")) {
       if (c.path("type").asText().equals(type)) {
         return c;
@@ -232,10 +234,7 @@ public final class Health {
   }
 
   private static Assessment cronJob(JsonNode o) {
-    if (o.path("spec").path("suspend").asBoolean(false)) {
-      return Assessment.of(HealthStatus.SUSPENDED, "CronJob is suspended");
-    }
-    return Assessment.of(HealthStatus.HEALTHY, "");
+    return AddOnHealth.cronJob(o);
   }
 
   private static Assessment pod(JsonNode o) {
@@ -342,27 +341,5 @@ public final class Health {
       return Assessment.of(HealthStatus.HEALTHY, available.path("message").asText());
     }
     return Assessment.of(HealthStatus.PROGRESSING, available == null ? "" : available.path("message").asText());
-  }
-
-  /**
-   * Custom resources of the add-ons Slipway renders are judged by their {@code Ready} (or
-   * {@code Available}) condition; other custom resources get no health, as in Argo CD.
-   */
-  private static Assessment custom(JsonNode o, String group) {
-    if (!java.util.Set.of("external-secrets.io", "keda.sh", "karpenter.sh", "karpenter.k8s.aws").contains(group)) {
-      return null;
-    }
-    JsonNode c = condition(o, "Ready");
-    if (c == null) {
-      c = condition(o, "Available");
-    }
-    if (c == null) {
-      return Assessment.of(HealthStatus.PROGRESSING, "waiting for the controller to report a Ready condition");
-    }
-    return switch (c.path("status").asText()) {
-      case "True" -> Assessment.of(HealthStatus.HEALTHY, c.path("message").asText());
-      case "False" -> Assessment.of(HealthStatus.DEGRADED, c.path("message").asText(c.path("reason").asText()));
-      default -> Assessment.of(HealthStatus.PROGRESSING, c.path("message").asText());
-    };
   }
 }

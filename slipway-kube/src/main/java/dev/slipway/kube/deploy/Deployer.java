@@ -78,6 +78,15 @@ public final class Deployer {
     this.err = err;
   }
 
+  /**
+   * Judges health with the platform's rules (its Lua health scripts before the built-in rules) in
+   * the health waits, and in the status of {@link StatusReader}s built on {@link #executor()}.
+   */
+  public Deployer health(dev.slipway.engine.health.HealthRules rules) {
+    this.executor = executor.withHealth(rules);
+    return this;
+  }
+
   /** At most {@code n} applications sync at once. */
   public Deployer parallel(int n) {
     this.parallel = Math.max(1, n);

@@ -2,6 +2,7 @@ package dev.slipway.kube.deploy;
 
 import dev.slipway.engine.render.ApplicationBundle;
 import dev.slipway.engine.sync.DiffPlanner;
+import dev.slipway.engine.health.HealthRules;
 import dev.slipway.engine.sync.Health;
 import dev.slipway.engine.sync.HealthStatus;
 import dev.slipway.engine.sync.ObjectDiff;
@@ -16,7 +17,8 @@ import java.util.List;
  * Reads how an application stands in its environment's cluster: per object its sync state (as
  * {@code slipway diff} decides), health (Argo CD's rules) and diff; for the application the worst
  * health with the first object responsible, the drifted objects and the last revision. What
- * {@code slipway status} and the server's status share; reads only.
+ * {@code slipway status} and the server's status share; reads only. Health is judged by the
+ * executor's {@link SyncExecutor#health() rules}: the platform's Lua scripts, then the built-in ones.
  */
 public final class StatusReader {
   /** The health detail of an application none of whose objects exist. */
@@ -57,12 +59,12 @@ public final class StatusReader {
 
   /** Reads one application: one list per kind it may own, and its history. */
   public ApplicationStatus read(String environment, ApplicationBundle bundle) {
-    return read(environment, bundle, executor.owned(environment, bundle), history);
+    return read(environment, bundle, executor.owned(environment, bundle), history, executor.health());
   }
 
   /** Reads one application from a snapshot of the whole environment (one list per kind for all its applications). */
   public ApplicationStatus read(String environment, ApplicationBundle bundle, SyncExecutor.Snapshot snapshot) {
-    return read(environment, bundle, snapshot.of(bundle), history);
+    return read(environment, bundle, snapshot.of(bundle), history, executor.health());
   }
 
   /**
@@ -70,7 +72,7 @@ public final class StatusReader {
    * among what the watch holds of the application): no request at all.
    */
   public ApplicationStatus readCached(String environment, ApplicationBundle bundle, SyncExecutor.Snapshot cached) {
-    return read(environment, bundle, cached.of(bundle), HistoryStore.fromCache(cached.objects(), environment, bundle));
+    return read(environment, bundle, cached.of(bundle), HistoryStore.fromCache(cached.objects(), environment, bundle), executor.health());
   }
 
   /** The objects of the application that are not Synced, as {@code state ref}; empty when it is in sync. */
@@ -80,12 +82,12 @@ public final class StatusReader {
   }
 
   private static ApplicationStatus read(String environment, ApplicationBundle bundle, List<com.fasterxml.jackson.databind.JsonNode> live,
-      HistoryStore history) {
-    return read(environment, bundle, live, history.read(environment, bundle));
+      HistoryStore history, HealthRules rules) {
+    return read(environment, bundle, live, history.read(environment, bundle), rules);
   }
 
   private static ApplicationStatus read(String environment, ApplicationBundle bundle, List<com.fasterxml.jackson.databind.JsonNode> live,
-      HistoryStore.History h) {
+      HistoryStore.History h, HealthRules rules) {
     List<ObjectDiff> diffs = DiffPlanner.compare(bundle.objects(), live);
     HealthStatus health = HealthStatus.HEALTHY;
     String detail = "";
@@ -99,7 +101,7 @@ public final class StatusReader {
         objects.add(new ObjectStatus(d.ref(), d.state(), null, "", ""));
         continue;
       }
-      Health.Assessment a = Health.assess(d.live());
+      Health.Assessment a = rules.assess(d.live());
       objects.add(new ObjectStatus(d.ref(), d.state(), a == null ? null : a.status(), a == null ? "" : a.message(),
           d.state() == SyncState.OUT_OF_SYNC && d.diff() != null ? d.diff() : ""));
       if (a != null && a.status().worst(health) != health) {

@@ -15,6 +15,7 @@ import dev.slipway.model.spec.EnvironmentSpec.PolicySettings;
 import dev.slipway.model.spec.EnvironmentSpec.PromotionSpec;
 import dev.slipway.model.spec.EnvironmentSpec.SyncPolicy;
 import dev.slipway.model.spec.AccessRule;
+import dev.slipway.model.spec.HealthSpec;
 import dev.slipway.model.spec.Role;
 import dev.slipway.model.spec.NodePoolSpec;
 import dev.slipway.model.spec.PlatformSpec;
@@ -100,8 +101,9 @@ public final class PlatformLoader {
     }
     SpecNode pricing = spec.raw("pricing");
     List<AccessRule> access = bindAccess(spec, envNode instanceof ListNode ? envs.stream().map(EnvironmentSpec::name).toList() : null, d);
+    HealthSpec health = HealthScripts.bind(spec, d);
     spec.finish();
-    return new PlatformSpec(name, region, file, List.copyOf(envs), List.copyOf(policies), pricing, access);
+    return new PlatformSpec(name, region, file, List.copyOf(envs), List.copyOf(policies), pricing, access, health);
   }
 
   static final List<String> ROLES = java.util.Arrays.stream(Role.values()).map(Role::label).toList();
@@ -413,25 +415,30 @@ public final class PlatformLoader {
   }
 
   /** Policy files are read from inside the platform directory only. */
+  /** Why {@code p} is not a path inside the platform directory, or null when it is. */
+  static String outsidePlatform(String p) {
+    try {
+      java.nio.file.Path path = java.nio.file.Path.of(p);
+      if (p.isBlank()) {
+        return "is blank";
+      } else if (path.isAbsolute() || p.startsWith("/") || p.startsWith("\\") || p.matches("^[A-Za-z]:.*")) {
+        return "is absolute";
+      } else if (path.normalize().startsWith("..")) {
+        return "leaves the platform directory";
+      }
+      return null;
+    } catch (java.nio.file.InvalidPathException e) {
+      return "is not a valid path";
+    }
+  }
+
   private static void checkPolicyPaths(Fields spec, List<String> policies, Diagnostics d) {
     for (int i = 0; i < policies.size(); i++) {
       String p = policies.get(i);
       if (p.startsWith("builtin:")) {
         continue;
       }
-      String why = null;
-      try {
-        java.nio.file.Path path = java.nio.file.Path.of(p);
-        if (p.isBlank()) {
-          why = "is blank";
-        } else if (path.isAbsolute() || p.startsWith("/") || p.startsWith("\\") || p.matches("^[A-Za-z]:.*")) {
-          why = "is absolute";
-        } else if (path.normalize().startsWith("..")) {
-          why = "leaves the platform directory";
-        }
-      } catch (java.nio.file.InvalidPathException e) {
-        why = "is not a valid path";
-      }
+      String why = outsidePlatform(p);
       if (why != null) {
         SpecNode list = spec.node().get("policies");
         Position at = list instanceof ListNode l && i < l.items().size() ? l.items().get(i).position() : spec.position("policies");

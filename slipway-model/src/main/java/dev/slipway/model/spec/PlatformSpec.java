@@ -10,13 +10,21 @@ import java.util.Optional;
  *
  * @param pricing overrides of the capacity and price catalogue, merged over the bundled one; null if none
  * @param access who may do what where ({@code access:}); empty when not written (then no group has access)
+ * @param health the platform's Lua health scripts ({@code health:}); {@link HealthSpec#NONE} when not written
  */
 public record PlatformSpec(
     String name, String region, String file, List<EnvironmentSpec> environments, List<String> policies,
-    dev.slipway.model.yaml.SpecNode pricing, List<AccessRule> access) {
+    dev.slipway.model.yaml.SpecNode pricing, List<AccessRule> access, HealthSpec health) {
 
   public PlatformSpec {
     access = access == null ? List.of() : List.copyOf(access);
+    health = health == null ? HealthSpec.NONE : health;
+  }
+
+  /** A platform without health scripts. */
+  public PlatformSpec(String name, String region, String file, List<EnvironmentSpec> environments, List<String> policies,
+      dev.slipway.model.yaml.SpecNode pricing, List<AccessRule> access) {
+    this(name, region, file, environments, policies, pricing, access, HealthSpec.NONE);
   }
 
   /** A platform without an access list. */

@@ -509,7 +509,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
         return;
       }
       ApplicationBundle bundle = plan.get().bundle();
-      StatusReader reader = new StatusReader(new SyncExecutor(cluster.client, clock), new HistoryStore(cluster.client));
+      StatusReader reader = new StatusReader(new SyncExecutor(cluster.client, clock).withHealth(r.health()), new HistoryStore(cluster.client));
       StatusReader.ApplicationStatus live;
       try {
         SyncExecutor.Snapshot cached = cluster.watch.cached(key.application());
@@ -625,7 +625,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
         return;
       }
     }
-    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).as("slipway-server")
+    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).health(r.health()).as("slipway-server")
         .fromCache(b -> cluster.watch.cached(SyncExecutor.CLUSTER));
     SyncReport report;
     try {
@@ -881,7 +881,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
 
   /** One pass of {@link #advance}, holding the application's write lock. */
   private void pass(Key key, Cell cell, Rendered r, ApplicationPlan plan, Cluster cluster, InFlight op) {
-    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).as(op.who())
+    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).health(r.health()).as(op.who())
         .fromCache(b -> cluster.watch.cached(b.application()))
         .continuing(op.running().id(), op.writes());
     SyncExecutor.Options options = new SyncExecutor.Options(false, op.prune(), false, settings.syncTimeout(), Duration.ofMillis(500))
@@ -1279,7 +1279,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
     if (cluster == null || !cluster.ready()) {
       return ActionResult.conflict("cannot preview: " + (cluster == null ? "no cluster" : cluster.problem));
     }
-    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false);
+    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).health(r.health());
     SyncExecutor.Options o = new SyncExecutor.Options(true, options.prune(), false, settings.syncTimeout(), Duration.ofMillis(500));
     SyncReport report = deployer.syncApplication(r.environments().get(key.environment()), key.application(), o, provenance(r));
     List<Operation.OperationStep> steps = report.application(key.application()).map(Controller::steps).orElse(List.of());
@@ -1303,7 +1303,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
     if (cluster == null || !cluster.ready()) {
       return ActionResult.conflict("cannot roll back: " + (cluster == null ? "no cluster" : cluster.problem));
     }
-    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).as(who);
+    Deployer deployer = new Deployer(cluster.client.withoutDeadline(), clock).environmentLock(false).health(r.health()).as(who);
     boolean exists = deployer.history().list(environment, plan.get().bundle()).stream().anyMatch(rev -> rev.number() == revision);
     if (!exists) {
       return ActionResult.notFound("no revision " + revision + " in the history of " + application + " in " + environment);

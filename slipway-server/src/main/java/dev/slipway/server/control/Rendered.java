@@ -3,6 +3,7 @@ package dev.slipway.server.control;
 import dev.slipway.engine.plan.ApplicationPlan;
 import dev.slipway.engine.plan.EnvironmentPlan;
 import dev.slipway.engine.plan.Plan;
+import dev.slipway.engine.health.HealthRules;
 import dev.slipway.engine.plan.Planner;
 import dev.slipway.engine.policy.PolicyFinding;
 import dev.slipway.model.Diagnostic;
@@ -27,7 +28,10 @@ import java.util.TreeSet;
  * application's rendered objects, checks and cost, or, for an application whose files do not
  * plan, its diagnostics. A broken application is set aside and the others are planned without
  * it, so one team's mistake stops only that team's application; a broken platform file
- * ({@code slipway.yaml}, a policy) stops every application.
+ * ({@code slipway.yaml}, a policy, a health script) stops every application.
+ *
+ * @param health how this revision of the platform judges health: its Lua health scripts (compiled
+ *     once per revision), then the built-in rules
  */
 public record Rendered(
     String revision,
@@ -35,7 +39,12 @@ public record Rendered(
     Map<String, EnvironmentPlan> environments,
     List<String> applications,
     Map<String, List<Diagnostic>> invalid,
-    Map<String, List<String>> dependsOn) {
+    Map<String, List<String>> dependsOn,
+    HealthRules health) {
+
+  public Rendered {
+    health = health == null ? HealthRules.BUILT_IN : health;
+  }
 
   /** The environments' plans in the platform's order; an application of an environment, if planned. */
   public Optional<ApplicationPlan> application(String environment, String application) {
@@ -98,7 +107,7 @@ public record Rendered(
         plan.environments().forEach(e -> byEnv.put(e.name(), e));
         Map<String, List<String>> deps = new TreeMap<>();
         ws.applications().forEach(a -> deps.put(a.name(), a.dependsOn()));
-        return new Rendered(revision, ws.platform(), byEnv, List.copyOf(appFolders), invalid, deps);
+        return new Rendered(revision, ws.platform(), byEnv, List.copyOf(appFolders), invalid, deps, plan.health());
       }
       Set<String> broken = new TreeSet<>();
       for (Diagnostic e : errors) {
@@ -125,7 +134,7 @@ public record Rendered(
   private static Rendered platformBroken(String revision, Workspace ws, Set<String> apps, List<Diagnostic> errors) {
     Map<String, List<Diagnostic>> invalid = new TreeMap<>();
     apps.forEach(a -> invalid.put(a, errors));
-    return new Rendered(revision, ws.platform(), Map.of(), List.copyOf(apps), invalid, Map.of());
+    return new Rendered(revision, ws.platform(), Map.of(), List.copyOf(apps), invalid, Map.of(), HealthRules.BUILT_IN);
   }
 
   /** The application a spec file belongs to ({@code apps/<name>/...}), or null for a platform file. */
