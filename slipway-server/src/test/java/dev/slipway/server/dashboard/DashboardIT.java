@@ -162,9 +162,11 @@ class DashboardIT {
     assertThat(page.locator("#sec-status")).containsText("pinned to history revision 1");
     assertThat(page.locator("#act-pin")).hasText("Unpin");
     assertThat(page.locator("#operation-summary")).containsText("rollback");
-    String live = server.sandbox.cluster("dev").client().apps().deployments().inNamespace("flask-otel-app").withName("api").get()
-        .getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-    assertThat(live).as("the Deployment in the cluster").endsWith("flask-otel-app:2.3.0");
+    // The page shows the rollback's revision as soon as it is recorded, before its sync has written.
+    SandboxServer.await("the Deployment in the cluster rolled back", Duration.ofSeconds(30), () -> server.sandbox.cluster("dev").client()
+        .apps().deployments().inNamespace("flask-otel-app").withName("api").get()
+        .getSpec().getTemplate().getSpec().getContainers().get(0).getImage().endsWith("flask-otel-app:2.3.0"));
+    assertThat(page.locator("#operation-summary")).containsText("Succeeded", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
     Browser.screenshot(page, "08-after-rollback");
   }
 
