@@ -95,41 +95,23 @@ final class AddOnHealth {
 
   /** Ready False or a trigger in Fallback: Degraded; Ready and Paused: Suspended; the last matching condition's message. */
   private static Assessment scaledObject(JsonNode o) {
-    boolean healthy = false;
-    boolean degraded = false;
-    boolean suspended = false;
-    String message = "";
-    for (JsonNode c : conditions(o)) {
-      if (is(c, "status", "False") && is(c, "type", "Ready") || is(c, "status", "True") && is(c, "type", "Fallback")) {
-        message = text(c, "message");
-        degraded = true;
-      }
-      if (is(c, "status", "True") && is(c, "type", "Ready")) {
-        message = text(c, "message");
-        healthy = true;
-      }
-      if (is(c, "status", "True") && is(c, "type", "Paused")) {
-        message = text(c, "message");
-        suspended = true;
-      }
-    }
-    if (degraded) {
-      return Assessment.of(HealthStatus.DEGRADED, message);
-    }
-    if (healthy) {
-      return Assessment.of(suspended ? HealthStatus.SUSPENDED : HealthStatus.HEALTHY, message);
-    }
-    return Assessment.of(HealthStatus.PROGRESSING, "Creating HorizontalPodAutoscaler Object");
+    return keda(o, c -> is(c, "status", "False") && is(c, "type", "Ready") || is(c, "status", "True") && is(c, "type", "Fallback"),
+        "Creating HorizontalPodAutoscaler Object");
   }
 
   /** Like a ScaledObject, but Ready Unknown (some triggers failing) is Degraded too, and there is no Fallback. */
   private static Assessment scaledJob(JsonNode o) {
+    return keda(o, c -> is(c, "type", "Ready") && (is(c, "status", "False") || is(c, "status", "Unknown")), "Waiting for ScaledJob");
+  }
+
+  /** KEDA's rule: a degrading condition wins, then Ready (Suspended when also Paused), else still coming up. */
+  private static Assessment keda(JsonNode o, java.util.function.Predicate<JsonNode> degrading, String waiting) {
     boolean healthy = false;
     boolean degraded = false;
     boolean suspended = false;
     String message = "";
     for (JsonNode c : conditions(o)) {
-      if (is(c, "type", "Ready") && (is(c, "status", "False") || is(c, "status", "Unknown"))) {
+      if (degrading.test(c)) {
         message = text(c, "message");
         degraded = true;
       }
@@ -148,7 +130,7 @@ final class AddOnHealth {
     if (healthy) {
       return Assessment.of(suspended ? HealthStatus.SUSPENDED : HealthStatus.HEALTHY, message);
     }
-    return Assessment.of(HealthStatus.PROGRESSING, "Waiting for ScaledJob");
+    return Assessment.of(HealthStatus.PROGRESSING, waiting);
   }
 
   /** Spec not yet reconciled, then Disrupting (Suspended), Ready, and the furthest phase reached. */
