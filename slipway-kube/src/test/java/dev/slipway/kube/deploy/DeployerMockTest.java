@@ -162,6 +162,7 @@ class DeployerMockTest {
     controller.release("hello-world");
     SyncReport last = still;
     int writes = app.writes();
+    // As the server does: a pass each time the fake controller may have moved the rollout on, bounded (5 s).
     for (int pass = 0; pass < 100 && last.progressing(); pass++) {
       Thread.sleep(50);
       last = deployer().fromCache(cache).continuing(app.runId(), writes).syncApplication(e, "hello-world", SYNC,

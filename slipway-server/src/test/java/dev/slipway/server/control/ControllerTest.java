@@ -255,6 +255,7 @@ public class ControllerTest {
             && d.lastOperation().message().contains("waiting for ")).orElse(false));
     c.awaitIdle(Duration.ofSeconds(10));
     long gets = server.count("GET", "/namespaces/hello-world/(deployments|services|ingresses|configmaps/(?!slipway-history))");
+    // An absence (no read while the rollout waits) needs a window: longer than the 2 s fallback of the earlier design.
     Thread.sleep(2500);
     assertThat(server.count("GET", "/namespaces/hello-world/(deployments|services|ingresses|configmaps/(?!slipway-history))") - gets)
         .as("no object of the rollout is read from the server while it waits").isZero();
@@ -299,6 +300,7 @@ public class ControllerTest {
             && next.applications().stream().anyMatch(s -> s.application().equals("flask-otel-app") && s.paused()
             && s.sync() == SyncState.OUT_OF_SYNC));
     next.awaitIdle(Duration.ofSeconds(10));
+    // An absence (no sync of the pinned or paused application) needs a window past the queue going idle.
     Thread.sleep(1500);
     assertThat(image("hello-world", "web")).as("the pin held across the restart").endsWith(":1.27-alpine");
     assertThat(deploymentImages("flask-otel-app")).as("the pause held across the restart").isEqualTo(flaskImage);
