@@ -121,14 +121,21 @@ final class ApplicationRoutes {
     return ApiError.notFound("no application '" + c.param("app") + "' in environment '" + c.param("env") + "'");
   }
 
-  /** The matrix rows the caller may see, filtered by {@code env}, {@code q}, {@code health} and {@code sync}. */
+  /**
+   * The matrix rows the caller may see, filtered by {@code env}, {@code q}, {@code health} and
+   * {@code sync}, optionally one page of applications ({@code limit}, {@code offset}: every cell of
+   * the applications on the page, so a row is never split across pages).
+   */
   private Response matrix(Call c) {
     Map<String, String> q = c.query();
     for (String k : q.keySet()) {
-      if (!Set.of("env", "q", "health", "sync").contains(k)) {
-        throw ApiError.badRequest("unknown-parameter", "unknown query parameter '" + k + "'; known: env, q, health, sync");
+      if (!Set.of("env", "q", "health", "sync", "limit", "offset").contains(k)) {
+        throw ApiError.badRequest("unknown-parameter",
+            "unknown query parameter '" + k + "'; known: env, q, health, sync, limit, offset");
       }
     }
+    int limit = count(q, "limit", 1, Integer.MAX_VALUE);
+    int offset = count(q, "offset", 0, 0);
     List<String> visible = visibleEnvironments(c.principal);
     Set<String> envs = q.containsKey("env") ? Set.of(q.get("env").split(",")) : null;
     EnumSet<HealthStatus> health = q.containsKey("health") ? parseHealth(q.get("health")) : EnumSet.allOf(HealthStatus.class);
@@ -142,12 +149,37 @@ final class ApplicationRoutes {
         items.add(a);
       }
     }
+    List<String> apps = items.stream().map(ApplicationStatus::application).distinct().toList();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("environments", shownEnvs);
-    body.put("applications", items.stream().map(ApplicationStatus::application).distinct().count());
+    body.put("applications", apps.size());
     body.put("simulated", plane.simulated());
+    if (limit != Integer.MAX_VALUE || offset > 0) {
+      Set<String> page = Set.copyOf(apps.subList(Math.min(offset, apps.size()), (int) Math.min((long) offset + limit, apps.size())));
+      items = items.stream().filter(a -> page.contains(a.application())).toList();
+      body.put("offset", offset);
+      body.put("limit", limit);
+      body.put("complete", (long) offset + limit >= apps.size());
+    }
     body.put("items", items);
     return Response.ok(body);
+  }
+
+  /** A non-negative integer query parameter, at least {@code min}; {@code absent} when not given. */
+  private static int count(Map<String, String> q, String name, int min, int absent) {
+    String v = q.get(name);
+    if (v == null) {
+      return absent;
+    }
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n >= min) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw ApiError.badRequest("bad-parameter", "'" + name + "' must be an integer of at least " + min + ", not '" + v + "'");
   }
 
   private static boolean matches(ApplicationStatus a, String text) {

@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import dev.slipway.server.api.ActionResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -208,6 +211,33 @@ class DashboardIT {
     } finally {
       server.controller.resume("hello-world", "dev", "ada");
     }
+  }
+
+  @Test
+  void theOverviewDrawsItsFirstPageBeforeTheWholeMatrixArrivesAndSearchWaitsForIt() throws Exception {
+    Page page = browser.page(SandboxServer.ADMIN_TOKEN, 1280);
+    // A first page of one application (of 3) instead of 50, and the whole matrix held back until the
+    // test lets it through: the state of a large platform's first second.
+    page.route(url -> url.endsWith("/api/v1/applications?limit=50"),
+        route -> route.resume(new Route.ResumeOptions().setUrl(route.request().url().replace("limit=50", "limit=1"))));
+    List<Route> held = new CopyOnWriteArrayList<>();
+    page.route(url -> url.endsWith("/api/v1/applications"), held::add);
+    page.navigate(server.url());
+
+    assertThat(page.locator("table.matrix tbody th")).hasText(new String[] {"flask-otel-app"});
+    assertThat(page.locator("#summary")).hasText("The first 1 application of 3; reading the rest…");
+    page.getByLabel("Search").fill("nginx");
+    assertThat(page.locator("#summary")).hasText("Reading all 3 applications…");
+    SandboxServer.await("the whole matrix requested", Duration.ofSeconds(10), () -> {
+      page.waitForTimeout(50);
+      return !held.isEmpty();
+    });
+    held.forEach(Route::resume);
+
+    assertThat(page.locator("table.matrix tbody th")).hasText(new String[] {"hello-world"});
+    assertThat(page.locator("#summary")).containsText("1 application of 3");
+    page.getByLabel("Search").fill("");
+    assertThat(page.locator("table.matrix tbody th")).hasText(new String[] {"flask-otel-app", "hello-world", "proyecto06"});
   }
 
   @Test

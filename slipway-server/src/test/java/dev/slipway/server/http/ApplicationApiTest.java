@@ -60,6 +60,26 @@ class ApplicationApiTest {
   }
 
   @Test
+  void matrixPagesByWholeApplicationsAfterFiltering() {
+    JsonNode first = server.json(server.get("/api/v1/applications?limit=2", ADA));
+    assertThat(cells(first)).containsExactly("billing/dev", "billing/staging", "billing/prod",
+        "search/dev", "search/staging", "search/prod");
+    assertThat(first.path("applications").asInt()).isEqualTo(3);
+    assertThat(first.path("complete").asBoolean()).isFalse();
+    JsonNode rest = server.json(server.get("/api/v1/applications?limit=2&offset=2", ADA));
+    assertThat(cells(rest)).containsExactly("shop/dev", "shop/staging", "shop/prod");
+    assertThat(rest.path("complete").asBoolean()).isTrue();
+    assertThat(cells(server.json(server.get("/api/v1/applications?env=prod&limit=1&offset=1", ADA)))).containsExactly("search/prod");
+    assertThat(server.json(server.get("/api/v1/applications?offset=9", ADA)).path("items").size()).isZero();
+    assertThat(server.json(server.get("/api/v1/applications", ADA)).has("complete")).isFalse();
+    for (String bad : List.of("limit=0", "limit=x", "offset=-1")) {
+      HttpResponse<String> r = server.get("/api/v1/applications?" + bad, ADA);
+      assertThat(r.statusCode()).as(bad).isEqualTo(400);
+      assertThat(server.json(r).path("error").path("message").asText()).contains(bad.substring(0, bad.indexOf('=')));
+    }
+  }
+
+  @Test
   void matrixRefusesUnknownFilterValuesNamingTheValidOnes() {
     HttpResponse<String> r = server.get("/api/v1/applications?health=Fine", ADA);
     assertThat(r.statusCode()).isEqualTo(400);

@@ -46,6 +46,7 @@ export function renderApplication(main, app, env) {
 
   let timer;
   const unsubscribe = store.subscribe((event) => {
+    if (event.type === 'matrix') drawHeader(header, view);
     if (event.application !== app) return;
     if (event.environment === env || event.type === 'matrix') {
       clearTimeout(timer);

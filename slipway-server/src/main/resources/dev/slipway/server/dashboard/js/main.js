@@ -84,9 +84,16 @@ function signIn(message) {
   input.focus();
 }
 
+/** Whether the page opens on the overview's first page, unfiltered: all it needs first is PAGE applications. */
+function opensOnFirstPage() {
+  const hash = location.hash.replace(/^#/, '') || '/';
+  return hash === '/';
+}
+
 async function start() {
   // Who the caller is, the environments and the matrix in parallel: one round trip, not two.
-  const [whoami] = await Promise.all([get('/whoami'), store.load()]);
+  const firstPage = opensOnFirstPage();
+  const [whoami] = await Promise.all([get('/whoami'), store.load(firstPage)]);
   store.whoami = whoami;
   const who = store.whoami;
   document.getElementById('who').textContent = who.anonymous ? 'anonymous' : who.subject;
@@ -96,6 +103,13 @@ async function start() {
   feed = new EventFeed((type, data, id) => store.receive(type, data, id), showLive);
   feed.start();
   route();
+  // The overview is drawn from its first page; the rest of the matrix (for search, filters and the
+  // other pages) follows.
+  if (!store.complete) {
+    store.reloadMatrix().catch((err) => {
+      main.prepend(el('p', { class: 'error', role: 'alert' }, `Cannot read every application: ${err.message}`));
+    });
+  }
 }
 
 document.getElementById('logout').addEventListener('click', () => {

@@ -1,10 +1,8 @@
 // The overview: every application × environment, filtered and searched in the page, one page of
 // rows at a time so that 1,000 applications cost no more to draw than 50.
 
-import { store } from './store.js';
+import { store, PAGE } from './store.js';
 import { el, health, sync, shortRevision, imageTag, time, money, plural, HEALTH_STATES, SYNC_STATES } from './ui.js';
-
-const PAGE = 50;
 
 const filters = { q: '', env: '', health: '', sync: '', page: 0 };
 
@@ -32,12 +30,20 @@ export function renderOverview(main, params) {
   );
 
   function draw() {
+    if (!store.complete && (filtered() || filters.page > 0)) {
+      // Only the first page is known yet: a filter or another page waits for the rest.
+      summary.replaceChildren(`Reading all ${plural(store.total, 'application')}…`);
+      table.replaceChildren(el('p', { class: 'loading' }, 'Loading…'));
+      pager.replaceChildren();
+      return;
+    }
     const envs = store.envNames.filter((e) => !filters.env || e === filters.env);
     const rows = store.apps.filter((app) => envs.some((env) => matches(app, env)));
     const pages = Math.max(1, Math.ceil(rows.length / PAGE));
     if (filters.page >= pages) filters.page = pages - 1;
     const shown = rows.slice(filters.page * PAGE, (filters.page + 1) * PAGE);
-    summary.replaceChildren(summaryText(rows, envs));
+    summary.replaceChildren(store.complete ? summaryText(rows, envs)
+      : `The first ${plural(rows.length, 'application')} of ${store.total.toLocaleString('en-US')}; reading the rest…`);
     table.replaceChildren(matrix(shown, envs));
     pager.replaceChildren(...pagerButtons(rows.length, pages, () => { remember(); draw(); }));
   }
@@ -63,13 +69,17 @@ export function renderOverview(main, params) {
       td.replaceChildren(...cellContent(event.application, event.environment));
       td.classList.toggle('dim', false);
       if (hadFocus) td.querySelector('a').focus();
-      summary.replaceChildren(summaryText(store.apps.filter((a) => store.envNames.some((e) => matches(a, e))), store.envNames.filter((e) => !filters.env || e === filters.env)));
+      if (store.complete) summary.replaceChildren(summaryText(store.apps.filter((a) => store.envNames.some((e) => matches(a, e))), store.envNames.filter((e) => !filters.env || e === filters.env)));
     } else if (!pending) {
       pending = true;
       requestAnimationFrame(() => { pending = false; draw(); });
     }
   });
   return unsubscribe;
+}
+
+function filtered() {
+  return Boolean(filters.q.trim() || filters.env || filters.health || filters.sync);
 }
 
 function remember() {

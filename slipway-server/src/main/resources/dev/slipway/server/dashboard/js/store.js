@@ -4,6 +4,8 @@
 import { get } from './api.js';
 
 const RECENT = 200;
+/** Applications per page of the overview, and in the first, small matrix request. */
+export const PAGE = 50;
 
 export const store = {
   whoami: null,
@@ -12,6 +14,11 @@ export const store = {
   simulated: false,
   apps: [],
   cells: new Map(),
+  // False while only the first page of the matrix is known (the rest is on its way); total is the
+  // number of applications the server has for the caller.
+  complete: true,
+  total: 0,
+  loading: null,
   events: [],
   listeners: new Set(),
 
@@ -33,16 +40,34 @@ export const store = {
     return role === 'deployer' || role === 'admin';
   },
 
-  async load() {
-    const [environments, matrix] = await Promise.all([get('/environments'), get('/applications')]);
+  /**
+   * The environments and the matrix. With firstPage, only the first PAGE applications are read
+   * (what the overview shows first, a small response however many applications there are); the
+   * caller then reads the rest with reloadMatrix().
+   */
+  async load(firstPage) {
+    const [environments, matrix] = await Promise.all([get('/environments'),
+      get(firstPage ? `/applications?limit=${PAGE}` : '/applications')]);
     this.environments = environments.items;
     this.simulated = environments.items.some((e) => e.simulated) || matrix.simulated;
     this.setMatrix(matrix);
   },
 
-  async reloadMatrix() {
-    this.setMatrix(await get('/applications'));
-    this.emit({ type: 'matrix' });
+  /** Reads the whole matrix again; concurrent calls share one request. */
+  reloadMatrix() {
+    if (!this.loading) {
+      this.loading = { received: [] };
+      const loading = this.loading;
+      loading.done = get('/applications').then((matrix) => {
+        this.setMatrix(matrix);
+        // Cells the event stream delivered while the request was under way are newer than the response.
+        for (const status of loading.received) this.cells.set(this.key(status.application, status.environment), status);
+        this.emit({ type: 'matrix' });
+        // For bench/dashboard-bench.sh: when the whole matrix was known and drawn, in the page's own clock.
+        if (!performance.getEntriesByName('slipway:complete').length) performance.mark('slipway:complete');
+      }).finally(() => { this.loading = null; });
+    }
+    return this.loading.done;
   },
 
   setMatrix(matrix) {
@@ -54,6 +79,8 @@ export const store = {
       this.cells.set(this.key(item.application, item.environment), item);
     }
     this.apps = [...apps];
+    this.total = matrix.applications;
+    this.complete = matrix.complete !== false;
   },
 
   /** One event from the stream: the matrix cell it carries replaces ours; views are told. */
@@ -68,7 +95,8 @@ export const store = {
     if (data.status && data.application && data.environment) {
       const known = this.cells.has(this.key(data.application, data.environment));
       this.cells.set(this.key(data.application, data.environment), data.status);
-      if (!known) {
+      if (this.loading) this.loading.received.push(data.status);
+      if (!known && this.complete) {
         // A new application (or environment): the order of rows comes from the API.
         this.reloadMatrix().catch(() => {});
         return;
