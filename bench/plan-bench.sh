@@ -26,6 +26,10 @@ measure() {
       clean) rm -rf "$work/out" ;;
       touch) sed -i "s|^      env: {LOG_LEVEL: .*}|      env: {LOG_LEVEL: run$i}|" "$work/apps/app$(printf "%0${#n}d" 1)/app.yaml" ;;
     esac
+    # Each run starts with the disk idle: the previous run's 100 MB still being written back, or the
+    # deletion above being committed (with trims, on a filesystem mounted with `discard`), would
+    # otherwise be charged to this run. SYNC_BEFORE=0 measures without (see docs/benchmarks.md).
+    if [ "${SYNC_BEFORE:-1}" = 1 ]; then sync; fi
     local start end ms kb
     start=$(date +%s%N)
     "$timer" -f '%M' -o "$work/rss.txt" "$root/slipway" plan "$work" "$@" >"$work/last.txt" || [ $? -eq 1 ]
