@@ -113,6 +113,15 @@ public class DashboardBench {
           double filter = ((Number) page.evaluate("Math.max(...performance.getEntriesByName('slipway:filter').map(e => e.duration))"))
               .doubleValue();
           String summary = page.locator("#summary").textContent();
+          if (i == runs) {
+            // Where the last navigation's time went: the document, each module and API request (page clock).
+            System.out.println("last navigation, page clock (ms): " + page.evaluate("() => {"
+                + " const n = performance.getEntriesByType('navigation')[0];"
+                + " const r = performance.getEntriesByType('resource').map(e => e.name.replace(location.origin, '')"
+                + "   + ' ' + Math.round(e.startTime) + '-' + Math.round(e.responseEnd));"
+                + " return ['document ' + Math.round(n.responseEnd), 'DOMContentLoaded ' + Math.round(n.domContentLoadedEventEnd),"
+                + "   ...r].join('; '); }"));
+          }
           if (i == 0) {
             System.out.println("warm-up navigation (not counted): " + summary);
           } else {

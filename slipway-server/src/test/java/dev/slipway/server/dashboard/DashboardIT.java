@@ -222,6 +222,8 @@ class DashboardIT {
         route -> route.resume(new Route.ResumeOptions().setUrl(route.request().url().replace("limit=50", "limit=1"))));
     List<Route> held = new CopyOnWriteArrayList<>();
     page.route(url -> url.endsWith("/api/v1/applications"), held::add);
+    List<String> requested = new CopyOnWriteArrayList<>();
+    page.onRequest(r -> requested.add(r.url().replace(server.url(), "/")));
     page.navigate(server.url());
 
     assertThat(page.locator("table.matrix tbody th")).hasText(new String[] {"flask-otel-app"});
@@ -236,6 +238,9 @@ class DashboardIT {
 
     assertThat(page.locator("table.matrix tbody th")).hasText(new String[] {"hello-world"});
     assertThat(page.locator("#summary")).containsText("1 application of 3");
+    // The requests early.js starts before the modules load are the ones the page uses: each is made once.
+    assertThat(requested.stream().filter(u -> u.startsWith("/api/v1/") && !u.startsWith("/api/v1/events")).sorted().toList())
+        .containsExactly("/api/v1/applications", "/api/v1/applications?limit=50", "/api/v1/environments", "/api/v1/whoami");
     page.getByLabel("Search").fill("");
     assertThat(page.locator("table.matrix tbody th")).hasText(new String[] {"flask-otel-app", "hello-world", "proyecto06"});
   }

@@ -48,7 +48,32 @@ async function read(response) {
   return body;
 }
 
+/**
+ * The answer early.js already asked for (start-up only, same token), or null. Each is taken once;
+ * endStartup() drops those not taken.
+ */
+function early(path) {
+  const started = window.slipwayEarly && window.slipwayEarly[path];
+  if (!started) return null;
+  delete window.slipwayEarly[path];
+  return started.token === session.token ? started.answer : null;
+}
+
+export function endStartup() {
+  window.slipwayEarly = null;
+}
+
 export async function get(path) {
+  const started = early(path);
+  if (started) {
+    let response = null;
+    try {
+      response = await started;
+    } catch {
+      response = null; // the early request failed on the network: ask again below
+    }
+    if (response) return read(response);
+  }
   const response = await fetch(`/api/v1${path}`, {
     headers: authHeaders({ Accept: 'application/json' }),
     cache: 'no-store',

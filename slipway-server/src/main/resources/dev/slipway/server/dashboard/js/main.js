@@ -1,12 +1,20 @@
 // Start-up, sign-in and the two pages (#/ and #/app/APP/ENV). The dashboard reads everything from
 // the API with the user's token and follows the event stream; the server serves only these files.
 
-import { get, session, ApiError } from './api.js';
+import { get, session, ApiError, endStartup } from './api.js';
 import { EventFeed } from './events.js';
 import { store } from './store.js';
 import { el } from './ui.js';
 import { renderOverview } from './overview.js';
-import { renderApplication } from './application.js';
+
+// The application page's modules (with the diff and the chart) are not needed to draw the overview:
+// loaded on first use, or once the overview is drawn.
+let applicationPage = null;
+function loadApplicationPage() {
+  if (!applicationPage) applicationPage = import('./application.js');
+  return applicationPage;
+}
+let routed = 0;
 
 const main = document.getElementById('main');
 let leave = null;
@@ -35,13 +43,26 @@ function route() {
   const hash = location.hash.replace(/^#/, '') || '/';
   const [path, query] = hash.split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const turn = ++routed;
   if (parts[0] === 'app' && parts.length === 3) {
     document.title = `${parts[1]} in ${parts[2]} · Slipway`;
-    leave = renderApplication(main, parts[1], parts[2]);
-  } else {
-    document.title = 'Applications · Slipway';
-    leave = renderOverview(main, new URLSearchParams(query || ''));
+    main.replaceChildren(el('p', { class: 'loading' }, 'Loading…'));
+    loadApplicationPage().then(({ renderApplication }) => {
+      if (turn !== routed || !store.whoami) return;
+      leave = renderApplication(main, parts[1], parts[2]);
+      focusHeading();
+    }, (err) => {
+      main.replaceChildren(el('p', { class: 'error', role: 'alert' }, `Cannot load the application page: ${err.message}`));
+    });
+    return;
   }
+  document.title = 'Applications · Slipway';
+  leave = renderOverview(main, new URLSearchParams(query || ''));
+  focusHeading();
+}
+
+/** After a move between pages, the keyboard focus goes to the new page's heading. */
+function focusHeading() {
   if (document.activeElement === document.body || !main.contains(document.activeElement)) {
     const heading = main.querySelector('h1');
     if (heading && route.moved) {
@@ -93,7 +114,12 @@ function opensOnFirstPage() {
 async function start() {
   // Who the caller is, the environments and the matrix in parallel: one round trip, not two.
   const firstPage = opensOnFirstPage();
-  const [whoami] = await Promise.all([get('/whoami'), store.load(firstPage)]);
+  let whoami;
+  try {
+    [whoami] = await Promise.all([get('/whoami'), store.load(firstPage)]);
+  } finally {
+    endStartup();
+  }
   store.whoami = whoami;
   const who = store.whoami;
   document.getElementById('who').textContent = who.anonymous ? 'anonymous' : who.subject;
@@ -103,6 +129,7 @@ async function start() {
   feed = new EventFeed((type, data, id) => store.receive(type, data, id), showLive);
   feed.start();
   route();
+  setTimeout(() => loadApplicationPage().catch(() => {}), 0);
   // The overview is drawn from its first page; the rest of the matrix (for search, filters and the
   // other pages) follows.
   if (!store.complete) {
