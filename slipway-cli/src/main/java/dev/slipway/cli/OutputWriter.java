@@ -71,10 +71,20 @@ final class OutputWriter {
    * environments' directories, or with {@code --app} the applications' directories).
    */
   static OutputWriter open(Path outDir, List<String> roots) throws IOException, Refused {
-    if (Files.isDirectory(outDir) && !Files.exists(outDir.resolve(MARKER), LinkOption.NOFOLLOW_LINKS) && !isEmpty(outDir)) {
-      throw new Refused(outDir + " exists and was not written by slipway; choose another --out-dir or remove it");
+    return open(scan(outDir, roots));
+  }
+
+  /**
+   * What the output directory holds before a plan, read without writing anything (so it can run
+   * while the plan is still being resolved): {@code base} is null when the directory does not exist yet.
+   */
+  record Scan(Path outDir, Path base, Map<Path, Set<String>> existing) {}
+
+  static Scan scan(Path outDir, List<String> roots) throws IOException, Refused {
+    if (!Files.isDirectory(outDir)) {
+      return new Scan(outDir, null, Map.of());
     }
-    Files.createDirectories(outDir);
+    refuseForeign(outDir);
     Path base = outDir.toRealPath();
     Map<Path, Set<String>> existing = new HashMap<>();
     for (String root : new TreeSet<>(roots)) {
@@ -86,12 +96,29 @@ final class OutputWriter {
         scan(base, r, existing);
       }
     }
+    return new Scan(outDir, base, existing);
+  }
+
+  /** Opens the output directory a {@link #scan} read (creating it if it did not exist) and marks it as Slipway's. */
+  static OutputWriter open(Scan scan) throws IOException, Refused {
+    Path base = scan.base();
+    if (base == null) {
+      Files.createDirectories(scan.outDir());
+      refuseForeign(scan.outDir()); // created by someone else since the scan
+      base = scan.outDir().toRealPath();
+    }
     if (Files.isSymbolicLink(base.resolve(MARKER))) {
       throw new Refused("refusing to write " + MARKER + ": it is a symbolic link; remove it from the output directory");
     }
-    OutputWriter w = new OutputWriter(outDir, base, new ConcurrentHashMap<>(existing));
+    OutputWriter w = new OutputWriter(scan.outDir(), base, new ConcurrentHashMap<>(scan.existing()));
     w.writeFile(base.resolve(MARKER), "Written by slipway plan. Directories here are regenerated on every plan.\n");
     return w;
+  }
+
+  private static void refuseForeign(Path outDir) throws IOException, Refused {
+    if (Files.isDirectory(outDir) && !Files.exists(outDir.resolve(MARKER), LinkOption.NOFOLLOW_LINKS) && !isEmpty(outDir)) {
+      throw new Refused(outDir + " exists and was not written by slipway; choose another --out-dir or remove it");
+    }
   }
 
   /** Records every entry under {@code root}; refuses at the first symbolic link. */
