@@ -52,30 +52,65 @@ export function renderOverview(main, params) {
   // For bench/dashboard-bench.sh: when the first page of the matrix was drawn, in the page's own clock.
   if (!performance.getEntriesByName('slipway:matrix').length) performance.mark('slipway:matrix');
   let pending = false;
+  const redraw = () => {
+    if (!pending) {
+      pending = true;
+      requestAnimationFrame(() => { pending = false; draw(); });
+    }
+  };
+  // While a platform converges, events arrive by the hundred a second, most of them about
+  // applications on other pages: those only move the counts, recounted at most twice a second;
+  // with a filter on they may move rows in or out of it, redrawn at most four times a second.
+  let recounting = null;
+  let refiltering = null;
+  const recount = () => {
+    if (recounting || !store.complete) return;
+    recounting = setTimeout(() => {
+      recounting = null;
+      const envs = store.envNames.filter((e) => !filters.env || e === filters.env);
+      summary.replaceChildren(summaryText(store.apps.filter((a) => envs.some((e) => matches(a, e))), envs));
+    }, 500);
+  };
+  const refilter = () => {
+    if (refiltering) return;
+    refiltering = setTimeout(() => { refiltering = null; redraw(); }, 250);
+  };
   const unsubscribe = store.subscribe((event) => {
     if (event.type === 'matrix') {
-      if (!pending) {
-        pending = true;
-        requestAnimationFrame(() => { pending = false; draw(); });
-      }
+      redraw();
       return;
     }
     if (!event.status) return;
     // One cell changed: redraw that cell in place (keeps the keyboard focus where it was), or the
     // whole page of rows when the change moves a row in or out of the filter.
-    const td = table.querySelector(`td[data-key="${CSS.escape(store.key(event.application, event.environment))}"]`);
+    const td = table.querySelector(`td[data-cell="${CSS.escape(cellId(event.application, event.environment))}"]`);
     if (td && matches(event.application, event.environment)) {
       const hadFocus = td.contains(document.activeElement);
       td.replaceChildren(...cellContent(event.application, event.environment));
       td.classList.toggle('dim', false);
       if (hadFocus) td.querySelector('a').focus();
-      if (store.complete) summary.replaceChildren(summaryText(store.apps.filter((a) => store.envNames.some((e) => matches(a, e))), store.envNames.filter((e) => !filters.env || e === filters.env)));
-    } else if (!pending) {
-      pending = true;
-      requestAnimationFrame(() => { pending = false; draw(); });
+      recount();
+    } else if (td) {
+      redraw();
+    } else if (filtered()) {
+      refilter();
+    } else {
+      recount();
     }
   });
-  return unsubscribe;
+  return () => {
+    unsubscribe();
+    clearTimeout(recounting);
+    clearTimeout(refiltering);
+  };
+}
+
+/**
+ * A cell's name in the page: application and environment names are DNS labels, so '/' cannot
+ * occur in either (store.key's NUL separator cannot be matched by a CSS selector).
+ */
+function cellId(app, env) {
+  return `${app}/${env}`;
 }
 
 function filtered() {
@@ -155,7 +190,7 @@ function matrix(apps, envs) {
     el('tbody', {}, apps.map((app) => el('tr', {},
       el('th', { scope: 'row' }, app),
       envs.map((env) => el('td', {
-        'data-key': store.key(app, env),
+        'data-cell': cellId(app, env),
         'data-label': env,
         class: matches(app, env) ? '' : 'dim',
       }, cellContent(app, env)))))));
