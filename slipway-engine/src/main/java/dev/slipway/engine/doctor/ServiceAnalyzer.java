@@ -28,6 +28,9 @@ final class ServiceAnalyzer implements Analyzer {
       }
       ObjectRef ref = LiveObjects.ref(svc);
       int[] endpoints = endpoints(scan, ref);
+      if (endpoints == null && !scan.live.hasKind("Pod")) {
+        continue; // neither endpoints nor pods in the dump: nothing to judge by
+      }
       List<JsonNode> pods = scan.live.ofKind("Pod").stream()
           .filter(p -> ref.namespace().equals(LiveObjects.namespace(p)) && LiveObjects.matches(selector, LiveObjects.labels(p))).toList();
       List<JsonNode> readyPods = pods.stream()

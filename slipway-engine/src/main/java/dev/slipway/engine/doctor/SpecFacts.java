@@ -166,21 +166,28 @@ public record SpecFacts(EnvironmentPlan plan, List<NodePoolCapacity> pools, BinP
     return new SpecRef(best, bestPath);
   }
 
-  /** Where a field under the platform's {@code spec} is written (e.g. {@code addons.storage.class}), or null. */
+  /**
+   * Where a field under the platform's {@code spec} is written (e.g. {@code addons.storage.class}),
+   * else the deepest written part of its path (named as written), or null when none is.
+   */
   public SpecRef platformSpecField(String path) {
     SpecNode n = platformTree instanceof MapNode root ? root.get("spec") : null;
     Position best = null;
+    String bestPath = null;
+    StringBuilder sb = new StringBuilder("spec");
     for (String k : path.split("\\.")) {
       if (!(n instanceof MapNode m) || !m.has(k)) {
         break;
       }
+      sb.append('.').append(k);
       Position p = m.writtenKeyPosition(k);
       if (p != null) {
         best = p;
+        bestPath = sb.toString();
       }
       n = m.get(k);
     }
-    return best == null ? null : new SpecRef(best, "spec." + path);
+    return best == null ? null : new SpecRef(best, bestPath);
   }
 
   private SpecNode environmentTree() {
