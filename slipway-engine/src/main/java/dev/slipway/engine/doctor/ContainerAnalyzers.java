@@ -257,7 +257,8 @@ final class ContainerAnalyzers {
           explanation = "The image reference " + image + " is not valid.";
           fix = "correct the image" + (at == null ? "" : " at " + at);
         } else if (text.contains("not found") || text.contains("manifest unknown") || text.contains("does not exist")) {
-          explanation = "The registry " + ref.registry() + " has no " + ref.repository() + (ref.tag() == null ? "" : " with tag " + ref.tag())
+          explanation = "The registry " + ref.registry() + " has no image " + ref.repository().substring(ref.registry().length() + 1)
+              + (ref.tag() == null ? "" : " with tag " + ref.tag())
               + ": the tag was never pushed, or was deleted." + drift;
           fix = "push " + image + ", or correct the tag" + (at == null ? "" : " at " + at) + " to one that exists";
         } else if (text.contains("unauthorized") || text.contains("401") || text.contains("403") || text.contains("denied")

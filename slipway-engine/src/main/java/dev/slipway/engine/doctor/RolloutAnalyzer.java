@@ -36,12 +36,18 @@ final class RolloutAnalyzer implements Analyzer {
       evidence.add("replicas " + s.path("replicas").asInt(0) + ", updated " + s.path("updatedReplicas").asInt(0) + ", ready "
           + s.path("readyReplicas").asInt(0) + ", available " + s.path("availableReplicas").asInt(0) + ", unavailable "
           + s.path("unavailableReplicas").asInt(0) + "; progressDeadlineSeconds " + d.path("spec").path("progressDeadlineSeconds").asInt(600));
+      // The ReplicaSet that timed out is named in the condition's message; its pods are the new ones.
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("ReplicaSet \"([^\"]+)\"").matcher(progressing.path("message").asText(""));
+      String newRs = m.find() ? m.group(1) : null;
       Map<String, Integer> states = new TreeMap<>();
       for (JsonNode pod : scan.live.podsOf(ref)) {
-        states.merge(state(pod), 1, Integer::sum);
+        boolean isNew = newRs == null || LiveObjects.controller(pod).map(o -> o.name().equals(newRs)).orElse(false);
+        if (isNew) {
+          states.merge(state(pod), 1, Integer::sum);
+        }
       }
       if (!states.isEmpty()) {
-        evidence.add("pods: " + String.join(", ", states.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList()));
+        evidence.add((newRs == null ? "pods: " : "pods of " + newRs + ": ") + String.join(", ", states.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList()));
       }
       List<String> failedCreate = new ArrayList<>();
       for (JsonNode rs : scan.live.ofKind("ReplicaSet")) {

@@ -42,7 +42,7 @@ class DoctorScenariosTest {
             "more memory than its limit of 512Mi", "raise the memory limit to at least 1024Mi",
             "apps/flask-otel-app/app.yaml:35 (environments.dev.components.api.resources.limits.memory)"),
         new Scenario("imagepull-tag-not-found", "dev", "ImagePullBackOff", "Deployment/proyecto06/frontend", "error",
-            "has no 123456789012.dkr.ecr.us-east-1.amazonaws.com/proyecto06-frontend with tag 1.4.3", "correct the tag at apps/proyecto06/app.yaml:31",
+            "has no image proyecto06-frontend with tag 1.4.3", "correct the tag at apps/proyecto06/app.yaml:31",
             "apps/proyecto06/app.yaml:31 (components.frontend.image)"),
         new Scenario("imagepull-ecr-unauthorized", "staging", "ImagePullBackOff", "Deployment/proyecto06/backend", "error",
             "refuses the pull: the node has no credentials", "ecr:BatchGetImage",
