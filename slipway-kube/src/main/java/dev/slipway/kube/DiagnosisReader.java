@@ -43,10 +43,20 @@ public final class DiagnosisReader {
 
   /** Everything the analyzers read in {@code namespaces} and cluster-wide; the kinds skipped are added to {@code skipped}. */
   public List<JsonNode> read(List<String> namespaces, List<String> skipped) {
+    return read(namespaces, Set.of(), skipped);
+  }
+
+  /**
+   * As {@link #read(List, List)}, without the namespaced kinds in {@code cached}: what a caller
+   * already holds (the server's informers hold the kinds Slipway owns) is not read again.
+   */
+  public List<JsonNode> read(List<String> namespaces, Set<String> cached, List<String> skipped) {
     List<JsonNode> out = new ArrayList<>();
     for (String ns : new LinkedHashSet<>(namespaces)) {
       for (String[] k : NAMESPACED) {
-        out.addAll(list(k, ns, skipped));
+        if (!cached.contains(k[1])) {
+          out.addAll(list(k, ns, skipped));
+        }
       }
     }
     for (String[] k : CLUSTER) {
