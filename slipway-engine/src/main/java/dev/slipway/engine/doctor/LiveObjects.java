@@ -114,7 +114,7 @@ public final class LiveObjects {
     int count = e.path("count").asInt(e.path("series").path("count").asInt(e.path("deprecatedCount").asInt(1)));
     String source = e.path("source").path("component").asText(e.path("reportingComponent").asText(e.path("reportingController").asText("")));
     return "event " + e.path("type").asText("Normal") + " " + e.path("reason").asText() + (count > 1 ? " (x" + count + ")" : "")
-        + (source.isEmpty() ? "" : " from " + source) + ": " + message(e).strip();
+        + (source.isEmpty() ? "" : " from " + source) + ": " + message(e).strip().replaceAll("\\s+", " ");
   }
 
   private static String eventTime(JsonNode e) {
