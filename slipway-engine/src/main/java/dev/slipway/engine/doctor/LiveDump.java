@@ -73,18 +73,27 @@ public final class LiveDump {
   }
 
   private static void collect(SpecNode node, List<JsonNode> out, Diagnostics d) {
+    collect(node, null, out, d);
+  }
+
+  /**
+   * @param itemKind the kind of the list this object is an item of ({@code PodMetrics} for a
+   *     {@code PodMetricsList}): the API's raw lists (metrics.k8s.io) leave it off their items
+   */
+  private static void collect(SpecNode node, String itemKind, List<JsonNode> out, Diagnostics d) {
     if (!(node instanceof MapNode m)) {
       d.error("doctor.dump", node.position(), "", "expected a Kubernetes object or a List of them, found a " + node.typeName());
       return;
     }
-    String kind = m.get("kind") instanceof SpecNode.Scalar k ? k.value() : null;
+    String kind = m.get("kind") instanceof SpecNode.Scalar k ? k.value() : itemKind;
     if (kind == null) {
       d.error("doctor.dump", m.position(), "kind", "an object in the dump has no kind");
       return;
     }
     if (kind.endsWith("List") && m.has("items")) {
       if (m.get("items") instanceof ListNode items) {
-        items.items().forEach(i -> collect(i, out, d));
+        String of = kind.length() > "List".length() ? kind.substring(0, kind.length() - "List".length()) : null;
+        items.items().forEach(i -> collect(i, of, out, d));
       } else if (!(m.get("items") instanceof SpecNode.Null)) {
         d.error("doctor.dump", m.get("items").position(), "items", "items must be a list, found a " + m.get("items").typeName());
       }
@@ -97,6 +106,8 @@ public final class LiveDump {
       d.error("doctor.dump", m.position(), "metadata.name", "a " + kind + " in the dump has no metadata.name");
       return;
     }
-    out.add(Trees.toJson(m));
+    com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) Trees.toJson(m);
+    o.put("kind", kind);
+    out.add(o);
   }
 }
