@@ -29,7 +29,7 @@ import java.util.Set;
 public class ClusterClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "NodePool", "EC2NodeClass", "ClusterRole",
-      "ClusterRoleBinding", "PersistentVolume", "StorageClass", "CustomResourceDefinition", "ClusterSecretStore", "IngressClass");
+      "ClusterRoleBinding", "PersistentVolume", "StorageClass", "CustomResourceDefinition", "ClusterSecretStore", "IngressClass", "Node");
 
   /**
    * How requests are retried.
@@ -103,6 +103,12 @@ public class ClusterClient {
 
   static String plural(String kind) {
     String k = kind.toLowerCase(Locale.ROOT);
+    if (k.equals("endpoints")) {
+      return k;
+    }
+    if (k.equals("podmetrics")) {
+      return "pods"; // metrics.k8s.io serves PodMetrics as "pods"
+    }
     if (k.endsWith("s")) {
       return k + "es";
     }

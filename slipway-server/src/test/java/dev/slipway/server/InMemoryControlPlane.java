@@ -166,6 +166,22 @@ public final class InMemoryControlPlane implements ControlPlane {
   }
 
   @Override
+  public synchronized Optional<dev.slipway.server.api.Diagnosis> diagnosis(String application, String environment) {
+    Cell c = cells.get(key(application, environment));
+    if (c == null) {
+      return Optional.empty();
+    }
+    var f = new dev.slipway.engine.doctor.Finding(dev.slipway.engine.doctor.Finding.Severity.ERROR, c.app, "web",
+        new dev.slipway.engine.doctor.Finding.ObjectRef("Deployment", c.app, "web"), "OOMKilled",
+        List.of("last termination: exit code 137, reason OOMKilled"), "Container web was killed for using more memory than its limit of 128Mi.",
+        "raise the memory to at least 256Mi at apps/" + c.app + "/app.yaml:14 (components.web.resources.memory)",
+        new dev.slipway.engine.doctor.Finding.SpecRef(new dev.slipway.model.Position("apps/" + c.app + "/app.yaml", 14, 7),
+            "components.web.resources.memory"));
+    return Optional.of(new dev.slipway.server.api.Diagnosis(c.app, c.env, "in memory", "2025-03-14T09:00:00Z",
+        List.of(dev.slipway.engine.doctor.FindingJson.of(f)), 1, 0, List.of()));
+  }
+
+  @Override
   public synchronized Optional<ApplicationDiff> diff(String application, String environment) {
     Cell c = cells.get(key(application, environment));
     if (c == null) {

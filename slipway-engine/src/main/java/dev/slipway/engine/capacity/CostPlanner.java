@@ -76,6 +76,16 @@ public final class CostPlanner {
         scenario(env, inputs, plans.get(Workloads.Scenario.MAX), notes), drains, List.copyOf(notes));
   }
 
+  /** The environment's node pools as the planner sees them: instance types resolved in the catalogue, limits in millicores and MiB. */
+  public List<NodePoolCapacity> nodePools(EnvironmentSpec env) {
+    return pools(env, new ArrayList<>());
+  }
+
+  /** What every node of the environment runs before any workload pod: its DaemonSets (and the metrics agent). */
+  public BinPacker.Overhead daemonOverhead(EnvironmentSpec env) {
+    return overhead(env);
+  }
+
   private List<NodePoolCapacity> pools(EnvironmentSpec env, List<String> notes) {
     List<NodePoolCapacity> out = new ArrayList<>();
     for (NodePoolSpec p : env.nodePools()) {

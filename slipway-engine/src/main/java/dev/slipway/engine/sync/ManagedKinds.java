@@ -27,6 +27,23 @@ public final class ManagedKinds {
   /** What the environment lock, history and leader election do to their Leases and ConfigMaps. */
   public static final List<String> LEASE_VERBS = List.of("get", "list", "watch", "create", "update", "delete");
 
+  /** What the server's diagnosis ({@code slipway doctor}'s analyzers) does to what it reads beside the managed kinds. */
+  public static final List<String> READ_VERBS = List.of("get", "list");
+
+  /**
+   * What the diagnosis reads that Slipway does not manage, by API group: the pods and their
+   * events, ReplicaSets, endpoints, Jobs of CronJobs, nodes, storage and ingress classes, pod
+   * metrics (and Karpenter's NodePools, managed already).
+   */
+  public static final Map<String, List<String>> DIAGNOSIS_READS = java.util.Collections.unmodifiableMap(new TreeMap<>(Map.of(
+      "", List.of("endpoints", "events", "nodes", "pods"),
+      "apps", List.of("replicasets"),
+      "batch", List.of("jobs"),
+      "discovery.k8s.io", List.of("endpointslices"),
+      "metrics.k8s.io", List.of("pods"),
+      "networking.k8s.io", List.of("ingressclasses"),
+      "storage.k8s.io", List.of("storageclasses"))));
+
   /** Kinds an application owns, in its namespace (and the namespace itself). */
   public static final List<Kind> APPLICATION = List.of(
       new Kind("v1", "Namespace", "namespaces", false),
@@ -94,6 +111,7 @@ public final class ManagedKinds {
     List<Map<String, List<String>>> rules = new ArrayList<>();
     byGroup.forEach((group, resources) -> rules.add(rule(group, List.copyOf(resources), SYNC_VERBS)));
     rules.add(rule("coordination.k8s.io", List.of("leases"), LEASE_VERBS));
+    DIAGNOSIS_READS.forEach((group, resources) -> rules.add(rule(group, resources, READ_VERBS)));
     return rules;
   }
 

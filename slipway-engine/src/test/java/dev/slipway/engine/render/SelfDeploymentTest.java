@@ -57,6 +57,8 @@ class SelfDeploymentTest {
       expected.put(k.group() + "/" + k.resource(), Set.copyOf(ManagedKinds.SYNC_VERBS));
     }
     expected.put("coordination.k8s.io/leases", Set.copyOf(ManagedKinds.LEASE_VERBS));
+    ManagedKinds.DIAGNOSIS_READS.forEach((group, resources) -> resources.forEach(
+        r -> expected.put(group + "/" + r, Set.copyOf(ManagedKinds.READ_VERBS))));
     assertThat(verbsByResource).isEqualTo(expected);
     assertThat(role.toString()).doesNotContain("\"*\"");
     JsonNode binding = only("ClusterRoleBinding");

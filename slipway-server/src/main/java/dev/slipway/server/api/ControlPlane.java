@@ -43,6 +43,15 @@ public interface ControlPlane {
   Optional<ApplicationDiff> diff(String application, String environment);
 
   /**
+   * What is wrong with the application's running objects, why, and what to change ({@code slipway
+   * doctor}'s analyzers); empty when either is unknown. May read the cluster (a bounded read of the
+   * application's namespace), so it is called on demand, not on every refresh.
+   */
+  default Optional<Diagnosis> diagnosis(String application, String environment) {
+    return Optional.empty();
+  }
+
+  /**
    * Syncs now, whatever the sync policy says. A dry run returns the steps a sync would take in
    * {@link ActionResult#changes()} and changes nothing.
    */

@@ -1139,6 +1139,22 @@ public final class Controller implements ControlPlane, AutoCloseable {
         findings, problems));
   }
 
+  @Override
+  public Optional<dev.slipway.server.api.Diagnosis> diagnosis(String application, String environment) {
+    Rendered r = rendered;
+    if (r == null || !cells.containsKey(new Key(application, environment)) || r.application(environment, application).isEmpty()) {
+      return Optional.empty();
+    }
+    Cluster cluster = environmentClusters.get(environment);
+    if (cluster == null || !cluster.ready()) {
+      throw new IllegalStateException(cluster == null ? "environment " + environment + " has no cluster here"
+          : String.valueOf(cluster.problem));
+    }
+    OwnedWatch watch = cluster.watch;
+    List<JsonNode> cached = watch == null ? List.of() : watch.cached(application).objects();
+    return Optional.of(Diagnoses.diagnose(r, environment, application, cached, cluster.client, clock.instant()));
+  }
+
   /** Name of the cost item that holds what an application pays beside its share of the nodes. */
   static final String OTHER_COSTS = "load balancer, volumes, secrets, metrics";
 

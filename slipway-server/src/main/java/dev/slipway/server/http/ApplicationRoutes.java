@@ -54,6 +54,14 @@ final class ApplicationRoutes {
         plane.application(c.param("app"), c.param("env")).orElseThrow(() -> unknown(c)))));
     router.add(new Route("GET", ONE + "/diff", Route.Access.ENVIRONMENT, Role.VIEWER, null, c -> Response.ok(
         plane.diff(c.param("app"), c.param("env")).orElseThrow(() -> unknown(c)))));
+    router.add(new Route("GET", ONE + "/diagnosis", Route.Access.ENVIRONMENT, Role.VIEWER, null, c -> {
+      try {
+        return Response.ok(plane.diagnosis(c.param("app"), c.param("env")).orElseThrow(() -> unknown(c)));
+      } catch (IllegalStateException | io.fabric8.kubernetes.client.KubernetesClientException e) {
+        // The cluster could not be read: no diagnosis is better than one that looks clean.
+        throw new ApiError(503, "cluster-unavailable", "cannot read the cluster of " + c.param("env") + ": " + e.getMessage());
+      }
+    }));
     router.add(action("sync", c -> {
       SyncBody b = c.bodyAs(SyncBody.class, new SyncBody(null, null));
       SyncOptions options = new SyncOptions(Boolean.TRUE.equals(b.dryRun()), Boolean.TRUE.equals(b.prune()));

@@ -158,6 +158,34 @@ public class ControllerTest {
   }
 
   @Test
+  void diagnosisReadsTheNamespaceBesideTheCacheAndNamesTheSpecLine() throws Exception {
+    Controller c = controller(platform(), Controller.Responsibility.ALL);
+    await("convergence", Duration.ofSeconds(90), () -> converged(c));
+    assertThat(c.diagnosis("hello-world", "dev").orElseThrow().findings()).as("a healthy application").isEmpty();
+    String image = "docker.io/nginxinc/nginx-unprivileged:1.99-alpine";
+    var pod = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("web-5c6d7e8f9a-q1w2e").withNamespace("hello-world")
+        .addToLabels("slipway.dev/component", "web").addToLabels("pod-template-hash", "5c6d7e8f9a")
+        .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet").withName("web-5c6d7e8f9a").withController(true).withUid("u")
+        .endOwnerReference().endMetadata()
+        .withNewSpec().addNewContainer().withName("web").withImage(image).endContainer().endSpec()
+        .withNewStatus().withPhase("Pending").addNewContainerStatus().withName("web").withImage(image).withNewState().withNewWaiting()
+        .withReason("ImagePullBackOff").endWaiting().endState().endContainerStatus().endStatus().build();
+    server.client().pods().inNamespace("hello-world").resource(pod).create();
+    server.client().v1().events().inNamespace("hello-world").resource(new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata()
+        .withName("web-5c6d7e8f9a-q1w2e.1").endMetadata().withNewInvolvedObject().withKind("Pod").withName("web-5c6d7e8f9a-q1w2e")
+        .withNamespace("hello-world").endInvolvedObject().withReason("Failed").withType("Warning")
+        .withMessage("Failed to pull image \"" + image + "\": " + image + ": not found").build()).create();
+
+    var d = c.diagnosis("hello-world", "dev").orElseThrow();
+
+    // The mock runs no pods, so the web Service (whose selector the pod here lacks) has no endpoints either: also a finding.
+    var f = d.findings().stream().filter(x -> x.path("analyzer").asText().equals("ImagePullBackOff")).findFirst().orElseThrow();
+    assertThat(f.path("object").path("name").asText()).isEqualTo("web");
+    assertThat(f.path("spec").path("file").asText() + ":" + f.path("spec").path("line").asInt()).isEqualTo("apps/hello-world/app.yaml:11");
+    assertThat(c.diagnosis("nope", "dev")).isEmpty();
+  }
+
+  @Test
   void aDriftedObjectIsCorrectedWhereSelfHealIsOn() throws Exception {
     Controller c = controller(platform(), Controller.Responsibility.ALL);
     await("convergence", Duration.ofSeconds(90), () -> converged(c));

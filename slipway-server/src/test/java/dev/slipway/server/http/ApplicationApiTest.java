@@ -126,6 +126,21 @@ class ApplicationApiTest {
   }
 
   @Test
+  void diagnosisListsTheFindingsWithTheSpecLineOfTheFix() {
+    HttpResponse<String> r = server.get("/api/v1/applications/shop/environments/prod/diagnosis", VICTOR);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode d = server.json(r);
+    assertThat(d.path("errors").asInt()).isEqualTo(1);
+    JsonNode f = d.path("findings").get(0);
+    assertThat(f.path("analyzer").asText()).isEqualTo("OOMKilled");
+    assertThat(f.path("object").path("kind").asText()).isEqualTo("Deployment");
+    assertThat(f.path("spec").path("file").asText()).isEqualTo("apps/shop/app.yaml");
+    assertThat(f.path("spec").path("line").asInt()).isEqualTo(14);
+    assertThat(f.path("spec").path("field").asText()).isEqualTo("components.web.resources.memory");
+    assertThat(server.get("/api/v1/applications/nope/environments/prod/diagnosis", VICTOR).statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void diffNamesEachObjectAndNeverCarriesSecretValues() {
     HttpResponse<String> r = server.get("/api/v1/applications/shop/environments/prod/diff", VICTOR);
     assertThat(r.statusCode()).isEqualTo(200);

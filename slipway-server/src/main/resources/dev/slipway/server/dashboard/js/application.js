@@ -1,6 +1,8 @@
 // One application in one environment: status and actions, resource tree, diff, last operation,
-// history with rollback, cost, policy findings, spec problems and its events, kept current by the
-// event stream (the page re-reads the application when an event about it arrives).
+// history with rollback, cost, policy findings, spec problems, the diagnosis of its running objects
+// (slipway doctor's findings, read when the page opens and when asked again: it reads the cluster)
+// and its events, kept current by the event stream (the page re-reads the application when an
+// event about it arrives).
 
 import { get, post, appPath, ApiError } from './api.js';
 import { store } from './store.js';
@@ -11,7 +13,7 @@ import { costChart } from './chart.js';
 let diffMode = 'unified';
 
 export function renderApplication(main, app, env) {
-  const view = { app, env, detail: null, diff: null, open: new Set(), loading: null, again: false, closed: false };
+  const view = { app, env, detail: null, diff: null, diagnosis: null, open: new Set(), loading: null, again: false, closed: false };
   const header = el('div', {});
   const body = el('div', { id: 'app-body' }, el('p', { class: 'loading' }, 'Loading…'));
   main.replaceChildren(header, body);
@@ -43,6 +45,7 @@ export function renderApplication(main, app, env) {
     }
   };
   load();
+  diagnose(view, body, load);
 
   let timer;
   const unsubscribe = store.subscribe((event) => {
@@ -89,6 +92,7 @@ function draw(body, view, reload) {
     historySection(view, reload),
     costSection(detail),
     findingsSection(detail),
+    diagnosisSection(view, body, reload),
     section('events', 'Events', el('p', { class: 'muted' }, 'Changes of this application in this environment, as they arrive (newest first).'),
       eventList(view.app, view.env)));
   if (focused) {
@@ -367,6 +371,38 @@ function findingsSection(detail) {
         el('td', {}, f.object),
         el('td', {}, el('code', {}, f.line ? `${f.file}:${f.line}` : f.file)),
         el('td', {}, f.message)))))));
+}
+
+/** Reads the diagnosis (the server reads the application's namespace for it) and redraws. */
+async function diagnose(view, body, reload) {
+  view.diagnosis = { loading: true };
+  if (view.detail) draw(body, view, reload);
+  try {
+    view.diagnosis = { result: await get(`${appPath(view.app, view.env)}/diagnosis`) };
+  } catch (error) {
+    view.diagnosis = { error: error.message };
+  }
+  if (!view.closed && view.detail) draw(body, view, reload);
+}
+
+function diagnosisSection(view, body, reload) {
+  const d = view.diagnosis || { loading: true };
+  const again = el('button', { type: 'button', id: 'diagnose-again', disabled: d.loading ? true : undefined,
+    onclick: () => diagnose(view, body, reload) }, 'Diagnose again');
+  if (d.loading) return section('diagnosis', 'Diagnosis', el('p', { class: 'loading' }, 'Reading the running objects…'), again);
+  if (d.error) return section('diagnosis', 'Diagnosis', el('p', { class: 'error', role: 'alert' }, `Cannot diagnose: ${d.error}`), again);
+  const r = d.result;
+  const when = el('p', { class: 'muted' }, 'Read ', time(r.observedAt), r.notRead.length ? ` (not read: ${r.notRead.join(', ')})` : '', '. ');
+  if (!r.findings.length) return section('diagnosis', 'Diagnosis', el('p', {}, 'No problems found in the running objects.'), when, again);
+  return section('diagnosis', 'Diagnosis',
+    el('p', {}, `${plural(r.errors, 'error')}, ${plural(r.warnings, 'warning')} in the running objects.`), when, again,
+    el('ul', { class: 'diagnosis' }, r.findings.map((f) => el('li', { class: `finding-${f.severity}` },
+      el('p', {}, el('strong', {}, f.severity === 'error' ? 'Error' : 'Warning'), ' ', el('code', {}, f.analyzer), ' ',
+        `${f.object.kind}/${f.object.name}`, f.component ? ` (component ${f.component})` : ''),
+      el('p', {}, f.explanation),
+      el('p', {}, el('strong', {}, 'Fix: '), f.fix),
+      f.spec ? el('p', {}, el('strong', {}, 'Spec: '), el('code', {}, `${f.spec.file}:${f.spec.line}`), ` (${f.spec.field})`) : null,
+      el('details', {}, el('summary', {}, 'Evidence'), el('ul', {}, f.evidence.map((e) => el('li', {}, el('code', {}, e))))))))));
 }
 
 function eventList(app, env) {
