@@ -246,6 +246,32 @@ class DashboardIT {
   }
 
   @Test
+  void theDiagnosisShowsAStuckRolloutWithItsFixAfterDiagnoseAgain() throws Exception {
+    Page page = open(SandboxServer.ADMIN_TOKEN, 1280, "#/app/flask-otel-app/staging");
+    assertThat(page.locator("#sec-diagnosis")).containsText("No problems found in the running objects.",
+        new LocatorAssertions.ContainsTextOptions().setTimeout(20_000));
+    // The sandbox's Deployment stops becoming available; after its progress deadline (30 s in the
+    // sandbox) it reports ProgressDeadlineExceeded, as the Deployment controller does.
+    server.sandbox.failDeployment("staging", "flask-otel-app", "api", "ImagePullBackOff");
+    try {
+      Locator diagnosis = page.locator("#sec-diagnosis");
+      SandboxServer.await("the stuck rollout diagnosed", Duration.ofSeconds(90), () -> {
+        page.locator("#diagnose-again").click();
+        page.waitForTimeout(2_000);
+        return diagnosis.innerText().contains("Rollout");
+      });
+      assertThat(diagnosis).containsText("1 error");
+      assertThat(diagnosis).containsText("Deployment/api");
+      assertThat(diagnosis).containsText("The rollout stopped");
+      assertThat(diagnosis).containsText("Fix:");
+      assertThat(diagnosis).containsText("apps/flask-otel-app/app.yaml:");
+      Browser.screenshot(page, "12-diagnosis");
+    } finally {
+      server.sandbox.clearFault("staging", "apps/v1", "Deployment", "flask-otel-app", "api");
+    }
+  }
+
+  @Test
   void everyPageFitsA390PixelWideScreen() {
     Page page = open(SandboxServer.ADMIN_TOKEN, 390, "");
     assertThat(page.locator("table.matrix tbody tr")).hasCount(3);

@@ -402,7 +402,7 @@ function diagnosisSection(view, body, reload) {
       el('p', {}, f.explanation),
       el('p', {}, el('strong', {}, 'Fix: '), f.fix),
       f.spec ? el('p', {}, el('strong', {}, 'Spec: '), el('code', {}, `${f.spec.file}:${f.spec.line}`), ` (${f.spec.field})`) : null,
-      el('details', {}, el('summary', {}, 'Evidence'), el('ul', {}, f.evidence.map((e) => el('li', {}, el('code', {}, e))))))))));
+      el('details', {}, el('summary', {}, 'Evidence'), el('ul', {}, f.evidence.map((e) => el('li', {}, el('code', {}, e)))))))));
 }
 
 function eventList(app, env) {
