@@ -141,14 +141,30 @@ public record SpecFacts(EnvironmentPlan plan, List<NodePoolCapacity> pools, BinP
    * environment, e.g. {@code nodePools.limits}), else the deepest written part, else the environment.
    */
   public SpecRef platformField(String path) {
-    SpecNode env = environmentTree();
     String label = "environments[" + plan.name() + "]";
-    Position best = environment().position();
-    String bestPath = label;
-    SpecNode n = env;
+    SpecRef written = deepestWritten(environmentTree(), label, path, true);
+    return written != null ? written : new SpecRef(environment().position(), label);
+  }
+
+  /**
+   * Where a field under the platform's {@code spec} is written (e.g. {@code addons.storage.class}),
+   * else the deepest written part of its path (named as written), or null when none is.
+   */
+  public SpecRef platformSpecField(String path) {
+    return deepestWritten(platformTree instanceof MapNode root ? root.get("spec") : null, "spec", path, false);
+  }
+
+  /**
+   * The deepest key of the dotted {@code path} below {@code start} that is written in the file,
+   * named {@code label.path}; with {@code intoLists}, a list on the way is entered at its first
+   * item. Null when no key of the path is written.
+   */
+  private static SpecRef deepestWritten(SpecNode start, String label, String path, boolean intoLists) {
+    SpecNode n = start;
+    SpecRef best = null;
     StringBuilder sb = new StringBuilder(label);
     for (String k : path.split("\\.")) {
-      if (n instanceof ListNode l && !l.items().isEmpty()) {
+      if (intoLists && n instanceof ListNode l && !l.items().isEmpty()) {
         n = l.items().get(0);
         sb.append("[0]");
       }
@@ -158,36 +174,11 @@ public record SpecFacts(EnvironmentPlan plan, List<NodePoolCapacity> pools, BinP
       sb.append('.').append(k);
       Position p = m.writtenKeyPosition(k);
       if (p != null) {
-        best = p;
-        bestPath = sb.toString();
+        best = new SpecRef(p, sb.toString());
       }
       n = m.get(k);
     }
-    return new SpecRef(best, bestPath);
-  }
-
-  /**
-   * Where a field under the platform's {@code spec} is written (e.g. {@code addons.storage.class}),
-   * else the deepest written part of its path (named as written), or null when none is.
-   */
-  public SpecRef platformSpecField(String path) {
-    SpecNode n = platformTree instanceof MapNode root ? root.get("spec") : null;
-    Position best = null;
-    String bestPath = null;
-    StringBuilder sb = new StringBuilder("spec");
-    for (String k : path.split("\\.")) {
-      if (!(n instanceof MapNode m) || !m.has(k)) {
-        break;
-      }
-      sb.append('.').append(k);
-      Position p = m.writtenKeyPosition(k);
-      if (p != null) {
-        best = p;
-        bestPath = sb.toString();
-      }
-      n = m.get(k);
-    }
-    return best == null ? null : new SpecRef(best, bestPath);
+    return best;
   }
 
   private SpecNode environmentTree() {
