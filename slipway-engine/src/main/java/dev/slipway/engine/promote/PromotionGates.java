@@ -40,10 +40,11 @@ public final class PromotionGates {
    * @param approvals the approvals file of the target, or null
    * @param promoter who promotes, or null when only listing (then fourEyes cannot exclude anyone yet)
    * @param pin the target's pin, or null
+   * @param pinUnreadable why the target's pin could not be read, or null (then the pin gate fails closed)
    * @param force whether {@code --force} overrides a pin
    */
   public record Input(PromotionRoute route, ReleaseSpec candidate, TargetCheck check, SourceObservation source, ApprovalsSpec approvals,
-      String promoter, Pin pin, boolean force, Instant now) {}
+      String promoter, Pin pin, String pinUnreadable, boolean force, Instant now) {}
 
   /** The gates, and whether all passed. */
   public record Report(List<Gate> gates) {
@@ -75,7 +76,9 @@ public final class PromotionGates {
     if (spec.needsApproval()) {
       gates.add(approval(in, spec, app, target));
     }
-    gates.add(pin(in.pin(), in.force(), app, target));
+    gates.add(in.pinUnreadable() != null
+        ? Gate.fail("pin", "cannot read whether " + target + " is pinned: " + in.pinUnreadable() + " (fail closed)")
+        : pin(in.pin(), in.force(), app, target));
     return new Report(gates);
   }
 
