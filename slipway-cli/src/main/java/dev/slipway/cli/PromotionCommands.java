@@ -48,9 +48,8 @@ import picocli.CommandLine.Spec;
 final class PromotionCommands {
   private PromotionCommands() {}
 
-  /** The platform directory after the application name. */
+  /** The platform directory, after the application name. */
   static final class Where {
-    @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "Platform directory (with slipway.yaml). Default: current directory.")
     Path dir = Path.of(".");
   }
 
@@ -113,8 +112,12 @@ final class PromotionCommands {
     @Parameters(index = "0", arity = "0..1", paramLabel = "APP", description = "The application (all of them with --auto and no APP).")
     String app;
 
-    @Mixin
-    Where where;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "Platform directory (with slipway.yaml). Default: current directory.")
+    void dir(Path dir) {
+      where.dir = dir;
+    }
+
+    final Where where = new Where();
 
     @Mixin
     ClusterCommands.Target target;
@@ -320,8 +323,12 @@ final class PromotionCommands {
     @Parameters(index = "0", paramLabel = "APP", description = "The application.")
     String app;
 
-    @Mixin
-    Where where;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "Platform directory (with slipway.yaml). Default: current directory.")
+    void dir(Path dir) {
+      where.dir = dir;
+    }
+
+    final Where where = new Where();
 
     @Mixin
     ClusterCommands.Target target;
@@ -398,8 +405,12 @@ final class PromotionCommands {
     @Parameters(index = "0", paramLabel = "APP", description = "The application.")
     String app;
 
-    @Mixin
-    Where where;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "Platform directory (with slipway.yaml). Default: current directory.")
+    void dir(Path dir) {
+      where.dir = dir;
+    }
+
+    final Where where = new Where();
 
     @Mixin
     ClusterCommands.Target target;
@@ -481,8 +492,12 @@ final class PromotionCommands {
     @Parameters(index = "0", paramLabel = "APP", description = "The application.")
     String app;
 
-    @Mixin
-    Where where;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "Platform directory (with slipway.yaml). Default: current directory.")
+    void dir(Path dir) {
+      where.dir = dir;
+    }
+
+    final Where where = new Where();
 
     @Mixin
     ClusterCommands.Target target;

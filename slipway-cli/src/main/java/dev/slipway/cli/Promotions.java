@@ -76,8 +76,14 @@ final class Promotions {
    */
   record Evaluation(PromotionRoute route, ReleaseSpec candidate, ReleaseSpec current, PromotionGates.Report report,
       SortedMap<String, String> notes) {
+    /**
+     * Whether the target's release file already holds the candidate and nothing holds the cluster
+     * elsewhere: a pinned target (a rollback) is not up to date even when Git says so, and its pin
+     * gate is reported instead.
+     */
     boolean upToDate() {
-      return current != null && current.id().equals(candidate.id());
+      boolean pinClear = report.gates().stream().filter(g -> g.name().equals("pin")).allMatch(g -> g.passed() && !g.forced());
+      return current != null && current.id().equals(candidate.id()) && pinClear;
     }
   }
 
