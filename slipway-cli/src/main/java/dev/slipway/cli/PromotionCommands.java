@@ -387,7 +387,7 @@ final class PromotionCommands {
         return Main.BAD_INPUT;
       }
       int need = route.target().promotion().approvals();
-      out.println("Approved by " + who + ": " + approvals.size() + " of " + need + " approval(s) for release " + candidate.id()
+      out.println("Approved by " + who + ": " + approvals.size() + " approval(s), " + need + " needed, for release " + candidate.id()
           + " (committed as " + Promotions.shortId(commit) + ").");
       return Main.OK;
     }

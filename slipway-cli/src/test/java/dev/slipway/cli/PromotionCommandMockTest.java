@@ -178,6 +178,8 @@ class PromotionCommandMockTest {
       CliRun json = cli("releases", "hello-world", dir.toString(), "-o", "json");
       var tree = Output.JSON.readTree(json.out());
       assertThat(tree.get(1).path("running").path("images").path("web").path("digest").asText()).isEqualTo(DIGEST_A);
+      assertThat(tree.get(1).path("candidate").path("release").path("images").path("web").path("image").asText())
+          .as("dev's pods still run 1.27: 1.28's digest is unknown, never 1.27's").isEqualTo(NGINX + ":1.28-alpine");
       assertThat(tree.get(2).path("candidate").path("gates").toString()).contains("\"gate\":\"approval\",\"state\":\"fail\"");
     }
   }
@@ -203,7 +205,7 @@ class PromotionCommandMockTest {
 
       as(git, "lead@acme.example");
       assertThat(cli("approve", "hello-world", dir.toString(), "--env", "prod", "--reason", "reviewed").out())
-          .contains("Approved by lead@acme.example: 2 of 1 approval(s)");
+          .contains("Approved by lead@acme.example: 2 approval(s), 1 needed, for release r-");
       as(git, "dev@acme.example");
       CliRun promoted = cli("promote", "hello-world", dir.toString(), "--to", "prod", "--timeout", "20s");
       assertThat(promoted.exitCode()).as(promoted.out() + promoted.err()).isZero();

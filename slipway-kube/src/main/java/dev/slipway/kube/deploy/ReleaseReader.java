@@ -44,8 +44,9 @@ public final class ReleaseReader {
         Labels.APPLICATION, bundle.application()));
     for (var e : rendered.entrySet()) {
       String component = e.getKey();
-      TreeSet<String> matching = new TreeSet<>();
-      TreeSet<String> any = new TreeSet<>();
+      String wanted = normalized(e.getValue());
+      TreeSet<String> found = new TreeSet<>();
+      TreeSet<String> others = new TreeSet<>();
       boolean localOnly = false;
       for (JsonNode pod : pods) {
         if (!component.equals(pod.path("metadata").path("labels").path(Labels.COMPONENT).asText())) {
@@ -55,30 +56,41 @@ public final class ReleaseReader {
           if (!component.equals(s.path("name").asText())) {
             continue;
           }
+          // Only a pod running the rendered reference says which digest that reference is: the
+          // digest of an older tag still running must never be attached to a new one.
+          if (!wanted.equals(normalized(s.path("image").asText()))) {
+            others.add(s.path("image").asText());
+            continue;
+          }
           String id = s.path("imageID").asText("");
           int at = id.indexOf("@sha256:");
           if (at < 0) {
             localOnly |= !id.isEmpty();
             continue;
           }
-          String digest = id.substring(at + 1);
-          any.add(digest);
-          if (e.getValue().equals(s.path("image").asText())) {
-            matching.add(digest);
-          }
+          found.add(id.substring(at + 1));
         }
       }
-      TreeSet<String> found = matching.isEmpty() ? any : matching;
       if (found.size() == 1) {
         out.put(component, found.first());
       } else if (found.size() > 1) {
-        notes.put(component, "digest unknown: its pods run " + found.size() + " different digests (a rollout under way?)");
+        notes.put(component, "digest unknown: its pods run " + found.size() + " different digests of " + e.getValue()
+            + " (the tag moved during a rollout?)");
+      } else if (localOnly) {
+        notes.put(component, "digest unknown: the container runtime reports no registry digest");
+      } else if (!others.isEmpty()) {
+        notes.put(component, "digest unknown: no running pod runs " + e.getValue() + " (they run " + String.join(", ", others) + ")");
       } else {
-        notes.put(component, "digest unknown: " + (localOnly ? "the container runtime reports no registry digest"
-            : "no running pod reports an image ID"));
+        notes.put(component, "digest unknown: no running pod reports an image ID");
       }
     }
     return out;
+  }
+
+  /** An image reference as the kubelet may report it: without Docker Hub's implied {@code docker.io/} and {@code library/}. */
+  static String normalized(String image) {
+    String s = image.startsWith("docker.io/") ? image.substring("docker.io/".length()) : image;
+    return s.startsWith("library/") ? s.substring("library/".length()) : s;
   }
 
   /** The source's history and status now, for the source and soak gates; unreadable (with why) when the cluster did not answer. */

@@ -144,7 +144,11 @@ class ReleaseReaderMockTest {
     assertThat(reader().digests("dev", bundle, Map.of("web", IMAGE), notes)).isEmpty();
     assertThat(notes.get("web")).isEqualTo("digest unknown: no running pod reports an image ID");
     String a = "sha256:" + "a".repeat(64);
-    pod("web-1", IMAGE, "docker-pullable://docker.io/nginxinc/nginx-unprivileged@" + a);
+    pod("web-0", "docker.io/nginxinc/nginx-unprivileged:1.26-alpine", "docker.io/nginxinc/nginx-unprivileged@sha256:" + "0".repeat(64));
+    notes.clear();
+    assertThat(reader().digests("dev", bundle, Map.of("web", IMAGE), notes)).as("an older tag's digest is not this tag's").isEmpty();
+    assertThat(notes.get("web")).startsWith("digest unknown: no running pod runs " + IMAGE);
+    pod("web-1", "nginxinc/nginx-unprivileged:1.27-alpine", "docker-pullable://docker.io/nginxinc/nginx-unprivileged@" + a);
     pod("web-2", "old:1", "docker.io/library/old@sha256:" + "0".repeat(64));
     notes.clear();
     assertThat(reader().digests("dev", bundle, Map.of("web", IMAGE), notes)).containsEntry("web", a);
