@@ -24,7 +24,7 @@ public record SourceObservation(List<Revision> revisions, String unreadable, Str
   /**
    * One recorded sync of the source.
    *
-   * @param time when it was recorded (ISO-8601, UTC)
+   * @param time when its sync ended (ISO-8601, UTC): its completion when recorded, else when it was recorded
    * @param hash the hash of the objects it deployed
    * @param result {@code Succeeded}, {@code Running}, or why it failed
    * @param rollbackOf the revision it rolled back to, or 0

@@ -118,7 +118,7 @@ public final class ReleaseReader {
   }
 
   static SourceObservation.Revision revision(Revision r) {
-    return new SourceObservation.Revision(r.number(), r.time(), r.who(), r.commit(), r.hash(), r.result(), r.rollbackOf());
+    return new SourceObservation.Revision(r.number(), r.ended(), r.who(), r.commit(), r.hash(), r.result(), r.rollbackOf());
   }
 
   /**
