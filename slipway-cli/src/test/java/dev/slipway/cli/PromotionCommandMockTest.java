@@ -219,7 +219,11 @@ class PromotionCommandMockTest {
       assertThat(cli("sync", dir.toString(), "--env", "dev", "--app", "hello-world", "--timeout", "20s").exitCode()).isZero();
       client.pods().inNamespace("dev-hello-world").delete();
       runningPod("dev", NGINX + ":1.28-alpine", DIGEST_B);
-      assertThat(cli("promote", "hello-world", dir.toString(), "--to", "staging", "--timeout", "20s").exitCode()).isZero();
+      CliRun noSync = cli("promote", "hello-world", dir.toString(), "--to", "staging", "--no-sync");
+      assertThat(noSync.exitCode()).as(noSync.out() + noSync.err()).isZero();
+      assertThat(noSync.out()).contains("Not synced (--no-sync)");
+      assertThat(deployedImage("staging")).as("left for the controller").endsWith(DIGEST_A);
+      assertThat(Files.readString(dir.resolve("releases/staging/hello-world.yaml"))).contains(DIGEST_B);
       CliRun stale = cli("promote", "hello-world", dir.toString(), "--to", "prod", "--dry-run");
       assertThat(stale.out()).contains("approval(s) for the older candidate r-").contains("do not count");
     }

@@ -112,8 +112,10 @@ public final class ReleaseFiles {
     }
     for (String component : r.images().keySet()) {
       if (!spec.components().containsKey(component)) {
-        d.error("release.unknown-component", r.position(), "spec.images." + component, label + ": application '" + app
-            + "' has no component '" + component + "'" + dev.slipway.model.yaml.Suggest.hint(component, spec.components().keySet()));
+        // A component removed from app.yaml after the promotion: its image has nothing left to run.
+        d.warning("release.unknown-component", r.position(), "spec.images." + component, label + ": application '" + app
+            + "' has no component '" + component + "'" + dev.slipway.model.yaml.Suggest.hint(component, spec.components().keySet())
+            + "; its image is not used (the next promotion drops it)");
       }
     }
   }
