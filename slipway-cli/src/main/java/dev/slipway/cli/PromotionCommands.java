@@ -315,7 +315,7 @@ final class PromotionCommands {
           "Recorded in Git (releases/<env>/<app>.approvals.yaml, one commit) with who, when and why, bound to the",
           "candidate's id: a newer candidate needs approving again. Who: $SLIPWAY_USER, else the repository's git",
           "user.email, else $USER.",
-          "Exit codes: 0 approved (or already), 2 bad input (nothing written)."})
+          "Exit codes: 0 approved (or already), 2 bad input or the source's cluster unreadable (nothing written)."})
   static final class Approve implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -358,6 +358,11 @@ final class PromotionCommands {
       String who = Promotions.identity(where.dir);
       Promotions.Evaluation ev = Promotions.evaluate(ws, route, app, target, null, false, Clock.systemUTC());
       ReleaseSpec candidate = ev.candidate();
+      if (ev.sourceUnreadable() != null) {
+        // Without the source's pods and history the candidate is not the one a promotion will see.
+        err.println("error: cannot read what runs in " + route.source().name() + ": " + ev.sourceUnreadable() + "; nothing was approved");
+        return Main.BAD_INPUT;
+      }
       Promotions.printRelease(out, "Approving release", candidate, ev.notes(), "");
       if (ev.upToDate()) {
         err.println("error: " + env + " already runs release " + candidate.id() + "; there is nothing to approve. Nothing was written.");

@@ -73,9 +73,10 @@ final class Promotions {
    *
    * @param current the release the target runs now (its release file), or null
    * @param notes component → why its digest is unknown, and other things the reader should know
+   * @param sourceUnreadable why the source's cluster could not be read, or null
    */
   record Evaluation(PromotionRoute route, ReleaseSpec candidate, ReleaseSpec current, PromotionGates.Report report,
-      SortedMap<String, String> notes) {
+      SortedMap<String, String> notes, String sourceUnreadable) {
     /**
      * Whether the target's release file already holds the candidate and nothing holds the cluster
      * elsewhere: a pinned target (a rollback) is not up to date even when Git says so, and its pin
@@ -161,7 +162,7 @@ final class Promotions {
     d.list().forEach(x -> notes.put("approvals", x.format() + " (no approval counts)"));
     PromotionGates.Report report = PromotionGates.evaluate(new PromotionGates.Input(route, candidate, check, observed, approvals,
         promoter, pin, pinProblem, force, now));
-    return new Evaluation(route, candidate, current, report, notes);
+    return new Evaluation(route, candidate, current, report, notes, observed.unreadable());
   }
 
   static String head(Path dir) {

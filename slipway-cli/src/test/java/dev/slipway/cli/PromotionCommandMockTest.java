@@ -242,6 +242,9 @@ class PromotionCommandMockTest {
       assertThat(skip.exitCode()).isEqualTo(2);
       int line = Files.readAllLines(dir.resolve("slipway.yaml")).indexOf("    promotion: {from: staging, requires: [approval], soak: 30m}") + 1;
       assertThat(skip.err()).startsWith("slipway.yaml:" + line + ":").contains("'prod' is not downstream of 'dev'");
+      CliRun blind = CliRun.run("approve", "hello-world", dir.toString(), "--env", "prod", "--kubeconfig", tmp.resolve("none").toString());
+      assertThat(blind.exitCode()).isEqualTo(2);
+      assertThat(blind.err()).contains("cannot read what runs in staging").contains("nothing was approved");
       CliRun approve = cli("approve", "hello-world", dir.toString(), "--env", "staging");
       assertThat(approve.exitCode()).isEqualTo(2);
       assertThat(approve.err()).contains("staging's promotion does not require approval");
