@@ -223,12 +223,12 @@ final class PromotionCommands {
       }
       out.println("Promoted " + application + " to " + env + ": release " + release.id() + " committed as " + Promotions.shortId(commit)
           + " (" + ReleaseFiles.releasePath(env, application) + ").");
-      boolean pinned = ev.report().gates().stream().anyMatch(g -> g.forced());
+      boolean forcedPin = ev.report().gates().stream().anyMatch(g -> g.forced());
       if (noSync) {
         out.println("Not synced (--no-sync): the controller or slipway sync applies it.");
         return Main.OK;
       }
-      return sync(env, application, pinned, deadline, out, err);
+      return sync(env, application, forcedPin, deadline, out, err);
     }
 
     /** Syncs the promoted application in its environment through the same deploy code as {@code slipway sync}. */

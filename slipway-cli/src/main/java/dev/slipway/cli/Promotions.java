@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -215,9 +214,5 @@ final class Promotions {
     var gates = o.putArray("gates");
     report.gates().forEach(g -> gates.addObject().put("gate", g.name()).put("state", g.label()).put("reason", g.reason()));
     return o;
-  }
-
-  static List<String> environmentsInOrder(Workspace ws) {
-    return ws.platform().environmentNames();
   }
 }
