@@ -65,6 +65,13 @@ final class PromotionCommands {
       err.println("error: no application '" + app + "'" + Suggest.hint(app, names) + "; applications: " + String.join(", ", names));
       return null;
     }
+    // What only planning finds (policy files, health scripts): the same errors as slipway plan, before anything is read or written.
+    Plan plan = new dev.slipway.engine.plan.Planner().plan(ws, new dev.slipway.engine.plan.Planner.Scope(Set.of(),
+        app == null ? Set.of() : Set.of(app)));
+    if (plan.hasSpecErrors()) {
+      PlanCommand.printDiagnostics(err, plan.specDiagnostics().stream().filter(d -> d.isError()).toList());
+      return null;
+    }
     return ws;
   }
 

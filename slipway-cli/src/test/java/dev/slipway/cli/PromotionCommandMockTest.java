@@ -249,6 +249,13 @@ class PromotionCommandMockTest {
       assertThat(approve.exitCode()).isEqualTo(2);
       assertThat(approve.err()).contains("staging's promotion does not require approval");
       assertThat(cli("promote", "nope", dir.toString(), "--to", "prod").err()).contains("no application 'nope'");
+      Path policy = dir.resolve("policies/require-team-labels.yaml");
+      String kept = Files.readString(policy);
+      Files.delete(policy);
+      CliRun noPolicy = cli("promote", "hello-world", dir.toString(), "--to", "staging");
+      assertThat(noPolicy.exitCode()).isEqualTo(2);
+      assertThat(noPolicy.err()).contains("policies/require-team-labels.yaml").doesNotContain("internal error");
+      Files.writeString(policy, kept);
       assertThat(commits(git)).isEqualTo(before);
       assertThat(tree(dir)).isEqualTo(files);
       assertThat(dir.resolve("releases")).doesNotExist();
