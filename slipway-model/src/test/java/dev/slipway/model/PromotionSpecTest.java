@@ -111,12 +111,14 @@ class PromotionSpecTest {
             api: {image: 'repo/api:1'}
         """);
     Files.createDirectories(dir.resolve("releases/qa"));
+    Files.writeString(dir.resolve("releases/README.md"), "what this folder is");
     Workspace ws = Workspace.load(dir);
     assertThat(errors(ws))
         .anyMatch(e -> e.startsWith("releases/prod/shop.yaml:9:") && e.contains("not a valid image reference"))
         .anyMatch(e -> e.startsWith("releases/qa") && e.contains("is not an environment of the platform"));
     assertThat(ws.diagnostics().list()).as("a component removed since the promotion is a warning, not a broken platform")
-        .anyMatch(w -> !w.isError() && w.message().contains("application 'shop' has no component 'api'"));
+        .anyMatch(w -> !w.isError() && w.message().contains("application 'shop' has no component 'api'"))
+        .anyMatch(w -> !w.isError() && w.message().startsWith("releases/README.md is not read"));
   }
 
   @Test

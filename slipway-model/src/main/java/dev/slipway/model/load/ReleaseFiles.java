@@ -68,7 +68,11 @@ public final class ReleaseFiles {
       for (Path envDir : envDirs.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList()) {
         String env = envDir.getFileName().toString();
         String label = DIRECTORY + "/" + env;
-        if (!Files.isDirectory(envDir, LinkOption.NOFOLLOW_LINKS) || !environments.contains(env)) {
+        if (!Files.isDirectory(envDir, LinkOption.NOFOLLOW_LINKS)) {
+          d.warning(Workspace.IGNORED, Position.file(label), "", label + " is not read: releases/ holds one folder per environment");
+          continue;
+        }
+        if (!environments.contains(env)) {
           d.error("release.unknown-environment", Position.file(label), "", label + " is not an environment of the platform"
               + dev.slipway.model.yaml.Suggest.hint(env, environments) + "; environments: " + String.join(", ", environments));
           continue;
@@ -80,8 +84,12 @@ public final class ReleaseFiles {
               continue;
             }
             String fileLabel = label + "/" + name;
-            if (!name.endsWith(".yaml") || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-              d.error("release.unreadable", Position.file(fileLabel), "", fileLabel + " is not a release file (releases/<env>/<app>.yaml)");
+            if (!name.endsWith(".yaml")) {
+              d.warning(Workspace.IGNORED, Position.file(fileLabel), "", fileLabel + " is not read: release files are releases/<env>/<app>.yaml");
+              continue;
+            }
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+              d.error("release.unreadable", Position.file(fileLabel), "", fileLabel + " is not a file (releases/<env>/<app>.yaml)");
               continue;
             }
             String app = name.substring(0, name.length() - ".yaml".length());
