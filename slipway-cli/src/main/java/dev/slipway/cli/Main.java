@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     description = "Platform orchestrator for Kubernetes: plan, validate and check environments from slipway.yaml and apps/*/app.yaml.",
     subcommands = {PlanCommand.class, CostCommand.class, PolicyCommand.class, HealthCommand.class, ValidateCommand.class,
         ClusterCommands.Diff.class, ClusterCommands.Sync.class, HistoryCommands.History.class, HistoryCommands.Rollback.class,
-        StatusCommand.class, DoctorCommand.class, SandboxCommand.class, ServeCommand.class,
+        StatusCommand.class, DoctorCommand.class, PromotionCommands.Promote.class, PromotionCommands.Approve.class,
+        PromotionCommands.Releases.class, PromotionCommands.Unpin.class, SandboxCommand.class, ServeCommand.class,
         ClusterCommands.Destroy.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;

@@ -97,6 +97,59 @@ public final class PlatformRepository implements AutoCloseable {
     }
   }
 
+  /**
+   * Who is working in this repository, as Git would sign their commit: {@code user.email}, else
+   * {@code user.name} of the repository's configuration (with the user's and the system's), or null.
+   */
+  public String identity() {
+    org.eclipse.jgit.lib.StoredConfig config = repository.getConfig();
+    String email = config.getString("user", null, "email");
+    if (email != null && !email.isBlank()) {
+      return email.trim();
+    }
+    String name = config.getString("user", null, "name");
+    return name != null && !name.isBlank() ? name.trim() : null;
+  }
+
+  /**
+   * Writes {@code files} (paths relative to the platform directory → content) and commits exactly
+   * them, nothing else that happens to be staged or changed, as one commit. Returns its id.
+   */
+  public String commit(java.util.SortedMap<String, String> files, String message, String author) throws IOException {
+    Path top = repository.getWorkTree().toPath().toAbsolutePath().normalize();
+    Path base = (prefix.isEmpty() ? top : top.resolve(prefix)).normalize();
+    java.util.List<String> paths = new java.util.ArrayList<>();
+    for (var f : files.entrySet()) {
+      Path out = base.resolve(f.getKey()).normalize();
+      if (!out.startsWith(base) || Files.isSymbolicLink(out)) {
+        throw new IOException("refusing to write " + f.getKey() + ": outside the platform directory or a symbolic link");
+      }
+      Files.createDirectories(out.getParent());
+      Files.writeString(out, f.getValue(), java.nio.charset.StandardCharsets.UTF_8);
+      paths.add(top.relativize(out).toString().replace('\\', '/'));
+    }
+    try (Git git = new Git(repository)) {
+      for (String p : paths) {
+        git.add().addFilepattern(p).call();
+      }
+      var commit = git.commit().setMessage(message);
+      for (String p : paths) {
+        commit.setOnly(p);
+      }
+      String name = repository.getConfig().getString("user", null, "name");
+      String email = repository.getConfig().getString("user", null, "email");
+      if (name == null || email == null) {
+        // Without a configured identity JGit would guess one from the host; say who ran Slipway instead.
+        org.eclipse.jgit.lib.PersonIdent who = new org.eclipse.jgit.lib.PersonIdent(name == null ? author : name,
+            email == null ? author : email);
+        commit.setAuthor(who).setCommitter(who);
+      }
+      return commit.call().getId().getName();
+    } catch (GitAPIException e) {
+      throw new IOException("cannot commit " + String.join(", ", files.keySet()) + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void close() {
     repository.close();

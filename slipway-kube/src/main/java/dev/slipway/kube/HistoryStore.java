@@ -42,12 +42,25 @@ public final class HistoryStore {
    * @param rollbackOf the revision this sync rolled back to, or 0
    * @param id a unique id of the run that recorded it, so that a write retried after a lost
    *     response does not record the same run twice
+   * @param completed when a revision recorded as {@link #RUNNING} was completed, or null (a
+   *     revision recorded once its sync ended has its end as {@code time}); promotion's soak counts from it
    */
   public record Revision(int number, String time, String who, String commit, boolean dirty, List<String> sets, String hash,
-      List<String> images, String result, int writes, int rollbackOf, String id) {
+      List<String> images, String result, int writes, int rollbackOf, String id,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String completed) {
     public Revision {
       sets = sets == null ? List.of() : List.copyOf(sets);
       images = images == null ? List.of() : List.copyOf(images);
+    }
+
+    public Revision(int number, String time, String who, String commit, boolean dirty, List<String> sets, String hash,
+        List<String> images, String result, int writes, int rollbackOf, String id) {
+      this(number, time, who, commit, dirty, sets, hash, images, result, writes, rollbackOf, id, null);
+    }
+
+    /** When the sync of this revision ended, as far as recorded: its completion, else its time. */
+    public String ended() {
+      return completed != null ? completed : time;
     }
 
     public Revision(int number, String time, String who, String commit, boolean dirty, List<String> sets, String hash,
@@ -56,7 +69,11 @@ public final class HistoryStore {
     }
 
     Revision withResult(String newResult, int newWrites) {
-      return new Revision(number, time, who, commit, dirty, sets, hash, images, newResult, newWrites, rollbackOf, id);
+      return new Revision(number, time, who, commit, dirty, sets, hash, images, newResult, newWrites, rollbackOf, id, completed);
+    }
+
+    Revision withResult(String newResult, int newWrites, String at) {
+      return new Revision(number, time, who, commit, dirty, sets, hash, images, newResult, newWrites, rollbackOf, id, at);
     }
 
     /** Whether the run that recorded it had not finished when it was recorded. */
@@ -224,7 +241,7 @@ public final class HistoryStore {
       }
       int next = revisions.isEmpty() ? 1 : revisions.get(revisions.size() - 1).number() + 1;
       Revision r = new Revision(next, draft.time(), draft.who(), draft.commit(), draft.dirty(), draft.sets(), draft.hash(),
-          draft.images(), draft.result(), draft.writes(), draft.rollbackOf(), draft.id());
+          draft.images(), draft.result(), draft.writes(), draft.rollbackOf(), draft.id(), draft.completed());
       revisions.add(r);
       return r;
     });
@@ -232,11 +249,16 @@ public final class HistoryStore {
 
   /** Sets the result and write count of a revision recorded before its sync finished. */
   public Revision complete(String environment, ApplicationBundle bundle, int number, String result, int writes) {
+    return complete(environment, bundle, number, result, writes, null);
+  }
+
+  /** The same, recording when it completed ({@code at}, ISO-8601; null keeps what was recorded). */
+  public Revision complete(String environment, ApplicationBundle bundle, int number, String result, int writes, String at) {
     return write(environment, bundle, revisions -> {
       for (int i = 0; i < revisions.size(); i++) {
         Revision r = revisions.get(i);
         if (r.number() == number) {
-          Revision done = r.withResult(result, writes);
+          Revision done = at == null ? r.withResult(result, writes) : r.withResult(result, writes, at);
           revisions.set(i, done);
           return done;
         }

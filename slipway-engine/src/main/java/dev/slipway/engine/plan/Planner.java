@@ -8,6 +8,7 @@ import dev.slipway.engine.kyverno.KyvernoPolicy;
 import dev.slipway.engine.kyverno.PolicySources;
 import dev.slipway.engine.policy.PolicyFinding;
 import dev.slipway.engine.policy.PolicyStep;
+import dev.slipway.engine.promote.ReleaseImages;
 import dev.slipway.engine.render.ApplicationBundle;
 import dev.slipway.engine.render.ApplicationRenderer;
 import dev.slipway.engine.render.ClusterRenderer;
@@ -157,7 +158,9 @@ public final class Planner {
       // Resolved in parallel, each with its own diagnostics, gathered in application order.
       List<Resolved> perEnv = apps.parallelStream().map(app -> {
         Diagnostics own = new Diagnostics();
-        return new Resolved(ComponentResolver.resolve(app, env, whatIf, own), own.list());
+        // A promoted environment runs its release's images (releases/<env>/<app>.yaml), not app.yaml's.
+        ResolvedApplication r = ReleaseImages.apply(ComponentResolver.resolve(app, env, whatIf, own), ws.release(env.name(), app.name()));
+        return new Resolved(r, own.list());
       }).toList();
       perEnv.forEach(r -> d.addAll(r.diagnostics()));
       resolved.add(new ArrayList<>(perEnv.stream().map(Resolved::app).toList()));

@@ -605,7 +605,7 @@ public final class Deployer {
 
     private void complete(Run run, int number, String result, int writes) {
       try {
-        history.complete(e.name(), run.bundle, number, result, writes);
+        history.complete(e.name(), run.bundle, number, result, writes, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
       } catch (KubernetesClientException | IllegalStateException ex) {
         run.err.println("warning: revision " + number + " of " + run.bundle.application() + " could not be completed: " + ex.getMessage());
       }

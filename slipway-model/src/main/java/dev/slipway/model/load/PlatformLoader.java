@@ -222,11 +222,7 @@ public final class PlatformLoader {
     Fields promo = f.child("promotion");
     PromotionSpec promotion = null;
     if (promo != null) {
-      String soak = promo.string("soak");
-      checkDuration(promo, "soak", soak, d);
-      List<String> requires = promo.stringList("requires");
-      promotion = new PromotionSpec(promo.required("from"), requires == null ? List.of() : requires, soak);
-      promo.finish();
+      promotion = bindPromotion(promo, d);
     }
     SpecNode defaults = f.raw("defaults");
     if (defaults != null && !(defaults instanceof SpecNode.MapNode)) {
@@ -243,6 +239,44 @@ public final class PlatformLoader {
     }
     return new EnvironmentSpec(name, f.position(), production, clusterSpec, domain, namespace, namespaceAt, policy, pools, promotion,
         addons, syncPolicy, defaults);
+  }
+
+  static final List<String> GATES = List.of(PromotionSpec.APPROVAL);
+
+  /**
+   * {@code promotion:}. {@code approvals} and {@code fourEyes} only mean something with
+   * {@code requires: [approval]}; written without it they are errors rather than silently ignored
+   * (a gate someone believed in must not be missing).
+   */
+  private static PromotionSpec bindPromotion(Fields promo, Diagnostics d) {
+    String soak = promo.string("soak");
+    checkDuration(promo, "soak", soak, d);
+    List<String> requires = promo.stringList("requires");
+    requires = requires == null ? List.of() : requires;
+    SpecNode requiresNode = promo.raw("requires");
+    for (int i = 0; i < requires.size(); i++) {
+      String gate = requires.get(i);
+      if (!GATES.contains(gate)) {
+        Position at = requiresNode instanceof ListNode l && i < l.items().size() ? l.items().get(i).position() : promo.position("requires");
+        d.error("spec.invalid-value", at, promo.path("requires") + "[" + i + "]",
+            "'" + gate + "' is not a promotion gate; gates: " + String.join(", ", GATES) + Suggest.hint(gate, GATES));
+      }
+    }
+    boolean approval = requires.contains(PromotionSpec.APPROVAL);
+    Integer approvals = promo.integer("approvals", 1, 10);
+    Boolean fourEyes = promo.bool("fourEyes");
+    for (String key : List.of("approvals", "fourEyes")) {
+      if (promo.has(key) && !approval) {
+        d.error("spec.promotion-approval", promo.position(key), promo.path(key),
+            key + " needs the approval gate: add 'requires: [approval]' to this promotion");
+      }
+    }
+    boolean auto = promo.bool("auto", false);
+    String from = promo.required("from");
+    Position fromAt = promo.has("from") ? promo.node().get("from").position() : promo.position();
+    promo.finish();
+    return new PromotionSpec(from, requires, soak, approval ? (approvals == null ? 1 : approvals) : 0,
+        fourEyes != null && fourEyes, auto, fromAt);
   }
 
   private static List<NodePoolSpec> bindNodePools(Fields env, Diagnostics d) {
@@ -382,14 +416,18 @@ public final class PlatformLoader {
         String from = e.promotion().from();
         int at = names.indexOf(from);
         if (at < 0) {
-          d.error("spec.unknown-environment", e.position(), "promotion.from",
+          d.error("spec.unknown-environment", at(e), "promotion.from",
               "environment '" + e.name() + "' is promoted from unknown environment '" + from + "'" + Suggest.hint(from, names));
         } else if (at >= names.indexOf(e.name())) {
-          d.error("spec.promotion-order", e.position(), "promotion.from",
+          d.error("spec.promotion-order", at(e), "promotion.from",
               "environment '" + e.name() + "' is promoted from '" + from + "', which must be listed before it");
         }
       }
     }
+  }
+
+  private static Position at(EnvironmentSpec e) {
+    return e.promotion().position().line() > 0 ? e.promotion().position() : e.position();
   }
 
   private static final Pattern EKS_CLUSTER = Pattern.compile("^[0-9A-Za-z][A-Za-z0-9_-]*$");

@@ -5,6 +5,7 @@ import dev.slipway.model.Position;
 import dev.slipway.model.spec.ApplicationSpec;
 import dev.slipway.model.spec.EnvironmentSpec;
 import dev.slipway.model.spec.PlatformSpec;
+import dev.slipway.model.spec.ReleaseSpec;
 import dev.slipway.model.yaml.Origin.Layer;
 import dev.slipway.model.yaml.SpecNode;
 import dev.slipway.model.yaml.YamlLoader;
@@ -18,13 +19,34 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * A platform repository as loaded from disk: {@code slipway.yaml} and every
  * {@code apps/<name>/app.yaml}, with all problems found while reading them.
  */
-public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> applications, Diagnostics diagnostics) {
+public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> applications, Diagnostics diagnostics,
+    SortedMap<String, SortedMap<String, ReleaseSpec>> releases) {
+
+  public Workspace {
+    releases = releases == null ? new TreeMap<>() : releases;
+  }
+
+  /** A workspace without release files: every environment renders app.yaml's images. */
+  public Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> applications, Diagnostics diagnostics) {
+    this(root, platform, applications, diagnostics, null);
+  }
+
+  /**
+   * The release {@code slipway promote} wrote for an application in an environment
+   * ({@code releases/<env>/<app>.yaml}), or null: then the environment renders app.yaml's images.
+   */
+  public ReleaseSpec release(String environment, String application) {
+    SortedMap<String, ReleaseSpec> env = releases.get(environment);
+    return env == null ? null : env.get(application);
+  }
 
   public static final String PLATFORM_FILE = "slipway.yaml";
   public static final String APP_FILE = "app.yaml";
@@ -91,7 +113,8 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
       checkNamespaces(platform, apps, d);
     }
     ApplicationDependencies.check(apps, d);
-    return new Workspace(root, platform, List.copyOf(apps), d);
+    SortedMap<String, SortedMap<String, ReleaseSpec>> releases = ReleaseFiles.load(root, envNames, apps, d);
+    return new Workspace(root, platform, List.copyOf(apps), d, releases);
   }
 
   /**

@@ -37,6 +37,12 @@ public record ComponentSpec(
     Security security,
     int waveHint) {
 
+  /** The same component running {@code other}: a promoted release's image instead of app.yaml's. */
+  public ComponentSpec withImage(String other) {
+    return new ComponentSpec(name, type, other, port, ports, command, args, env, secrets, config, resources, probes, replicas, autoscaling,
+        ingress, serviceAccount, dependsOn, metrics, storage, schedule, security, waveHint);
+  }
+
   /** A key in the secret store, optionally one property of a JSON secret ({@code key#property}). */
   public record SecretRef(String key, String property) {}
 

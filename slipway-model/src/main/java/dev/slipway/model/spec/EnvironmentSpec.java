@@ -109,6 +109,33 @@ public record EnvironmentSpec(
     }
   }
 
-  /** Where an environment's releases come from and what gates them. */
-  public record PromotionSpec(String from, List<String> requires, String soak) {}
+  /**
+   * Where an environment's releases come from and what gates them ({@code promotion:}).
+   *
+   * @param from the upstream environment whose release is promoted here
+   * @param requires named gates beyond the built-in ones; only {@code approval} exists
+   * @param soak how long the release must have run Healthy and Synced upstream, or null
+   * @param approvals how many different people must approve a release (with {@code approval})
+   * @param fourEyes whether the person who promotes may not count as one of its approvers
+   * @param auto whether {@code slipway promote --auto} promotes here when every gate passes
+   * @param position where {@code from} is written: promotion errors point there
+   */
+  public record PromotionSpec(String from, List<String> requires, String soak, int approvals, boolean fourEyes, boolean auto,
+      Position position) {
+    public static final String APPROVAL = "approval";
+
+    public PromotionSpec {
+      requires = requires == null ? List.of() : List.copyOf(requires);
+      position = position == null ? Position.NONE : position;
+    }
+
+    public PromotionSpec(String from, List<String> requires, String soak) {
+      this(from, requires, soak, requires != null && requires.contains(APPROVAL) ? 1 : 0, false, false, Position.NONE);
+    }
+
+    /** Whether a release needs approvals before it is promoted here. */
+    public boolean needsApproval() {
+      return requires.contains(APPROVAL);
+    }
+  }
 }

@@ -15,7 +15,9 @@ public record Origin(Layer layer, String source, Position position) {
     APP("app"),
     ENVIRONMENT("environment override"),
     WHAT_IF("what-if --set"),
-    DERIVED("derived");
+    DERIVED("derived"),
+    /** The image of a promoted environment: its release file, not app.yaml. */
+    RELEASE("release");
 
     private final String label;
 

@@ -14,11 +14,15 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * A hash of the inputs of each application (the files under {@code apps/<name>/}) and of the
- * platform (every other file but the generated {@code out/}): what tells the server which
+ * A hash of the inputs of each application (the files under {@code apps/<name>/} and its release
+ * files {@code releases/<env>/<name>.yaml}) and of the platform (every other file but the
+ * generated {@code out/}): what tells the server which
  * applications a new revision changed, so it renders and reconciles only those.
  */
 public record InputDigest(String platform, SortedMap<String, String> applications) {
+  /** {@code releases/<env>/<app>.yaml} and its approvals file: the inputs of one application. */
+  private static final java.util.regex.Pattern RELEASE = java.util.regex.Pattern.compile("^releases/([^/]+)/([^/]+?)(\\.approvals)?\\.yaml$");
+
   /** Reads {@code dir}'s files. */
   public static InputDigest of(Path dir) throws IOException {
     Map<String, MessageDigest> apps = new TreeMap<>();
@@ -39,6 +43,11 @@ public record InputDigest(String platform, SortedMap<String, String> application
           into = apps.computeIfAbsent(rel.substring(5, slash), a -> sha256());
           rel = rel.substring(slash + 1);
         }
+      } else if (RELEASE.matcher(rel).matches()) {
+        // A promotion changes one application's release file: only that application is rendered again.
+        java.util.regex.Matcher m = RELEASE.matcher(rel);
+        m.matches();
+        into = apps.computeIfAbsent(m.group(2), a -> sha256());
       }
       into.update(rel.getBytes(StandardCharsets.UTF_8));
       into.update((byte) 0);

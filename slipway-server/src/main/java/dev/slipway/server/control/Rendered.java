@@ -125,7 +125,8 @@ public record Rendered(
       }
       Diagnostics kept = new Diagnostics();
       ws.diagnostics().list().stream().filter(d -> !broken.contains(applicationOf(d.file()))).forEach(kept::add);
-      ws = new Workspace(ws.root(), ws.platform(), ws.applications().stream().filter(a -> !broken.contains(a.name())).toList(), kept);
+      ws = new Workspace(ws.root(), ws.platform(), ws.applications().stream().filter(a -> !broken.contains(a.name())).toList(), kept,
+          ws.releases());
     }
     return platformBroken(revision, ws, appFolders, List.of(new Diagnostic(Diagnostic.Severity.ERROR, "server.render",
         "slipway.yaml", 0, 0, "", "the platform did not plan after setting aside its broken applications")));
