@@ -53,6 +53,15 @@ final class PromotionCommands {
     Path dir = Path.of(".");
   }
 
+  /** APP [DIR]: the application, then the platform directory (default: the current one). */
+  static final class AppAndDir {
+    @Parameters(index = "0", paramLabel = "APP", description = "The application.")
+    String app;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "Platform directory (with slipway.yaml). Default: current directory.")
+    Path dir = Path.of(".");
+  }
+
   /** Loads the platform; null (with the diagnostics printed) when its specs have errors or the application does not exist. */
   static Workspace load(Path dir, String app, PrintWriter err) {
     Workspace ws = Workspace.load(dir);
@@ -327,15 +336,8 @@ final class PromotionCommands {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "APP", description = "The application.")
-    String app;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "Platform directory (with slipway.yaml). Default: current directory.")
-    void dir(Path dir) {
-      where.dir = dir;
-    }
-
-    final Where where = new Where();
+    @Mixin
+    AppAndDir args;
 
     @Mixin
     ClusterCommands.Target target;
@@ -350,7 +352,7 @@ final class PromotionCommands {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Workspace ws = load(where.dir, app, err);
+      Workspace ws = load(args.dir, args.app, err);
       if (ws == null) {
         return Main.BAD_INPUT;
       }
@@ -362,8 +364,8 @@ final class PromotionCommands {
         err.println("error: " + env + "'s promotion does not require approval (promotion.requires); nothing was written");
         return Main.BAD_INPUT;
       }
-      String who = Promotions.identity(where.dir);
-      Promotions.Evaluation ev = Promotions.evaluate(ws, route, app, target, null, false, Clock.systemUTC());
+      String who = Promotions.identity(args.dir);
+      Promotions.Evaluation ev = Promotions.evaluate(ws, route, args.app, target, null, false, Clock.systemUTC());
       ReleaseSpec candidate = ev.candidate();
       if (ev.sourceUnreadable() != null) {
         // Without the source's pods and history the candidate is not the one a promotion will see.
@@ -376,7 +378,7 @@ final class PromotionCommands {
         return Main.BAD_INPUT;
       }
       Diagnostics d = new Diagnostics();
-      ApprovalsSpec existing = ReleaseFiles.readApprovals(ws.root(), env, app, d);
+      ApprovalsSpec existing = ReleaseFiles.readApprovals(ws.root(), env, args.app, d);
       if (d.hasErrors()) {
         PlanCommand.printDiagnostics(err, d.list());
         return Main.BAD_INPUT;
@@ -390,10 +392,10 @@ final class PromotionCommands {
         return Main.OK;
       }
       approvals.add(new ApprovalsSpec.Approval(who, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), reason));
-      ApprovalsSpec next = new ApprovalsSpec(app, env, candidate.id(), approvals);
+      ApprovalsSpec next = new ApprovalsSpec(args.app, env, candidate.id(), approvals);
       TreeMap<String, String> files = new TreeMap<>();
-      files.put(ReleaseFiles.approvalsPath(env, app), ReleaseFiles.emit(next));
-      String commit = commit(where.dir, files, "approve " + app + " for " + env + ": release " + candidate.id() + "\n\n"
+      files.put(ReleaseFiles.approvalsPath(env, args.app), ReleaseFiles.emit(next));
+      String commit = commit(args.dir, files, "approve " + args.app + " for " + env + ": release " + candidate.id() + "\n\n"
           + (reason == null ? "" : "Reason: " + reason + "\n") + "Approved-by: " + who + "\n", who, err);
       if (commit == null) {
         return Main.BAD_INPUT;
@@ -414,15 +416,8 @@ final class PromotionCommands {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "APP", description = "The application.")
-    String app;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "Platform directory (with slipway.yaml). Default: current directory.")
-    void dir(Path dir) {
-      where.dir = dir;
-    }
-
-    final Where where = new Where();
+    @Mixin
+    AppAndDir args;
 
     @Mixin
     ClusterCommands.Target target;
@@ -437,13 +432,13 @@ final class PromotionCommands {
       if (!Output.checkFormat(err, format, "table", "json")) {
         return Main.BAD_INPUT;
       }
-      Workspace ws = load(where.dir, app, err);
+      Workspace ws = load(args.dir, args.app, err);
       if (ws == null) {
         return Main.BAD_INPUT;
       }
       ArrayNode json = Output.JSON.createArrayNode();
       for (EnvironmentSpec env : ws.platform().environments()) {
-        ReleaseSpec running = ws.release(env.name(), app);
+        ReleaseSpec running = ws.release(env.name(), args.app);
         ObjectNode o = json.addObject().put("environment", env.name());
         if (format.equals("table")) {
           out.println("Environment " + env.name() + (env.promotion() == null ? "  (start of the chain: renders app.yaml's images)"
@@ -455,7 +450,7 @@ final class PromotionCommands {
             Promotions.printRelease(out, "runs release", running, null, "  ");
           }
         } else {
-          ApplicationPlan p = Promotions.planOne(ws, env.name(), app);
+          ApplicationPlan p = Promotions.planOne(ws, env.name(), args.app);
           ObjectNode images = o.putObject("running").put("source", "app.yaml").putObject("images");
           p.resolved().components().stream().filter(c -> c.image() != null).forEach(c -> images.put(c.name(), c.image()));
           if (format.equals("table")) {
@@ -467,7 +462,7 @@ final class PromotionCommands {
           continue;
         }
         PromotionRoute route = PromotionRoute.to(ws.platform(), env.name(), null);
-        Promotions.Evaluation ev = Promotions.evaluate(ws, route, app, target, null, false, Clock.systemUTC());
+        Promotions.Evaluation ev = Promotions.evaluate(ws, route, args.app, target, null, false, Clock.systemUTC());
         ObjectNode c = o.putObject("candidate");
         c.set("release", Promotions.json(ev.candidate()));
         c.put("upToDate", ev.upToDate());
@@ -501,15 +496,8 @@ final class PromotionCommands {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "APP", description = "The application.")
-    String app;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "Platform directory (with slipway.yaml). Default: current directory.")
-    void dir(Path dir) {
-      where.dir = dir;
-    }
-
-    final Where where = new Where();
+    @Mixin
+    AppAndDir args;
 
     @Mixin
     ClusterCommands.Target target;
@@ -521,7 +509,7 @@ final class PromotionCommands {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Plan plan = ClusterCommands.plan(where.dir, Set.of(env), Set.of(app), List.of(), err);
+      Plan plan = ClusterCommands.plan(args.dir, Set.of(env), Set.of(args.app), List.of(), err);
       if (plan == null) {
         return Main.BAD_INPUT;
       }
@@ -530,7 +518,7 @@ final class PromotionCommands {
         ClusterClient client = target.client(kc);
         PromotionGates.Pin pin = new ReleaseReader(client, new SyncExecutor(client, Clock.systemUTC()))
             .unpin(env, e.applications().get(0).bundle());
-        out.println(pin == null ? app + " in " + env + " was not pinned." : "Unpinned " + app + " in " + env + " (was pinned at revision "
+        out.println(pin == null ? args.app + " in " + env + " was not pinned." : "Unpinned " + args.app + " in " + env + " (was pinned at revision "
             + pin.revision() + ").");
         return Main.OK;
       } catch (IOException | KubernetesClientException | IllegalStateException ex) {
