@@ -272,6 +272,24 @@ class DashboardIT {
   }
 
   @Test
+  void aCellThatChangesKeepsTheKeyboardFocusWhereItWas() throws Exception {
+    Page page = open(SandboxServer.ADMIN_TOKEN, 1280, "");
+    assertThat(page.locator("#live")).hasAttribute("data-state", "live", new LocatorAssertions.HasAttributeOptions().setTimeout(15_000));
+    Locator cell = page.locator("td[data-cell='proyecto06/staging'] a");
+    cell.focus();
+    assertThat(server.controller.pause("proyecto06", "staging", "ada").outcome()).isEqualTo(ActionResult.Outcome.DONE);
+    try {
+      // The cell is redrawn in place from the event: the page is not redrawn under the user's focus.
+      assertThat(page.locator("td[data-cell='proyecto06/staging']")).containsText("paused",
+          new LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
+      assertThat(page.evaluate("document.activeElement.closest('td') && document.activeElement.closest('td').dataset.cell"))
+          .isEqualTo("proyecto06/staging");
+    } finally {
+      server.controller.resume("proyecto06", "staging", "ada");
+    }
+  }
+
+  @Test
   void everyPageFitsA390PixelWideScreen() {
     Page page = open(SandboxServer.ADMIN_TOKEN, 390, "");
     assertThat(page.locator("table.matrix tbody tr")).hasCount(3);
