@@ -1,10 +1,10 @@
-// A classic script, loaded async before the modules: when the page opens on the overview, it starts
-// the three requests the first page needs while the modules are still loading. api.js takes the
-// answers over (once each, during start-up only); with another address or no answer, the modules
-// make their own requests as usual.
+// A classic script, deferred before the modules: when the page opens on the overview, it starts the
+// three requests the first page needs while the modules are still loading. api.js takes the answers
+// over (once each, during start-up only); with another address or no answer, the modules make their
+// own requests as usual. If main.js has started already, it has made its own requests: nothing to do.
 (function () {
   var hash = location.hash.replace(/^#/, '') || '/';
-  if (hash !== '/') return;
+  if (hash !== '/' || window.slipwayStarted) return;
   var token = sessionStorage.getItem('slipway.token');
   var headers = { Accept: 'application/json' };
   if (token) headers.Authorization = 'Bearer ' + token;

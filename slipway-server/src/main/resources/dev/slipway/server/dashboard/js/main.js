@@ -112,6 +112,7 @@ function opensOnFirstPage() {
 }
 
 async function start() {
+  window.slipwayStarted = true;
   // Who the caller is, the environments and the matrix in parallel: one round trip, not two.
   const firstPage = opensOnFirstPage();
   let whoami;
