@@ -167,7 +167,7 @@ public class ServeBench {
       await(ns + "/" + name + " corrected", Duration.ofSeconds(60),
           () -> rendered.equals(live.get().getSpec().getTemplate().getSpec().getContainers().get(0).getImage()));
       latencies.add((System.nanoTime() - start) / 1e6);
-      Thread.sleep(200);
+      Thread.sleep(200); // spaces the injected drifts out, as separate edits would be; nothing to wait for
     }
     Sample s5 = Sample.take();
     Collections.sort(latencies);
@@ -214,7 +214,7 @@ public class ServeBench {
   static long heapAfterGc() throws InterruptedException {
     for (int i = 0; i < 3; i++) {
       System.gc();
-      Thread.sleep(200);
+      Thread.sleep(200); // no condition to wait on: lets finalization and reference processing finish between collections
     }
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
