@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {PlanCommand.class, CostCommand.class, PolicyCommand.class, HealthCommand.class, ValidateCommand.class,
         ClusterCommands.Diff.class, ClusterCommands.Sync.class, HistoryCommands.History.class, HistoryCommands.Rollback.class,
         StatusCommand.class, DoctorCommand.class, PromotionCommands.Promote.class, PromotionCommands.Approve.class,
-        PromotionCommands.Releases.class, PromotionCommands.Unpin.class, SandboxCommand.class, ServeCommand.class,
+        PromotionCommands.Releases.class, PromotionCommands.Unpin.class, RolloutCommands.class, SandboxCommand.class, ServeCommand.class,
         ClusterCommands.Destroy.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;

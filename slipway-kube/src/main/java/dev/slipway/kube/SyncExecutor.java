@@ -181,8 +181,10 @@ public final class SyncExecutor {
     return out;
   }
 
+  /** How the bundle compares with the cluster; components with a strategy as their rollouts want them now. */
   public List<ObjectDiff> diff(String environment, ApplicationBundle bundle) {
-    return DiffPlanner.compare(bundle.objects(), owned(environment, bundle));
+    ApplicationBundle shaped = dev.slipway.kube.rollout.RolloutSync.prepare(client, clock, environment, bundle, false);
+    return DiffPlanner.compare(shaped.objects(), owned(environment, shaped));
   }
 
   /**
@@ -249,6 +251,16 @@ public final class SyncExecutor {
    * written is thrown ({@link KubernetesClientException}); every failure after that is in the outcome.
    */
   public Outcome apply(String environment, ApplicationBundle bundle, Options options, Consumer<String> progress, Snapshot snapshot) {
+    // Components with a delivery strategy: their rollout's objects (a new revision starts the rollout here).
+    return applyShaped(environment, dev.slipway.kube.rollout.RolloutSync.prepare(client, clock, environment, bundle, !options.dryRun()),
+        options, progress, snapshot);
+  }
+
+  /**
+   * {@link #apply} of objects already shaped by their rollouts: what a rollout's driver applies
+   * when it moves a rollout on.
+   */
+  public Outcome applyShaped(String environment, ApplicationBundle bundle, Options options, Consumer<String> progress, Snapshot snapshot) {
     List<JsonNode> live = snapshot == null ? owned(environment, bundle) : snapshot.of(bundle);
     List<ObjectDiff> diffs = DiffPlanner.compare(bundle.objects(), live);
     List<PruneAction> prunes = pruneActions(diffs, live, options);

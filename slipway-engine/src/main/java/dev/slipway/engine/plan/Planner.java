@@ -148,6 +148,10 @@ public final class Planner {
     // Health scripts are compiled here too, so that a script that is not valid Lua is a spec error
     // (file:line) of plan, and sync refuses to start rather than find out while waiting.
     HealthRules.load(ws.root(), ws.platform().health(), d);
+    // Analysis templates: their CEL conditions parse and type-check, their queries name known variables.
+    ws.platform().environments().stream().findFirst().ifPresent(first -> first.analysis().values().forEach(t ->
+        dev.slipway.engine.rollout.Analysis.problems(t).forEach(p ->
+            d.error("spec.invalid-analysis", t.at(), "spec.analysis.templates." + t.name(), "analysis template '" + t.name() + "': " + p))));
     List<EnvironmentSpec> envs = ws.platform().environments().stream()
         .filter(e -> scope.environments().isEmpty() || scope.environments().contains(e.name())).toList();
     // Cost needs every application of an environment: they share its nodes.

@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The gates of one promotion, judged from data: every gate is evaluated and listed (not only the
@@ -205,22 +203,9 @@ public final class PromotionGates {
     return Gate.fail("pin", reason + "; or promote with --force");
   }
 
-  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
-
   /** A spec duration such as {@code 30m} or {@code 1h30m} (the loader checked the form). */
   public static Duration duration(String text) {
-    Duration d = Duration.ZERO;
-    Matcher m = PART.matcher(text);
-    while (m.find()) {
-      long n = Long.parseLong(m.group(1));
-      d = d.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      });
-    }
-    return d;
+    return dev.slipway.model.yaml.Durations.parse(text);
   }
 
   static String human(Duration d) {

@@ -33,6 +33,7 @@ public final class ApplicationRenderer {
       TrafficRenderer.render(ctx, c, out);
       ScalingRenderer.render(ctx, c, out);
       ObservabilityRenderer.renderServiceMonitor(ctx, c, out);
+      dev.slipway.engine.rollout.RolloutShaper.steady(c, out);
     }
     ObservabilityRenderer.renderAppWide(ctx, out);
     ArgoSyncWave.annotate(out, false);

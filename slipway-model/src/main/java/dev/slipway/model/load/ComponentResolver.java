@@ -19,6 +19,7 @@ import dev.slipway.model.spec.ComponentSpec.ServiceAccount;
 import dev.slipway.model.spec.ComponentSpec.Storage;
 import dev.slipway.model.spec.ComponentSpec.Trigger;
 import dev.slipway.model.spec.ComponentType;
+import dev.slipway.model.spec.DeliveryStrategy;
 import dev.slipway.model.spec.EnvironmentSpec;
 import dev.slipway.model.spec.ImageReference;
 import dev.slipway.model.yaml.Fields;
@@ -248,6 +249,8 @@ public final class ComponentResolver {
     Schedule schedule = schedule(f, d);
     Security security = security(f.childOrEmpty("security"));
     checkApplicability(f, type, d);
+    DeliveryStrategy strategy = type == ComponentType.WEB || type == ComponentType.API
+        ? Strategies.bind(f, ingress, autoscaling, env, d) : null;
     if (ingress != null && port == null) {
       d.error("spec.required", f.position("ingress"), f.path("port"), "an ingress needs the component to have a port");
     }
@@ -264,11 +267,12 @@ public final class ComponentResolver {
     return new ComponentSpec(name, type, image, port, ports == null ? new TreeMap<>() : ports, orEmpty(command), orEmpty(args),
         envVars == null ? new TreeMap<>() : envVars, secrets == null ? new TreeMap<>() : secrets, config, resources,
         probes == null ? new Probes(null, null, null) : probes, replicas == null ? 1 : replicas, autoscaling, ingress, sa,
-        orEmpty(dependsOn), metrics, storage, schedule, security, 0);
+        orEmpty(dependsOn), metrics, storage, schedule, security, 0, strategy);
   }
 
   private static final Map<String, Set<ComponentType>> ONLY_FOR = Map.of(
       "ingress", Set.of(ComponentType.WEB, ComponentType.API),
+      "strategy", Set.of(ComponentType.WEB, ComponentType.API),
       "autoscaling", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER),
       "storage", Set.of(ComponentType.POSTGRES),
       "version", Set.of(ComponentType.POSTGRES),
@@ -283,6 +287,8 @@ public final class ComponentResolver {
       "autoscaling@postgres", "postgres runs one instance: give it more with resources.cpu and resources.memory",
       "ingress@worker", "a worker takes no traffic: make it a web or api component to expose it",
       "ingress@postgres", "reach the database from components that list it in dependsOn",
+      "strategy@worker", "a worker takes no traffic to shift or switch: its Deployment's rolling update replaces it",
+      "strategy@postgres", "a database is not run twice side by side: its StatefulSet replaces its pod",
       "probes@job", "a job's pod runs to completion; use schedule.activeDeadlineSeconds to bound it");
 
   private static void checkApplicability(Fields f, ComponentType type, Diagnostics d) {
@@ -788,7 +794,7 @@ public final class ComponentResolver {
   private static ComponentSpec withWave(ComponentSpec c, int wave) {
     return new ComponentSpec(c.name(), c.type(), c.image(), c.port(), c.ports(), c.command(), c.args(), c.env(), c.secrets(), c.config(),
         c.resources(), c.probes(), c.replicas(), c.autoscaling(), c.ingress(), c.serviceAccount(), c.dependsOn(), c.metrics(),
-        c.storage(), c.schedule(), c.security(), wave);
+        c.storage(), c.schedule(), c.security(), wave, c.strategy());
   }
 
   private static <T> List<T> orEmpty(List<T> l) {

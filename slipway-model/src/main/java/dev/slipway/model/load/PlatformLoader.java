@@ -15,6 +15,7 @@ import dev.slipway.model.spec.EnvironmentSpec.PolicySettings;
 import dev.slipway.model.spec.EnvironmentSpec.PromotionSpec;
 import dev.slipway.model.spec.EnvironmentSpec.SyncPolicy;
 import dev.slipway.model.spec.AccessRule;
+import dev.slipway.model.spec.AnalysisTemplate;
 import dev.slipway.model.spec.HealthSpec;
 import dev.slipway.model.spec.Role;
 import dev.slipway.model.spec.NodePoolSpec;
@@ -73,6 +74,7 @@ public final class PlatformLoader {
     }
     checkPolicyPaths(spec, policies, d);
 
+    Map<String, AnalysisTemplate> analysis = bindAnalysis(spec, d);
     List<EnvironmentSpec> envs = new ArrayList<>();
     SpecNode envNode = spec.raw("environments");
     if (envNode == null) {
@@ -84,7 +86,7 @@ public final class PlatformLoader {
       Set<String> mutableTagsUnset = new HashSet<>();
       for (int i = 0; i < list.items().size(); i++) {
         String path = "spec.environments[" + i + "]";
-        EnvironmentSpec env = bindEnvironment(list.items().get(i), path, region, platformAddons, mutableTagsUnset, d);
+        EnvironmentSpec env = bindEnvironment(list.items().get(i), path, region, platformAddons, mutableTagsUnset, analysis, d);
         if (env == null) {
           continue;
         }
@@ -174,8 +176,50 @@ public final class PlatformLoader {
     }
   }
 
+  /**
+   * Binds {@code spec.analysis.templates}: the Prometheus analyses rollouts name. The engine
+   * checks their CEL conditions; here, the form of every field.
+   */
+  static Map<String, AnalysisTemplate> bindAnalysis(Fields spec, Diagnostics d) {
+    Fields a = spec.child("analysis");
+    if (a == null) {
+      return Map.of();
+    }
+    java.util.TreeMap<String, AnalysisTemplate> out = a.map("templates", e -> {
+      Names.checkLabel(e.key(), Names.LABEL_MAX, "analysis template name", "strategies refer to it by name", e.keyPosition(), e.path(), d);
+      Fields t = Fields.of(e.node(), e.path(), d);
+      if (t == null) {
+        return null;
+      }
+      String query = t.required("query");
+      String success = t.string("successCondition");
+      String failure = t.string("failureCondition");
+      if (success == null && failure == null) {
+        d.error("spec.required", t.position(), e.path(), "an analysis template needs a successCondition or a failureCondition"
+            + " (CEL over result, e.g. result[0] >= 0.99)");
+      }
+      String interval = t.string("interval");
+      checkDuration(t, "interval", interval, d);
+      Integer count = t.integer("count", 1, 1000);
+      Integer failureLimit = t.integer("failureLimit", 0, 1000);
+      Integer inconclusiveLimit = t.integer("inconclusiveLimit", 0, 1000);
+      Integer errorLimit = t.integer("consecutiveErrorLimit", 0, 1000);
+      java.time.Duration every = interval != null && dev.slipway.model.yaml.Durations.valid(interval)
+          ? dev.slipway.model.yaml.Durations.parse(interval) : java.time.Duration.ofMinutes(1);
+      t.finish();
+      return new AnalysisTemplate(e.key(), query, success, failure, every, count == null ? 1 : count,
+          failureLimit == null ? 0 : failureLimit, inconclusiveLimit == null ? 0 : inconclusiveLimit, errorLimit == null ? 4 : errorLimit,
+          e.keyPosition());
+    });
+    a.finish();
+    if (out == null) {
+      return Map.of();
+    }
+    return out;
+  }
+
   private static EnvironmentSpec bindEnvironment(SpecNode node, String path, String region, SpecNode platformAddons,
-      java.util.Set<String> mutableTagsUnset, Diagnostics d) {
+      java.util.Set<String> mutableTagsUnset, Map<String, AnalysisTemplate> analysis, Diagnostics d) {
     Fields f = Fields.of(node, path, d);
     if (f == null) {
       return null;
@@ -238,7 +282,7 @@ public final class PlatformLoader {
       return null;
     }
     return new EnvironmentSpec(name, f.position(), production, clusterSpec, domain, namespace, namespaceAt, policy, pools, promotion,
-        addons, syncPolicy, defaults);
+        addons, syncPolicy, defaults, analysis);
   }
 
   static final List<String> GATES = List.of(PromotionSpec.APPROVAL);

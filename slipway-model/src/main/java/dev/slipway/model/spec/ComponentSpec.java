@@ -12,6 +12,7 @@ import java.util.SortedMap;
  * @param replicas replicas when not autoscaled (and the floor the capacity planner uses)
  * @param secrets environment variable → reference into the platform's secret store
  * @param waveHint position in the {@code dependsOn} order: 0 for components that depend on nothing
+ * @param strategy how a new version replaces the running one (blue/green, canary); null for the Deployment's rolling update
  */
 public record ComponentSpec(
     String name,
@@ -35,12 +36,13 @@ public record ComponentSpec(
     Storage storage,
     Schedule schedule,
     Security security,
-    int waveHint) {
+    int waveHint,
+    DeliveryStrategy strategy) {
 
   /** The same component running {@code other}: a promoted release's image instead of app.yaml's. */
   public ComponentSpec withImage(String other) {
     return new ComponentSpec(name, type, other, port, ports, command, args, env, secrets, config, resources, probes, replicas, autoscaling,
-        ingress, serviceAccount, dependsOn, metrics, storage, schedule, security, waveHint);
+        ingress, serviceAccount, dependsOn, metrics, storage, schedule, security, waveHint, strategy);
   }
 
   /** A key in the secret store, optionally one property of a JSON secret ({@code key#property}). */

@@ -16,6 +16,7 @@ import java.util.List;
  *     self-heal, prune
  * @param defaults component fields every component in this environment starts from (the
  *     "platform" layer of {@code --explain}); kept as a tree so its positions survive the merge
+ * @param analysis the platform's analysis templates by name ({@code spec.analysis.templates}), for rollouts here
  */
 public record EnvironmentSpec(
     String name,
@@ -30,10 +31,20 @@ public record EnvironmentSpec(
     PromotionSpec promotion,
     AddonsSpec addons,
     SyncPolicy sync,
-    SpecNode defaults) {
+    SpecNode defaults,
+    java.util.Map<String, AnalysisTemplate> analysis) {
 
   public EnvironmentSpec {
     sync = sync == null ? SyncPolicy.MANUAL : sync;
+    analysis = analysis == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(analysis));
+  }
+
+  /** An environment without analysis templates. */
+  public EnvironmentSpec(String name, Position position, boolean production, ClusterSpec cluster, String domain, String namespace,
+      Position namespacePosition, PolicySettings policy, List<NodePoolSpec> nodePools, PromotionSpec promotion, AddonsSpec addons,
+      SyncPolicy sync, SpecNode defaults) {
+    this(name, position, production, cluster, domain, namespace, namespacePosition, policy, nodePools, promotion, addons, sync, defaults,
+        null);
   }
 
   /** An environment whose namespace pattern is reported at the environment itself. */
@@ -96,7 +107,8 @@ public record EnvironmentSpec(
   public record PolicySettings(Enforcement enforcement, List<String> allowedRegistries, boolean allowMutableTags) {}
 
   public EnvironmentSpec withPolicy(PolicySettings p) {
-    return new EnvironmentSpec(name, position, production, cluster, domain, namespace, namespacePosition, p, nodePools, promotion, addons, sync, defaults);
+    return new EnvironmentSpec(name, position, production, cluster, domain, namespace, namespacePosition, p, nodePools, promotion, addons, sync, defaults,
+        analysis);
   }
 
   /** {@code warn} reports violations; {@code enforce} also fails the plan. */
