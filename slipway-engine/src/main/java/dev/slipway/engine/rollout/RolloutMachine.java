@@ -86,7 +86,7 @@ public final class RolloutMachine {
     }
     Builder b = s.to();
     b.strategy = kind.id();
-    if (revision.equals(s.stable)) {
+    if (revision.equals(s.stable())) {
       b.phase = Phase.STABLE;
       b.canary = null;
       b.stableDeployment = null;
@@ -96,18 +96,18 @@ public final class RolloutMachine {
       b.analysis = null;
       b.waiting(null, null);
       b.message = null;
-      return b.event(now, "the spec is back at the stable revision " + revision + "; the rollout of " + s.canary + " ended").build();
+      return b.event(now, "the spec is back at the stable revision " + revision + "; the rollout of " + s.canary() + " ended").build();
     }
-    if (s.canary == null) {
-      b.stableDeployment = deploymentOf(s.release);
+    if (s.canary() == null) {
+      b.stableDeployment = deploymentOf(s.release());
     }
-    if (s.previous != null) {
-      b.event(now, "previous revision " + s.previous + " scaled down: a new rollout starts");
+    if (s.previous() != null) {
+      b.event(now, "previous revision " + s.previous() + " scaled down: a new rollout starts");
       b.previous = null;
       b.previousDeployment = null;
       b.scaleDownAt = null;
     }
-    String was = s.rollingOut() ? s.canary : null;
+    String was = s.rollingOut() ? s.canary() : null;
     b.phase = Phase.PROGRESSING;
     b.canary = revision;
     b.release = release;
@@ -119,7 +119,7 @@ public final class RolloutMachine {
     b.message = null;
     b.waiting(null, null);
     b.event(now, was != null ? "restarted with revision " + revision + " (replaces " + was + ")"
-        : kind.id() + " rollout of revision " + revision + " started (stable: " + s.stable + ")");
+        : kind.id() + " rollout of revision " + revision + " started (stable: " + s.stable() + ")");
     return b.build();
   }
 
@@ -174,8 +174,12 @@ public final class RolloutMachine {
   public static RolloutState next(RolloutState s, DeliveryStrategy strategy, Map<String, AnalysisTemplate> templates, Observation o,
       Instant now) {
     RolloutState cur = record(s, o, now);
+    Observation stale = new Observation(false, Map.of());
     for (int i = 0; i < MAX_TRANSITIONS; i++) {
-      RolloutState n = step(cur, strategy, templates, o, now);
+      // The pods were observed for the state as it was: once this call asks for other replicas (or
+      // another revision), they are not known to be ready until the next observation.
+      boolean same = cur.scale() == s.scale() && java.util.Objects.equals(cur.canary(), s.canary());
+      RolloutState n = step(cur, strategy, templates, same ? o : stale, now);
       if (n == cur) {
         return cur;
       }
@@ -323,16 +327,8 @@ public final class RolloutMachine {
     if (run == null) {
       Builder b = s.to();
       b.analysis = AnalysisRun.start(names, now);
-      Duration longest = Duration.ZERO;
-      for (String n : names) {
-        AnalysisTemplate t = templates.get(n);
-        if (t != null) {
-          Duration d = t.interval().multipliedBy(Math.max(0, t.count() - 1));
-          longest = longest.compareTo(d) < 0 ? d : longest;
-        }
-      }
       // The run's own length, plus the progress deadline for queries that are slow to answer.
-      b.waiting("analysis " + String.join(", ", names) + " " + where, now.plus(longest).plus(strategy.progressDeadline()));
+      b.waiting("analysis " + String.join(", ", names) + " " + where, now.plus(runLength(names, templates)).plus(strategy.progressDeadline()));
       return b.event(now, "analysis " + String.join(", ", names) + " started " + where).build();
     }
     if ("SUCCESSFUL".equals(run.verdict()) || "PROMOTED".equals(run.verdict())) {
@@ -358,7 +354,12 @@ public final class RolloutMachine {
       }
     }
     if (worst == RunPhase.RUNNING) {
-      if (s.deadline() != null && !now.isBefore(s.deadline())) {
+      if (s.deadline() == null) {
+        Builder b = s.to();
+        b.waiting("analysis " + String.join(", ", names) + " " + where, now.plus(runLength(names, templates)).plus(strategy.progressDeadline()));
+        return b.build();
+      }
+      if (!now.isBefore(s.deadline())) {
         return abort(s, now, "analysis " + String.join(", ", names) + " " + where + " did not finish by its deadline");
       }
       return s;
@@ -381,6 +382,19 @@ public final class RolloutMachine {
         return b.event(now, b.message + "; paused").build();
       }
     }
+  }
+
+  /** How long the longest of the named analyses takes when every measurement is on time. */
+  private static Duration runLength(List<String> names, Map<String, AnalysisTemplate> templates) {
+    Duration longest = Duration.ZERO;
+    for (String n : names) {
+      AnalysisTemplate t = templates.get(n);
+      if (t != null) {
+        Duration d = t.interval().multipliedBy(Math.max(0, t.count() - 1));
+        longest = longest.compareTo(d) < 0 ? d : longest;
+      }
+    }
+    return longest;
   }
 
   private static RunPhase worse(RunPhase a, RunPhase b) {
@@ -468,8 +482,8 @@ public final class RolloutMachine {
         b.phase = Phase.PROGRESSING;
         b.message = null;
         b.waiting(null, null);
-        if (s.analysis() != null && s.analysis().verdict() != null && !"SUCCESSFUL".equals(s.analysis().verdict())) {
-          // An inconclusive analysis: the person's promote stands for it.
+        if (s.analysis() != null && !"SUCCESSFUL".equals(s.analysis().verdict())) {
+          // An analysis that is running or was inconclusive: the person's promote stands for it.
           b.analysis = new AnalysisRun(s.analysis().templates(), s.analysis().started(), s.analysis().measurements(), "PROMOTED");
         }
         b.event(now, "promoted by " + who);

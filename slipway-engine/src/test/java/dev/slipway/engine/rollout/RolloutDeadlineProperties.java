@@ -11,92 +11,93 @@ import dev.slipway.model.spec.DeliveryStrategy.Step;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /**
- * The rollout machine is never stuck: from any state reached by any observations, commands and
- * times, every state that waits has a deadline, and a bounded number of {@code next} calls with
- * time moving on reaches a state that waits for nothing (stable with nothing to scale down, or
- * aborted).
+ * The rollout machine is never stuck: from any state reached by any observations, measurements,
+ * commands and times, every state that waits has a deadline, and a bounded number of
+ * {@code next} calls with time moving on reaches a state that waits for nothing (stable with
+ * nothing left to scale down, or aborted). Generated cases from fixed seeds, so a failure names
+ * the seed that reproduces it.
  */
 class RolloutDeadlineProperties {
+  static final int CASES = 3000;
 
-  /** One thing that happens to a rollout: time passes, pods are (not) ready, a measurement arrives, a person acts. */
-  record Event(long seconds, boolean ready, MeasurementPhase measurement, Command command) {}
-
-  @Provide
-  Arbitrary<DeliveryStrategy> strategies() {
-    Arbitrary<Step> step = Arbitraries.oneOf(
-        Arbitraries.integers().between(0, 100).map(Step::weight),
-        Arbitraries.longs().between(0, 600).map(s -> Step.pauseFor(Duration.ofSeconds(s))),
-        Arbitraries.just(new Step(null, null, true, List.of(), Position.NONE)),
-        Arbitraries.just(new Step(null, null, false, List.of("success-rate"), Position.NONE)));
-    Arbitrary<DeliveryStrategy> canary = Combinators.combine(step.list().ofMaxSize(6), Arbitraries.of(List.<String>of(), List.of("success-rate")))
-        .as((steps, analysis) -> RolloutMachineTest.canary(steps, analysis));
-    Arbitrary<DeliveryStrategy> blueGreen = Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(List.<String>of(), List.of("success-rate")))
-        .as(RolloutMachineTest::blueGreen);
-    return Arbitraries.oneOf(canary, blueGreen);
+  static DeliveryStrategy strategy(Random r) {
+    List<String> analysis = r.nextBoolean() ? List.of() : List.of("success-rate");
+    if (r.nextBoolean()) {
+      return RolloutMachineTest.blueGreen(r.nextBoolean(), analysis);
+    }
+    List<Step> steps = new ArrayList<>();
+    int n = r.nextInt(7);
+    for (int i = 0; i < n; i++) {
+      steps.add(switch (r.nextInt(4)) {
+        case 0 -> Step.weight(r.nextInt(101));
+        case 1 -> Step.pauseFor(Duration.ofSeconds(r.nextInt(601)));
+        case 2 -> new Step(null, null, true, List.of(), Position.NONE);
+        default -> new Step(null, null, false, List.of("success-rate"), Position.NONE);
+      });
+    }
+    return RolloutMachineTest.canary(steps, analysis);
   }
 
-  @Provide
-  Arbitrary<List<Event>> histories() {
-    Arbitrary<Event> e = Combinators.combine(Arbitraries.longs().between(0, 4000), Arbitraries.of(true, false),
-        Arbitraries.of(MeasurementPhase.class).injectNull(0.5), Arbitraries.of(Command.class).injectNull(0.85)).as(Event::new);
-    return e.list().ofMaxSize(40);
-  }
-
-  @Property(tries = 400)
-  void everyWaitHasADeadlineAndABoundedNumberOfStepsEndsIt(@ForAll("strategies") DeliveryStrategy strategy,
-      @ForAll("histories") List<Event> history) {
-    Instant now = RolloutMachineTest.T0;
-    RolloutState s = RolloutMachineTest.started(strategy);
-    for (Event e : history) {
-      now = now.plusSeconds(e.seconds());
-      if (e.command() != null) {
-        try {
-          s = RolloutMachine.command(s, strategy, e.command(), "prop", now);
-        } catch (RolloutMachine.NotApplicable ignored) {
-          // Refused commands leave the state as it was.
+  @Test
+  void everyWaitHasADeadlineAndABoundedNumberOfNextCallsEndsIt() {
+    MeasurementPhase[] phases = MeasurementPhase.values();
+    Command[] commands = Command.values();
+    for (int seed = 0; seed < CASES; seed++) {
+      Random r = new Random(seed);
+      DeliveryStrategy strategy = strategy(r);
+      Instant now = RolloutMachineTest.T0;
+      RolloutState s = RolloutMachineTest.started(strategy);
+      int events = r.nextInt(41);
+      for (int i = 0; i < events; i++) {
+        now = now.plusSeconds(r.nextInt(4001));
+        if (r.nextInt(100) < 15) {
+          try {
+            s = RolloutMachine.command(s, strategy, commands[r.nextInt(commands.length)], "prop", now);
+          } catch (RolloutMachine.NotApplicable refused) {
+            // A refused command leaves the state as it was.
+          }
         }
-      }
-      Map<String, Measurement> ms = new java.util.HashMap<>();
-      if (e.measurement() != null) {
-        for (String t : RolloutMachine.due(s, RolloutMachineTest.TEMPLATES, now)) {
-          ms.put(t, new Measurement(now, e.measurement(), "[0.9]", null));
+        Map<String, Measurement> ms = new HashMap<>();
+        if (r.nextBoolean()) {
+          MeasurementPhase p = phases[r.nextInt(phases.length)];
+          for (String t : RolloutMachine.due(s, RolloutMachineTest.TEMPLATES, now)) {
+            ms.put(t, new Measurement(now, p, "[0.9]", "generated"));
+          }
         }
+        s = RolloutMachine.next(s, strategy, RolloutMachineTest.TEMPLATES, new Observation(r.nextBoolean(), ms), now);
+        assertWaitsHaveDeadlines(s, seed);
       }
-      s = RolloutMachine.next(s, strategy, RolloutMachineTest.TEMPLATES, new Observation(e.ready(), ms), now);
-      assertWaitsHaveDeadlines(s);
+      // Time moves on a day per call; pods never become ready; nobody measures or decides.
+      int bound = strategy.steps().size() * 3 + 8;
+      List<Phase> seen = new ArrayList<>();
+      for (int i = 0; i < bound && !finished(s); i++) {
+        now = now.plus(Duration.ofDays(1));
+        s = RolloutMachine.next(s, strategy, RolloutMachineTest.TEMPLATES, Observation.ready(false), now);
+        seen.add(s.phase());
+        assertWaitsHaveDeadlines(s, seed);
+      }
+      assertThat(finished(s)).as("seed %d: not finished after %d calls; phases %s; %s", seed, bound, seen, RolloutMachine.describe(s))
+          .isTrue();
     }
-    // Time moves on a day per call, pods never become ready, nobody measures or decides.
-    int bound = strategy.steps().size() * 3 + 8;
-    List<Phase> seen = new ArrayList<>();
-    for (int i = 0; i < bound && !finished(s); i++) {
-      now = now.plus(Duration.ofDays(1));
-      s = RolloutMachine.next(s, strategy, RolloutMachineTest.TEMPLATES, Observation.ready(false), now);
-      seen.add(s.phase());
-      assertWaitsHaveDeadlines(s);
-    }
-    assertThat(finished(s)).as("finished after %d calls; phases %s; state %s", bound, seen, RolloutMachine.describe(s)).isTrue();
   }
 
   private static boolean finished(RolloutState s) {
     return s.phase() == Phase.ABORTED || (s.phase() == Phase.STABLE && s.previous() == null);
   }
 
-  private static void assertWaitsHaveDeadlines(RolloutState s) {
+  private static void assertWaitsHaveDeadlines(RolloutState s, int seed) {
     if (s.rollingOut()) {
-      assertThat(s.deadline()).as("deadline of %s", RolloutMachine.describe(s)).isNotNull();
+      assertThat(s.deadline()).as("seed %d: deadline of %s", seed, RolloutMachine.describe(s)).isNotNull();
     }
     if (s.phase() == Phase.STABLE && s.previous() != null) {
-      assertThat(s.scaleDownAt()).isNotNull();
+      assertThat(s.scaleDownAt()).as("seed %d", seed).isNotNull();
     }
   }
 }

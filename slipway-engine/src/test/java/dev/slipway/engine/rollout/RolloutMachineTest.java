@@ -187,7 +187,12 @@ class RolloutMachineTest {
     assertThat(s.step()).isEqualTo(2);
     s = RolloutMachine.command(s, c, Command.PROMOTE, "ana", T0.plusSeconds(200));
     s = RolloutMachine.next(s, c, TEMPLATES, Observation.ready(true), T0.plusSeconds(200));
+    // Scaled to 50% in this call: the pods seen ready were the 20% ones, so no traffic moves yet.
+    assertThat(s.scale()).isEqualTo(50);
+    assertThat(s.weight()).isEqualTo(20);
+    s = RolloutMachine.next(s, c, TEMPLATES, Observation.ready(true), T0.plusSeconds(210));
     assertThat(s.weight()).isEqualTo(50);
+    assertThat(s.scale()).isEqualTo(100);
     s = RolloutMachine.next(s, c, TEMPLATES, Observation.ready(true), T0.plusSeconds(260));
     assertThat(s.phase()).isEqualTo(Phase.STABLE);
     assertThat(s.stable()).isEqualTo("bbb");
@@ -197,6 +202,7 @@ class RolloutMachineTest {
   void canaryAbortReturnsAllTrafficToStableAndScalesTheCanaryDown() {
     DeliveryStrategy c = canary(List.of(Step.weight(30), new Step(null, null, true, List.of(), Position.NONE)), List.of());
     RolloutState s = RolloutMachine.next(started(c), c, TEMPLATES, Observation.ready(true), T0);
+    s = RolloutMachine.next(s, c, TEMPLATES, Observation.ready(true), T0.plusSeconds(1));
     assertThat(s.weight()).isEqualTo(30);
     s = RolloutMachine.command(s, c, Command.ABORT, "ana", T0.plusSeconds(5));
     assertThat(s.phase()).isEqualTo(Phase.ABORTED);
@@ -209,8 +215,10 @@ class RolloutMachineTest {
 
   @Test
   void theStableRevisionWrittenAgainEndsARolloutAndANewOneRestartsIt() {
-    DeliveryStrategy c = canary(List.of(Step.weight(30)), List.of());
+    DeliveryStrategy c = canary(List.of(Step.weight(30), new Step(null, null, true, List.of(), Position.NONE)), List.of());
     RolloutState s = RolloutMachine.next(started(c), c, TEMPLATES, Observation.ready(true), T0);
+    s = RolloutMachine.next(s, c, TEMPLATES, Observation.ready(true), T0.plusSeconds(1));
+    assertThat(s.weight()).isEqualTo(30);
     RolloutState back = RolloutMachine.release(s, Kind.CANARY, "web", "aaa", release("aaa"), T0.plusSeconds(1));
     assertThat(back.phase()).isEqualTo(Phase.STABLE);
     assertThat(back.canary()).isNull();

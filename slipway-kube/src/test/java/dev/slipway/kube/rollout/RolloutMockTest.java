@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RolloutMockTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final SyncExecutor.Options SYNC = new SyncExecutor.Options(false, true, false, Duration.ofSeconds(20), Duration.ofMillis(50));
-  static final String NS = "hello-world-dev";
+  static final String NS = "hello-world";
 
   @TempDir
   Path tmp;
@@ -232,8 +232,12 @@ class RolloutMockTest {
     sync(v2);
     RolloutStore store = new RolloutStore(cluster());
     RolloutStore.Stored read = store.read(NS, "web");
-    store.write("dev", "hello-world", NS, read.state(), read.resourceVersion());
-    assertThatThrownBy(() -> store.write("dev", "hello-world", NS, read.state(), read.resourceVersion()))
+    RolloutState aborted = RolloutMachine.command(read.state(), target(v2).strategy(), RolloutMachine.Command.ABORT, "one", java.time.Instant.now());
+    RolloutState promoted = RolloutMachine.command(read.state(), target(v2).strategy(), RolloutMachine.Command.PROMOTE, "two",
+        java.time.Instant.now());
+    store.write("dev", "hello-world", NS, aborted, read.resourceVersion());
+    // The second writer read the same version: its promote of a rollout the first one aborted is refused.
+    assertThatThrownBy(() -> store.write("dev", "hello-world", NS, promoted, read.resourceVersion()))
         .isInstanceOf(RolloutStore.Conflict.class);
   }
 
