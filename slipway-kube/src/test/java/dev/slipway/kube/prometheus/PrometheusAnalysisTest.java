@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * every second: the success rate of a healthy app passes, a degrading one fails, a Prometheus that
  * stops answering ends the run in ERROR, and a bad query is refused with Prometheus's own reason.
  */
-class PrometheusAnalysisTest {
+public class PrometheusAnalysisTest {
   static final String SUCCESS_RATE = "sum(rate(http_requests_total{service=\"{{service}}\",code!~\"5..\"}[5s]))"
       + " / sum(rate(http_requests_total{service=\"{{service}}\"}[5s]))";
 
@@ -61,7 +61,7 @@ class PrometheusAnalysisTest {
   }
 
   /** Waits until Prometheus has scraped the app often enough for rate() over the query's window. */
-  static void awaitData(PrometheusProcess p, MetricsApp app) {
+  public static void awaitData(PrometheusProcess p, MetricsApp app) {
     String query = Analysis.render(template(1, 0, 0), vars(app));
     await("samples of " + app.service() + " in Prometheus").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
         .until(() -> {
