@@ -142,10 +142,11 @@ public final class OwnedWatch implements AutoCloseable {
     return informers.stream().mapToInt(i -> i.getStore().list().size()).sum();
   }
 
-  /** The application an object belongs to: its application label, or for a history ConfigMap the application it records. */
+  /** The application an object belongs to: its application label, or for a history or rollout ConfigMap the application it records. */
   private static String app(GenericKubernetesResource obj) {
     Map<String, String> l = obj.getMetadata().getLabels();
-    String app = l == null ? null : l.get(Labels.APPLICATION) != null ? l.get(Labels.APPLICATION) : l.get(HistoryStore.HISTORY_OF);
+    String app = l == null ? null : l.get(Labels.APPLICATION) != null ? l.get(Labels.APPLICATION)
+        : l.get(HistoryStore.HISTORY_OF) != null ? l.get(HistoryStore.HISTORY_OF) : l.get(dev.slipway.kube.rollout.RolloutStore.ROLLOUT_OF);
     return app == null ? SyncExecutor.CLUSTER : app;
   }
 

@@ -181,6 +181,15 @@ public final class SyncExecutor {
     return out;
   }
 
+  /** The bundle with its components' objects as their rollouts want them now (read from the cluster; nothing written). */
+  public ApplicationBundle shaped(String environment, ApplicationBundle bundle) {
+    return dev.slipway.kube.rollout.RolloutSync.prepare(client, clock, environment, bundle, false);
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
   /** How the bundle compares with the cluster; components with a strategy as their rollouts want them now. */
   public List<ObjectDiff> diff(String environment, ApplicationBundle bundle) {
     ApplicationBundle shaped = dev.slipway.kube.rollout.RolloutSync.prepare(client, clock, environment, bundle, false);

@@ -53,7 +53,30 @@ class BadInputTest {
         Arguments.of("limit below request", SpecFixture.app("web:\n  type: web\n  image: a:1\n  resources: {cpu: 500m, limits: {cpu: 100m}}\n"),
             "spec.impossible-resources", "apps/app0/app.yaml", 9, "spec.components.web.resources.limits.cpu", "below the request"),
         Arguments.of("bad cron", SpecFixture.app("nightly:\n  type: job\n  image: a:1\n  schedule: every night\n"),
-            "spec.invalid-cron", "apps/app0/app.yaml", 9, "spec.components.nightly.schedule", "5-field cron"));
+            "spec.invalid-cron", "apps/app0/app.yaml", 9, "spec.components.nightly.schedule", "5-field cron"),
+        Arguments.of("strategy on a worker", SpecFixture.app("w:\n  type: worker\n  image: a:1\n  strategy: blueGreen\n"),
+            "spec.not-applicable", "apps/app0/app.yaml", 9, "spec.components.w.strategy", "does not apply to a worker component"),
+        Arguments.of("unknown strategy", SpecFixture.app("web:\n  type: web\n  image: a:1\n  strategy: bluegreen\n"),
+            "spec.invalid-value", "apps/app0/app.yaml", 9, "spec.components.web.strategy", "did you mean 'blueGreen'?"),
+        Arguments.of("analysis naming an unknown template", SpecFixture.app(
+                "web:\n  type: web\n  image: a:1\n  strategy: {type: blueGreen, analysis: [sucess-rate]}\n"),
+            "spec.unknown-analysis", "apps/app0/app.yaml", 9, "spec.components.web.strategy.analysis[0]", "no analysis template 'sucess-rate'"),
+        Arguments.of("canary weights that go down", SpecFixture.app("web:\n  type: web\n  image: a:1\n  port: 8080\n  ingress: {path: /}\n"
+                + "  strategy:\n    type: canary\n    steps:\n    - setWeight: 50\n    - setWeight: 20\n"),
+            "spec.invalid-weight", "apps/app0/app.yaml", 15, "spec.components.web.strategy.steps[1].setWeight", "weight 20 after 50"),
+        Arguments.of("canary weight above 100", SpecFixture.app("web:\n  type: web\n  image: a:1\n  port: 8080\n  ingress: {path: /}\n"
+                + "  strategy: {type: canary, steps: [{setWeight: 120}]}\n"),
+            "spec.out-of-range", "apps/app0/app.yaml", 11, "spec.components.web.strategy.steps[0].setWeight", "between 0 and 100"),
+        Arguments.of("canary step of two kinds", SpecFixture.app("web:\n  type: web\n  image: a:1\n  port: 8080\n  ingress: {path: /}\n"
+                + "  strategy: {type: canary, steps: [{setWeight: 20, pause: {}}]}\n"),
+            "spec.invalid-value", "apps/app0/app.yaml", 11, "spec.components.web.strategy.steps[0]", "exactly one of setWeight, pause or analysis"),
+        Arguments.of("canary without an ingress", SpecFixture.app("api:\n  type: api\n  image: a:1\n  port: 8080\n  strategy: canary\n"),
+            "spec.strategy-needs-ingress", "apps/app0/app.yaml", 10, "spec.components.api.strategy", "needs an 'ingress'"),
+        Arguments.of("strategy with autoscaling", SpecFixture.app("web:\n  type: web\n  image: a:1\n  autoscaling: {min: 2, max: 4, cpu: 70}\n"
+                + "  strategy: blueGreen\n"),
+            "spec.unsupported", "apps/app0/app.yaml", 10, "spec.components.web.strategy", "not supported yet"),
+        Arguments.of("steps on blue/green", SpecFixture.app("web:\n  type: web\n  image: a:1\n  strategy: {type: blueGreen, steps: []}\n"),
+            "spec.not-applicable", "apps/app0/app.yaml", 9, "spec.components.web.strategy.steps", "belong to a canary"));
   }
 
   @ParameterizedTest(name = "{0}")

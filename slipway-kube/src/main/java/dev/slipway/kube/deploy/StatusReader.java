@@ -59,12 +59,13 @@ public final class StatusReader {
 
   /** Reads one application: one list per kind it may own, and its history. */
   public ApplicationStatus read(String environment, ApplicationBundle bundle) {
-    return read(environment, bundle, executor.owned(environment, bundle), history, executor.health());
+    return read(environment, bundle, executor.shaped(environment, bundle).objects(), executor.owned(environment, bundle), history,
+        executor.health());
   }
 
   /** Reads one application from a snapshot of the whole environment (one list per kind for all its applications). */
   public ApplicationStatus read(String environment, ApplicationBundle bundle, SyncExecutor.Snapshot snapshot) {
-    return read(environment, bundle, snapshot.of(bundle), history, executor.health());
+    return read(environment, bundle, executor.shaped(environment, bundle).objects(), snapshot.of(bundle), history, executor.health());
   }
 
   /**
@@ -72,7 +73,10 @@ public final class StatusReader {
    * among what the watch holds of the application): no request at all.
    */
   public ApplicationStatus readCached(String environment, ApplicationBundle bundle, SyncExecutor.Snapshot cached) {
-    return read(environment, bundle, cached.of(bundle), HistoryStore.fromCache(cached.objects(), environment, bundle), executor.health());
+    List<dev.slipway.engine.render.RenderedObject> desired = dev.slipway.kube.rollout.RolloutSync.shapedFromCache(cached.objects(), bundle,
+        executor.clock()).objects();
+    return read(environment, bundle, desired, cached.of(bundle), HistoryStore.fromCache(cached.objects(), environment, bundle),
+        executor.health());
   }
 
   /** The objects of the application that are not Synced, as {@code state ref}; empty when it is in sync. */
@@ -81,14 +85,18 @@ public final class StatusReader {
         .map(d -> d.state().label() + " " + d.ref()).toList();
   }
 
-  private static ApplicationStatus read(String environment, ApplicationBundle bundle, List<com.fasterxml.jackson.databind.JsonNode> live,
-      HistoryStore history, HealthRules rules) {
-    return read(environment, bundle, live, history.read(environment, bundle), rules);
+  private static ApplicationStatus read(String environment, ApplicationBundle bundle, List<dev.slipway.engine.render.RenderedObject> desired,
+      List<com.fasterxml.jackson.databind.JsonNode> live, HistoryStore history, HealthRules rules) {
+    return read(environment, bundle, desired, live, history.read(environment, bundle), rules);
   }
 
-  private static ApplicationStatus read(String environment, ApplicationBundle bundle, List<com.fasterxml.jackson.databind.JsonNode> live,
-      HistoryStore.History h, HealthRules rules) {
-    List<ObjectDiff> diffs = DiffPlanner.compare(bundle.objects(), live);
+  /**
+   * {@code bundle} as rendered (its hash names the revision); {@code desired}: its objects as the
+   * rollouts of its components want them now, which is what the cluster is compared with.
+   */
+  private static ApplicationStatus read(String environment, ApplicationBundle bundle, List<dev.slipway.engine.render.RenderedObject> desired,
+      List<com.fasterxml.jackson.databind.JsonNode> live, HistoryStore.History h, HealthRules rules) {
+    List<ObjectDiff> diffs = DiffPlanner.compare(desired, live);
     HealthStatus health = HealthStatus.HEALTHY;
     String detail = "";
     List<String> drifted = new ArrayList<>();

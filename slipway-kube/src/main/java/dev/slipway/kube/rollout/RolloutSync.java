@@ -67,26 +67,80 @@ public final class RolloutSync {
       return bundle;
     }
     RolloutStore store = new RolloutStore(client);
-    List<RenderedObject> out = new ArrayList<>();
-    Map<String, List<RenderedObject>> shaped = new LinkedHashMap<>();
+    Map<String, RolloutState> states = new LinkedHashMap<>();
     for (var e : strategies.entrySet()) {
       String c = e.getKey();
-      RenderedObject deployment = e.getValue().stream().filter(o -> o.kind().equals("Deployment")).findFirst().orElseThrow();
-      String revision = deployment.body().path("metadata").path("labels").path(RolloutShaper.REVISION).asText();
-      List<ObjectNode> release = e.getValue().stream().map(RenderedObject::body).toList();
       RolloutStore.Stored stored = store.read(bundle.namespace(), c);
       RolloutState state = stored.state();
       if (state == null) {
-        state = adopt(client, bundle, c, release, clock);
+        state = adopt(client, bundle, c, release(e.getValue()), clock);
       }
-      RolloutState next = RolloutMachine.release(state, kindOf(c, e.getValue()), c, revision, release, clock.instant());
+      RolloutState next = transition(state, c, e.getValue(), clock);
       if (record && !next.equals(stored.state())) {
         store.write(environment, bundle.application(), bundle.namespace(), next, stored.resourceVersion());
       }
-      shaped.put(c, RolloutShaper.shape(next));
+      states.put(c, next);
     }
+    return shape(bundle, strategies, states);
+  }
+
+  /**
+   * The same from a watch's cache (what the server holds of the application, rollout ConfigMaps
+   * included): no request, nothing written. A component without a state in the cache keeps its
+   * rendered objects.
+   */
+  public static ApplicationBundle shapedFromCache(List<JsonNode> cached, ApplicationBundle bundle, Clock clock) {
+    Map<String, List<RenderedObject>> strategies = strategyObjects(bundle);
+    if (strategies.isEmpty() || bundle.namespace() == null) {
+      return bundle;
+    }
+    Map<String, RolloutState> states = new LinkedHashMap<>();
+    for (var e : strategies.entrySet()) {
+      RolloutState state = cachedState(cached, bundle.namespace(), e.getKey());
+      if (state != null) {
+        states.put(e.getKey(), transition(state, e.getKey(), e.getValue(), clock));
+      }
+    }
+    return shape(bundle, strategies, states);
+  }
+
+  /** A component's rollout state among cached objects, or null when there is none (or it cannot be read). */
+  public static RolloutState cachedState(List<JsonNode> cached, String namespace, String component) {
+    for (JsonNode o : cached) {
+      JsonNode meta = o.path("metadata");
+      if (o.path("kind").asText().equals("ConfigMap") && meta.path("namespace").asText().equals(namespace)
+          && meta.path("name").asText().equals(RolloutStore.name(component))) {
+        try {
+          return RolloutState.fromJson(JSON.readTree(o.path("data").path(RolloutStore.DATA).asText("")));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  private static List<ObjectNode> release(List<RenderedObject> objects) {
+    return objects.stream().map(RenderedObject::body).toList();
+  }
+
+  /** What the sync of these rendered objects makes of the state ({@link RolloutMachine#release}). */
+  private static RolloutState transition(RolloutState state, String component, List<RenderedObject> objects, Clock clock) {
+    RenderedObject deployment = objects.stream().filter(o -> o.kind().equals("Deployment")).findFirst().orElseThrow();
+    String revision = deployment.body().path("metadata").path("labels").path(RolloutShaper.REVISION).asText();
+    return RolloutMachine.release(state, kindOf(component, objects), component, revision, release(objects), clock.instant());
+  }
+
+  /** The bundle with each component that has a state replaced by its shaped objects, in sync order. */
+  private static ApplicationBundle shape(ApplicationBundle bundle, Map<String, List<RenderedObject>> strategies,
+      Map<String, RolloutState> states) {
+    Map<String, List<RenderedObject>> shaped = new LinkedHashMap<>();
+    states.forEach((c, s) -> shaped.put(c, RolloutShaper.shape(s)));
+    List<RenderedObject> out = new ArrayList<>();
     for (RenderedObject o : bundle.objects()) {
-      if (o.component() != null && strategies.containsKey(o.component()) && strategies.get(o.component()).contains(o)) {
+      if (o.component() != null && states.containsKey(o.component()) && strategies.get(o.component()).contains(o)) {
         List<RenderedObject> mine = shaped.remove(o.component());
         if (mine != null) {
           out.addAll(mine);

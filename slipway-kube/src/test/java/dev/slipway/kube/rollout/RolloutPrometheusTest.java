@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * that reason, neither stuck nor promoted.
  */
 class RolloutPrometheusTest extends RolloutTestBase {
-  static final String STRATEGY = "{type: canary, steps: [{setWeight: 20}, {setWeight: 50}], analysis: [success-rate]}";
+  static final String STRATEGY = "{type: canary, steps: [{setWeight: 20}, {setWeight: 50}], analysis: [canary-success]}";
   static MetricsApp healthy;
   static MetricsApp failing;
   static PrometheusProcess prometheus;
@@ -47,13 +47,11 @@ class RolloutPrometheusTest extends RolloutTestBase {
     }
   }
 
-  /** acme at {@code tag} with a success-rate template over the stand-in {@code service}'s requests. */
+  /** acme at {@code tag} with a canary-success template over the stand-in {@code service}'s requests. */
   Path platform(String name, String tag, String service) throws Exception {
     Path dir = acme(name, STRATEGY, tag);
-    addToPlatform(dir, """
-          analysis:
-            templates:
-              success-rate:
+    addTemplate(dir, """
+              canary-success:
                 query: >-
                   sum(rate(http_requests_total{service="%1$s",code!~"5.."}[5s]))
                   / sum(rate(http_requests_total{service="%1$s"}[5s]))
@@ -75,8 +73,8 @@ class RolloutPrometheusTest extends RolloutTestBase {
     assertThat(done.phase()).as("%s", done.events()).isEqualTo(Phase.STABLE);
     assertThat(done.stable()).isEqualTo(revisionOf(v2));
     assertThat(done.events()).extracting(RolloutState.Event::text)
-        .anyMatch(t -> t.contains("analysis success-rate at 20% passed"))
-        .anyMatch(t -> t.contains("analysis success-rate at 50% passed"));
+        .anyMatch(t -> t.contains("analysis canary-success at 20% passed"))
+        .anyMatch(t -> t.contains("analysis canary-success at 50% passed"));
     assertThat(selected("web")).isEqualTo(revisionOf(v2));
     assertThat(weights()).isEqualTo("web=100,web-canary=0");
   }
@@ -92,7 +90,7 @@ class RolloutPrometheusTest extends RolloutTestBase {
       RolloutState done = tickUntil(driver(), target(v2, prometheus.address()), s -> s.phase() != Phase.PROGRESSING,
           Duration.ofSeconds(40));
       assertThat(done.phase()).as("%s", done.events()).isEqualTo(Phase.ABORTED);
-      assertThat(done.message()).contains("analysis failed at 20%").contains("success-rate");
+      assertThat(done.message()).contains("analysis failed at 20%").contains("canary-success");
       assertThat(selected("web")).isEqualTo(revisionOf(v1));
       assertThat(weights()).isEqualTo("web=100,web-canary=0");
       assertThat(get("Deployment", "web-" + revisionOf(v2)).path("spec").path("replicas").asInt()).isZero();
@@ -110,7 +108,7 @@ class RolloutPrometheusTest extends RolloutTestBase {
     doomed.stop();
     RolloutState done = tickUntil(driver(), target(v2, doomed.address()), s -> s.phase() != Phase.PROGRESSING, Duration.ofSeconds(40));
     assertThat(done.phase()).as("%s", done.events()).isEqualTo(Phase.PAUSED);
-    assertThat(done.message()).contains("inconclusive").contains("success-rate");
+    assertThat(done.message()).contains("inconclusive").contains("canary-success");
     assertThat(done.waitingFor()).contains("slipway rollout promote or abort");
     assertThat(done.deadline()).isNotNull();
     assertThat(done.stable()).isEqualTo(revisionOf(v1));

@@ -118,10 +118,12 @@ abstract class RolloutTestBase {
     return new RolloutDriver.Target("dev", "hello-world", NS, "web", web.strategy(), e.environment().analysis(), prometheus);
   }
 
-  /** Adds {@code yaml} (indented for spec:) to the copy's slipway.yaml, after the region. */
-  static void addToPlatform(Path dir, String yaml) throws IOException {
+  /** Adds an analysis template ({@code yaml} indented for spec.analysis.templates) to the copy's slipway.yaml. */
+  static void addTemplate(Path dir, String yaml) throws IOException {
     Path file = dir.resolve("slipway.yaml");
-    Files.writeString(file, Files.readString(file).replace("  region: us-east-1\n", "  region: us-east-1\n" + yaml));
+    String text = Files.readString(file);
+    assertThat(text).contains("\n    templates:\n");
+    Files.writeString(file, text.replace("\n    templates:\n", "\n    templates:\n" + yaml));
   }
 
   RolloutDriver driver() {

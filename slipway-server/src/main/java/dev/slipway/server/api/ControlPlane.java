@@ -52,6 +52,22 @@ public interface ControlPlane {
   }
 
   /**
+   * The blue/green and canary rollouts of the application's components with a strategy, as stored
+   * in the cluster; empty when the application is unknown, an empty list when none has a strategy.
+   */
+  default Optional<List<RolloutView>> rollouts(String application, String environment) {
+    return Optional.empty();
+  }
+
+  /**
+   * Asks a component's rollout to {@code promote}, {@code abort}, {@code undo} or {@code retry};
+   * a refusal (nothing to promote, no such component) is the result, not an exception.
+   */
+  default ActionResult rollout(String application, String environment, String component, String action, String who) {
+    return ActionResult.notFound("rollouts are not available here");
+  }
+
+  /**
    * Syncs now, whatever the sync policy says. A dry run returns the steps a sync would take in
    * {@link ActionResult#changes()} and changes nothing.
    */

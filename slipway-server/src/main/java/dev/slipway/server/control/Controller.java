@@ -260,6 +260,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
   private final ServerMetrics metrics;
   private final JsonLog log;
   private final Clock clock;
+  private final ServerRollouts rollouts;
   private final WorkQueue<Key> queue;
   private final Map<Key, Cell> cells = new ConcurrentHashMap<>();
   /** Per environment, the state of its environment-wide objects (not an application of the matrix). */
@@ -288,6 +289,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
     this.metrics = metrics;
     this.log = new JsonLog("controller", logSink);
     this.clock = clock;
+    this.rollouts = new ServerRollouts(clock);
     this.queue = new WorkQueue<>(clock, Duration.ofSeconds(1), Duration.ofMinutes(5));
   }
 
@@ -537,6 +539,12 @@ public final class Controller implements ControlPlane, AutoCloseable {
         return;
       }
       observe(key, cell, live, r, plan.get());
+      if (responsibility.writes(key.application())) {
+        Duration again = rollouts.drive(cluster.client, plan.get(), cluster.spec, cluster.watch.cached(key.application()).objects(), log);
+        if (again != null) {
+          queue.addAfter(key, again);
+        }
+      }
       ReconcileInput.Desired desired = ReconcileInput.Desired.valid(HistoryStore.hash(bundle));
       Decision decision = Reconciler.decide(input(key, cell, desired, live, r));
       SyncOptions explicit;
@@ -1153,6 +1161,36 @@ public final class Controller implements ControlPlane, AutoCloseable {
     OwnedWatch watch = cluster.watch;
     List<JsonNode> cached = watch == null ? List.of() : watch.cached(application).objects();
     return Optional.of(Diagnoses.diagnose(r, environment, application, cached, cluster.client, clock.instant()));
+  }
+
+  @Override
+  public Optional<List<dev.slipway.server.api.RolloutView>> rollouts(String application, String environment) {
+    Rendered r = rendered;
+    Optional<ApplicationPlan> plan = r == null ? Optional.empty() : r.application(environment, application);
+    if (plan.isEmpty() || !cells.containsKey(new Key(application, environment))) {
+      return Optional.empty();
+    }
+    Cluster cluster = environmentClusters.get(environment);
+    if (cluster == null || !cluster.ready()) {
+      throw new IllegalStateException(cluster == null ? "environment " + environment + " has no cluster here" : String.valueOf(cluster.problem));
+    }
+    return Optional.of(rollouts.views(cluster.client, plan.get(), cluster.spec));
+  }
+
+  @Override
+  public ActionResult rollout(String application, String environment, String component, String action, String who) {
+    Rendered r = rendered;
+    Optional<ApplicationPlan> plan = r == null ? Optional.empty() : r.application(environment, application);
+    if (plan.isEmpty()) {
+      return ActionResult.notFound("no application " + application + " in " + environment);
+    }
+    Cluster cluster = environmentClusters.get(environment);
+    if (cluster == null || !cluster.ready()) {
+      return ActionResult.conflict("cannot use the cluster of " + environment + ": " + (cluster == null ? "none here" : cluster.problem));
+    }
+    ActionResult result = rollouts.command(cluster.client, plan.get(), cluster.spec, component, action, who);
+    queue.add(new Key(application, environment));
+    return result;
   }
 
   /** Name of the cost item that holds what an application pays beside its share of the nodes. */

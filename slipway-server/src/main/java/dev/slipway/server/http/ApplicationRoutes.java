@@ -79,6 +79,17 @@ final class ApplicationRoutes {
     router.add(action("unpin", c -> plane.unpin(c.param("app"), c.param("env"), noBody(c))));
     router.add(action("pause", c -> plane.pause(c.param("app"), c.param("env"), noBody(c))));
     router.add(action("resume", c -> plane.resume(c.param("app"), c.param("env"), noBody(c))));
+    router.add(new Route("GET", ONE + "/rollouts", Route.Access.ENVIRONMENT, Role.VIEWER, null, c -> {
+      try {
+        return Response.ok(plane.rollouts(c.param("app"), c.param("env")).orElseThrow(() -> unknown(c)));
+      } catch (IllegalStateException | io.fabric8.kubernetes.client.KubernetesClientException e) {
+        throw new ApiError(503, "cluster-unavailable", "cannot read the rollouts of " + c.param("env") + ": " + e.getMessage());
+      }
+    }));
+    for (String verb : List.of("promote", "abort", "undo", "retry")) {
+      router.add(action("rollouts/{component}/" + verb, "rollout-" + verb,
+          c -> plane.rollout(c.param("app"), c.param("env"), c.param("component"), verb, noBody(c))));
+    }
   }
 
   @FunctionalInterface
@@ -92,7 +103,12 @@ final class ApplicationRoutes {
    * an action, so it is not audited.
    */
   private Route action(String name, Action action) {
-    return new Route("POST", ONE + "/" + name, Route.Access.ENVIRONMENT, Role.DEPLOYER, name, c -> {
+    return action(name, name, action);
+  }
+
+  /** An action route at {@code ONE/path}, audited as {@code name}. */
+  private Route action(String path, String name, Action action) {
+    return new Route("POST", ONE + "/" + path, Route.Access.ENVIRONMENT, Role.DEPLOYER, name, c -> {
       if (plane.application(c.param("app"), c.param("env")).isEmpty()) {
         throw unknown(c);
       }
