@@ -251,6 +251,47 @@ public class ControllerTest {
   }
 
   @Test
+  void theServerDrivesABlueGreenRolloutAndAnUndoHoldsAgainstAutomatedSync() throws Exception {
+    Path dir = platform();
+    Path app = dir.resolve("apps/hello-world/app.yaml");
+    Files.writeString(app, Files.readString(app).replace("      ingress: {path: /}\n",
+        "      ingress: {path: /}\n      strategy: {type: blueGreen, scaleDownDelay: 1h}\n"));
+    Controller c = controller(dir, Controller.Responsibility.ALL);
+    await("convergence", Duration.ofSeconds(90), () -> converged(c));
+    String first = c.rollouts("hello-world", "dev").orElseThrow().get(0).stable();
+
+    Files.writeString(app, Files.readString(app).replace("nginx-unprivileged:1.27-alpine", "nginx-unprivileged:1.28-alpine"));
+    c.onPush("main", "abc", List.of("apps/hello-world/app.yaml"));
+    await(() -> "the switch: " + c.rollouts("hello-world", "dev"), Duration.ofSeconds(30), () -> {
+      var r = c.rollouts("hello-world", "dev").orElseThrow().get(0);
+      return r.phase().equals("STABLE") && first.equals(r.previous());
+    });
+    var switched = c.rollouts("hello-world", "dev").orElseThrow().get(0);
+    assertThat(switched.actions()).containsExactly("undo");
+    // The state is stored before the objects it wants are applied.
+    await("the live Service on the new revision", Duration.ofSeconds(10), () -> switched.stable().equals(selector("web")));
+    await("Synced and Healthy after the switch", Duration.ofSeconds(20), () -> converged(c));
+
+    ActionResult undo = c.rollout("hello-world", "dev", "web", "undo", "alice");
+    assertThat(undo.outcome()).as(undo.message()).isEqualTo(ActionResult.Outcome.DONE);
+    assertThat(selector("web")).isEqualTo(first);
+    c.awaitIdle(Duration.ofSeconds(10));
+    var undone = c.rollouts("hello-world", "dev").orElseThrow().get(0);
+    assertThat(undone.phase()).isEqualTo("ABORTED");
+    assertThat(undone.events()).anySatisfy(e -> assertThat(e.text()).contains("undone by alice"));
+    // Automated sync of the same files does not roll the undone revision out again.
+    assertThat(selector("web")).isEqualTo(first);
+    assertThat(status(c, "hello-world").sync()).isEqualTo(SyncState.SYNCED);
+    assertThat(c.rollout("hello-world", "dev", "database", "promote", "alice").outcome()).isEqualTo(ActionResult.Outcome.NOT_FOUND);
+    assertThat(c.rollout("hello-world", "dev", "web", "promote", "alice").outcome()).isEqualTo(ActionResult.Outcome.CONFLICT);
+  }
+
+  String selector(String service) {
+    return server.client().services().inNamespace("hello-world").withName(service).get().getSpec().getSelector()
+        .get("slipway.dev/revision");
+  }
+
+  @Test
   void aPinnedApplicationIsNotSyncedUntilUnpinned() throws Exception {
     Path dir = platform();
     Controller c = controller(dir, Controller.Responsibility.ALL);

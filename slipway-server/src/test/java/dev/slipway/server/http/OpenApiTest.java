@@ -99,6 +99,7 @@ class OpenApiTest {
         Map.entry("SpecProblem", SpecProblem.class),
         Map.entry("ApplicationDiff", ApplicationDiff.class),
         Map.entry("Diagnosis", dev.slipway.server.api.Diagnosis.class),
+        Map.entry("RolloutView", dev.slipway.server.api.RolloutView.class),
         Map.entry("ObjectDiff", ApplicationDiff.ObjectDiff.class),
         Map.entry("ActionResult", ActionResult.class),
         Map.entry("StatusEvent", StatusEvent.class),

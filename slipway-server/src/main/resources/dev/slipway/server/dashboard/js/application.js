@@ -1,5 +1,6 @@
 // One application in one environment: status and actions, resource tree, diff, last operation,
-// history with rollback, cost, policy findings, spec problems, the diagnosis of its running objects
+// history with rollback, cost, policy findings, spec problems, blue/green and canary rollouts
+// (phase, weights, analysis, what each waits for; promote, abort, undo, retry by role), the diagnosis of its running objects
 // (slipway doctor's findings, read when the page opens and when asked again: it reads the cluster)
 // and its events, kept current by the event stream (the page re-reads the application when an
 // event about it arrives).
@@ -13,7 +14,7 @@ import { costChart } from './chart.js';
 let diffMode = 'unified';
 
 export function renderApplication(main, app, env) {
-  const view = { app, env, detail: null, diff: null, diagnosis: null, open: new Set(), loading: null, again: false, closed: false };
+  const view = { app, env, detail: null, diff: null, rollouts: null, diagnosis: null, open: new Set(), loading: null, again: false, closed: false };
   const header = el('div', {});
   const body = el('div', { id: 'app-body' }, el('p', { class: 'loading' }, 'Loading…'));
   main.replaceChildren(header, body);
@@ -26,10 +27,13 @@ export function renderApplication(main, app, env) {
     }
     view.loading = (async () => {
       try {
-        const [detail, diff] = await Promise.all([get(appPath(app, env)), get(`${appPath(app, env)}/diff`)]);
+        // Rollouts read the cluster: their failure is shown in their section, not instead of the page.
+        const rollouts = get(`${appPath(app, env)}/rollouts`).then((list) => ({ list }), (error) => ({ error: error.message }));
+        const [detail, diff, r] = await Promise.all([get(appPath(app, env)), get(`${appPath(app, env)}/diff`), rollouts]);
         if (view.closed) return;
         view.detail = detail;
         view.diff = diff;
+        view.rollouts = r;
         draw(body, view, load);
       } catch (error) {
         if (view.closed) return;
@@ -86,6 +90,7 @@ function draw(body, view, reload) {
   fill(body,
     statusSection(view, reload),
     detail.diagnostics.length ? diagnosticsSection(detail) : null,
+    rolloutsSection(view, reload),
     resourcesSection(detail),
     diffSection(view),
     operationSection(detail),
@@ -371,6 +376,59 @@ function findingsSection(detail) {
         el('td', {}, f.object),
         el('td', {}, el('code', {}, f.line ? `${f.file}:${f.line}` : f.file)),
         el('td', {}, f.message)))))));
+}
+
+/** The rollouts of components with a strategy; nothing when none has one. */
+function rolloutsSection(view, reload) {
+  const r = view.rollouts;
+  if (!r) return null;
+  if (r.error) return section('rollouts', 'Rollouts', el('p', { class: 'error', role: 'alert' }, `Cannot read the rollouts: ${r.error}`));
+  if (!r.list.length) return null;
+  return section('rollouts', 'Rollouts', r.list.map((ro) => rollout(view, ro, reload)));
+}
+
+const PHASE_ICON = { STABLE: '✓', PROGRESSING: '↻', PAUSED: '⏸', ABORTED: '✗' };
+
+function rollout(view, ro, reload) {
+  const row = (term, ...value) => [el('dt', {}, term), el('dd', {}, ...value)];
+  const canary = ro.strategy === 'canary';
+  const buttons = store.canAct(view.env) ? ro.actions.map((a) => el('button', {
+    type: 'button', id: `rollout-${ro.component}-${a}`, class: a === 'abort' || a === 'undo' ? 'danger' : undefined,
+    onclick: async (event) => {
+      const button = event.currentTarget;
+      button.disabled = true;
+      try {
+        const result = await post(`${appPath(view.app, view.env)}/rollouts/${encodeURIComponent(ro.component)}/${a}`, {});
+        toast(`${a}: ${result.message}`);
+      } catch (error) {
+        toast(`${a} refused: ${error.message}`, 'error');
+      } finally {
+        reload();
+      }
+    } }, a[0].toUpperCase() + a.slice(1))) : [];
+  const measurements = ro.analysis ? ro.analysis.measurements : [];
+  return el('article', { class: `rollout rollout-${ro.phase.toLowerCase()}`, id: `rollout-${ro.component}`, 'aria-label': `Rollout of ${ro.component}` },
+    el('h3', {}, `${ro.component} (${canary ? 'canary' : 'blue/green'}) `,
+      el('span', { class: 'phase' }, el('span', { 'aria-hidden': 'true' }, PHASE_ICON[ro.phase] || ''), ` ${ro.phase}`)),
+    el('p', { class: 'summary' }, ro.summary),
+    el('dl', { class: 'status' },
+      row('Stable', el('code', {}, ro.stable)),
+      ro.canary ? row('New', el('code', {}, ro.canary)) : null,
+      ro.previous ? row('Previous', el('code', {}, ro.previous), ` kept until `, time(ro.scaleDownAt)) : null,
+      canary && ro.canary ? row('Step', ro.step ? `${ro.step} of ${ro.steps.length}: ${ro.steps[ro.step - 1] || 'done'}` : '-') : null,
+      canary ? row('Traffic', el('span', { class: 'weights' }, `${100 - ro.weight}% stable, ${ro.weight}% new`),
+        el('meter', { min: 0, max: 100, value: ro.weight, 'aria-label': 'share of traffic on the new revision' })) : null,
+      ro.waitingFor ? row('Waiting for', ro.waitingFor, ro.deadline ? [' (until ', time(ro.deadline), ')'] : null) : null,
+      ro.message ? row('Reason', ro.message) : null,
+      ro.analysis ? row('Analysis', `${ro.analysis.templates.join(', ')}: ${ro.analysis.verdict || 'running'}`) : null),
+    measurements.length ? el('table', { class: 'measurements' },
+      el('caption', {}, 'Measurements'),
+      el('thead', {}, el('tr', {}, ['Template', 'Time', 'Result', 'Value', 'Detail'].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, measurements.map((m) => el('tr', {}, el('td', {}, m.template), el('td', {}, time(m.at)),
+        el('td', {}, m.phase), el('td', {}, el('code', {}, m.value || '')), el('td', {}, m.message || ''))))) : null,
+    buttons.length ? el('div', { class: 'actions', role: 'group', 'aria-label': `Rollout actions for ${ro.component}` }, buttons) : null,
+    el('details', {}, el('summary', {}, 'Rollout events'),
+      el('ol', { class: 'events', reversed: true }, ro.events.slice().reverse().map((e) => el('li', {}, time(e.at), ' ', e.text)))));
 }
 
 /** Reads the diagnosis (the server reads the application's namespace for it) and redraws. */
