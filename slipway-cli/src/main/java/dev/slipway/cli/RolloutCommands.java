@@ -125,13 +125,18 @@ final class RolloutCommands implements Callable<Integer> {
         env.analysis(), prometheus), env);
   }
 
+  /** An instant as the output shows it: to the second. */
+  static String t(Instant i) {
+    return i == null ? "-" : i.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+  }
+
   /** The rollout as {@code status} prints it. */
   static void print(PrintWriter out, RolloutDriver.Target t, RolloutState s, Instant now) {
     DeliveryStrategy strategy = t.strategy();
     out.println("Rollout of " + t.application() + "/" + t.component() + " in " + t.environment() + " (" + strategy.kind().id() + ")");
     out.println("  phase:     " + s.phase() + " - " + RolloutMachine.describe(s));
     out.println("  stable:    " + s.stable() + (s.previous() != null ? "   previous: " + s.previous() + " (scaled until "
-        + s.scaleDownAt() + "; slipway rollout undo switches back)" : ""));
+        + t(s.scaleDownAt()) + "; slipway rollout undo switches back)" : ""));
     if (s.canary() != null) {
       out.println("  new:       " + s.canary() + (s.phase() == Phase.ABORTED ? " (scaled down)" : ""));
     }
@@ -147,7 +152,7 @@ final class RolloutCommands implements Callable<Integer> {
           ? "; preview " + s.canary() + " through Service " + RolloutShaper.preview(t.component()) : ""));
     }
     if (s.waitingFor() != null) {
-      out.println("  waiting:   " + s.waitingFor() + (s.deadline() == null ? "" : " (until " + s.deadline() + ", "
+      out.println("  waiting:   " + s.waitingFor() + (s.deadline() == null ? "" : " (until " + t(s.deadline()) + ", "
           + Durations.text(Duration.between(now, s.deadline()).isNegative() ? Duration.ZERO
               : Duration.between(now, s.deadline()).withNanos(0)) + " left)"));
     }
@@ -155,7 +160,7 @@ final class RolloutCommands implements Callable<Integer> {
       out.println("  reason:    " + s.message());
     }
     if (s.analysis() != null) {
-      out.println("  analysis:  " + String.join(", ", s.analysis().templates()) + " since " + s.analysis().started()
+      out.println("  analysis:  " + String.join(", ", s.analysis().templates()) + " since " + t(s.analysis().started())
           + (s.analysis().verdict() == null ? " (running)" : " -> " + s.analysis().verdict()));
       s.analysis().measurements().forEach((name, ms) -> {
         List<String> parts = new ArrayList<>();
@@ -171,7 +176,7 @@ final class RolloutCommands implements Callable<Integer> {
     if (!s.events().isEmpty()) {
       out.println("  events:");
       s.events().subList(Math.max(0, s.events().size() - 8), s.events().size())
-          .forEach(ev -> out.println("    " + ev.at() + "  " + ev.text()));
+          .forEach(ev -> out.println("    " + t(ev.at()) + "  " + ev.text()));
     }
   }
 
@@ -273,7 +278,6 @@ final class RolloutCommands implements Callable<Integer> {
       Duration every = Durations.parse(poll);
       return withDriver(common, out, err, (driver, t, o, e) -> {
         Instant end = Instant.now().plus(limit);
-        int shown = -1;
         Instant lastEvent = null;
         while (true) {
           RolloutDriver.Result r = driver.tick(t);
@@ -281,15 +285,17 @@ final class RolloutCommands implements Callable<Integer> {
           if (s == null) {
             return notStarted(t, e);
           }
-          for (RolloutState.Event ev : s.events()) {
-            if (lastEvent == null || ev.at().isAfter(lastEvent) || (shown < 0 && !s.rollingOut())) {
-              o.println(ev.at() + "  " + ev.text());
+          List<RolloutState.Event> events = s.events();
+          // The first look shows the latest few events; then each new one once.
+          for (int i = lastEvent == null ? Math.max(0, events.size() - 3) : 0; i < events.size(); i++) {
+            RolloutState.Event ev = events.get(i);
+            if (lastEvent == null || ev.at().isAfter(lastEvent)) {
+              o.println(t(ev.at()) + "  " + ev.text());
             }
           }
-          if (!s.events().isEmpty()) {
-            lastEvent = s.events().get(s.events().size() - 1).at();
+          if (!events.isEmpty()) {
+            lastEvent = events.get(events.size() - 1).at();
           }
-          shown = 1;
           if (r.applied() != null && !r.applied().isBlank()) {
             r.applied().lines().forEach(l -> o.println("    " + l));
           }
@@ -299,7 +305,7 @@ final class RolloutCommands implements Callable<Integer> {
             return Main.FINDINGS;
           }
           if (s.phase() == Phase.PAUSED) {
-            o.println("paused: waiting for " + s.waitingFor() + (s.deadline() != null ? " (until " + s.deadline() + ")" : ""));
+            o.println("paused: waiting for " + s.waitingFor() + (s.deadline() != null ? " (until " + t(s.deadline()) + ")" : ""));
             return PAUSED;
           }
           if (s.phase() == Phase.STABLE && s.canary() == null) {

@@ -67,7 +67,9 @@ class RolloutCommandMockTest {
     assertThat(none.exitCode()).isEqualTo(2);
     assertThat(none.err()).contains("no rollout state for hello-world/web in dev").contains("slipway sync --env dev --app hello-world");
 
-    assertThat(sync().exitCode()).isZero();
+    CliRun first = sync();
+    assertThat(first.exitCode()).isZero();
+    assertThat(first.out()).contains("create Service/hello-world/web-preview").contains("create Ingress/hello-world/web-preview");
     CliRun steady = rollout("status");
     assertThat(steady.exitCode()).as(steady.err()).isZero();
     assertThat(steady.out()).contains("Rollout of hello-world/web in dev (blueGreen)").contains("phase:     STABLE");
@@ -75,7 +77,9 @@ class RolloutCommandMockTest {
     newImage();
     CliRun second = sync();
     assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
-    assertThat(second.out()).contains("create Service/hello-world/web-preview").contains("create Ingress/hello-world/web-preview");
+    // The new revision starts beside the old one; only the preview Service moves to it.
+    assertThat(second.out()).contains("rollout of web: blueGreen rollout of revision").contains("update Service/hello-world/web-preview")
+        .contains("create Deployment/hello-world/web-").doesNotContain("update Service/hello-world/web\n");
     CliRun run = rollout("run", "--poll", "100ms", "--timeout", "20s");
     assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(4);
     assertThat(run.out()).contains("blueGreen rollout of revision").contains("paused: waiting for slipway rollout promote");

@@ -182,8 +182,8 @@ public final class SyncExecutor {
   }
 
   /** The bundle with its components' objects as their rollouts want them now (read from the cluster; nothing written). */
-  public ApplicationBundle shaped(String environment, ApplicationBundle bundle) {
-    return dev.slipway.kube.rollout.RolloutSync.prepare(client, clock, environment, bundle, false);
+  public dev.slipway.kube.rollout.RolloutSync.Shaped shaped(String environment, ApplicationBundle bundle) {
+    return dev.slipway.kube.rollout.RolloutSync.shaped(client, clock, environment, bundle, false, line -> { });
   }
 
   public Clock clock() {
@@ -261,8 +261,8 @@ public final class SyncExecutor {
    */
   public Outcome apply(String environment, ApplicationBundle bundle, Options options, Consumer<String> progress, Snapshot snapshot) {
     // Components with a delivery strategy: their rollout's objects (a new revision starts the rollout here).
-    return applyShaped(environment, dev.slipway.kube.rollout.RolloutSync.prepare(client, clock, environment, bundle, !options.dryRun()),
-        options, progress, snapshot);
+    return applyShaped(environment, dev.slipway.kube.rollout.RolloutSync.prepare(client, clock, environment, bundle, !options.dryRun(),
+        progress), options, progress, snapshot);
   }
 
   /**

@@ -448,7 +448,8 @@ public final class RolloutMachine {
     b.since = now;
     b.message = null;
     b.waiting(null, null);
-    return b.event(now, "revision " + s.canary() + " is live; " + s.stable() + " stays scaled until " + b.scaleDownAt + " (undo switches back)")
+    return b.event(now, "revision " + s.canary() + " is live; " + s.stable() + " stays scaled until "
+        + b.scaleDownAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " (undo switches back)")
         .build();
   }
 
@@ -541,7 +542,7 @@ public final class RolloutMachine {
   public static String describe(RolloutState s) {
     return switch (s.phase()) {
       case STABLE -> "stable on revision " + s.stable();
-      case ABORTED -> "aborted, all traffic on " + s.stable() + (s.message() == null ? "" : ": " + s.message());
+      case ABORTED -> "aborted, all traffic on " + s.stable();
       case PAUSED -> "paused: revision " + s.canary() + " waits for " + s.waitingFor();
       case PROGRESSING -> "progressing: revision " + s.canary() + (s.waitingFor() == null ? "" : ", waiting for " + s.waitingFor());
     };

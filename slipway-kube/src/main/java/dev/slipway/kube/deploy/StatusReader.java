@@ -59,13 +59,13 @@ public final class StatusReader {
 
   /** Reads one application: one list per kind it may own, and its history. */
   public ApplicationStatus read(String environment, ApplicationBundle bundle) {
-    return read(environment, bundle, executor.shaped(environment, bundle).objects(), executor.owned(environment, bundle), history,
+    return read(environment, bundle, executor.shaped(environment, bundle), executor.owned(environment, bundle), history,
         executor.health());
   }
 
   /** Reads one application from a snapshot of the whole environment (one list per kind for all its applications). */
   public ApplicationStatus read(String environment, ApplicationBundle bundle, SyncExecutor.Snapshot snapshot) {
-    return read(environment, bundle, executor.shaped(environment, bundle).objects(), snapshot.of(bundle), history, executor.health());
+    return read(environment, bundle, executor.shaped(environment, bundle), snapshot.of(bundle), history, executor.health());
   }
 
   /**
@@ -73,8 +73,7 @@ public final class StatusReader {
    * among what the watch holds of the application): no request at all.
    */
   public ApplicationStatus readCached(String environment, ApplicationBundle bundle, SyncExecutor.Snapshot cached) {
-    List<dev.slipway.engine.render.RenderedObject> desired = dev.slipway.kube.rollout.RolloutSync.shapedFromCache(cached.objects(), bundle,
-        executor.clock()).objects();
+    var desired = dev.slipway.kube.rollout.RolloutSync.shapedFromCache(cached.objects(), bundle, executor.clock());
     return read(environment, bundle, desired, cached.of(bundle), HistoryStore.fromCache(cached.objects(), environment, bundle),
         executor.health());
   }
@@ -85,7 +84,7 @@ public final class StatusReader {
         .map(d -> d.state().label() + " " + d.ref()).toList();
   }
 
-  private static ApplicationStatus read(String environment, ApplicationBundle bundle, List<dev.slipway.engine.render.RenderedObject> desired,
+  private static ApplicationStatus read(String environment, ApplicationBundle bundle, dev.slipway.kube.rollout.RolloutSync.Shaped desired,
       List<com.fasterxml.jackson.databind.JsonNode> live, HistoryStore history, HealthRules rules) {
     return read(environment, bundle, desired, live, history.read(environment, bundle), rules);
   }
@@ -94,9 +93,9 @@ public final class StatusReader {
    * {@code bundle} as rendered (its hash names the revision); {@code desired}: its objects as the
    * rollouts of its components want them now, which is what the cluster is compared with.
    */
-  private static ApplicationStatus read(String environment, ApplicationBundle bundle, List<dev.slipway.engine.render.RenderedObject> desired,
+  private static ApplicationStatus read(String environment, ApplicationBundle bundle, dev.slipway.kube.rollout.RolloutSync.Shaped desired,
       List<com.fasterxml.jackson.databind.JsonNode> live, HistoryStore.History h, HealthRules rules) {
-    List<ObjectDiff> diffs = DiffPlanner.compare(desired, live);
+    List<ObjectDiff> diffs = DiffPlanner.compare(desired.bundle().objects(), live);
     HealthStatus health = HealthStatus.HEALTHY;
     String detail = "";
     List<String> drifted = new ArrayList<>();
@@ -119,6 +118,10 @@ public final class StatusReader {
     }
     if (!diffs.isEmpty() && diffs.stream().allMatch(d -> d.state() == SyncState.MISSING)) {
       detail = NOT_DEPLOYED;
+    } else {
+      var folded = desired.fold(health, detail);
+      health = folded.health();
+      detail = folded.detail();
     }
     List<Revision> revisions = h.revisions();
     Revision last = revisions.isEmpty() ? null : revisions.get(revisions.size() - 1);

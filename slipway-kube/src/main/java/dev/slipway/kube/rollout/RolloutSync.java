@@ -62,9 +62,51 @@ public final class RolloutSync {
    * sync); otherwise only compute them (diff, dry run, status).
    */
   public static ApplicationBundle prepare(ClusterClient client, Clock clock, String environment, ApplicationBundle bundle, boolean record) {
+    return prepare(client, clock, environment, bundle, record, line -> { });
+  }
+
+  /** The same, saying what the sync did to each rollout (started, restarted, ended) to {@code progress}. */
+  public static ApplicationBundle prepare(ClusterClient client, Clock clock, String environment, ApplicationBundle bundle, boolean record,
+      java.util.function.Consumer<String> progress) {
+    return shaped(client, clock, environment, bundle, record, progress).bundle();
+  }
+
+  /** A bundle as its components' rollouts want it, and those rollouts' states (by component). */
+  public record Shaped(ApplicationBundle bundle, Map<String, RolloutState> states) {
+    /**
+     * The application's health with its rollouts folded in, as Argo Rollouts reports a Rollout: one
+     * under way is Progressing, one waiting for a person Suspended, an aborted one Degraded (what
+     * the spec asks for does not run).
+     */
+    public HealthFold fold(dev.slipway.engine.sync.HealthStatus health, String detail) {
+      dev.slipway.engine.sync.HealthStatus h = health;
+      String d = detail;
+      for (var e : states.entrySet()) {
+        RolloutState s = e.getValue();
+        dev.slipway.engine.sync.HealthStatus own = switch (s.phase()) {
+          case PROGRESSING -> dev.slipway.engine.sync.HealthStatus.PROGRESSING;
+          case PAUSED -> dev.slipway.engine.sync.HealthStatus.SUSPENDED;
+          case ABORTED -> s.canary() == null ? dev.slipway.engine.sync.HealthStatus.HEALTHY : dev.slipway.engine.sync.HealthStatus.DEGRADED;
+          default -> dev.slipway.engine.sync.HealthStatus.HEALTHY;
+        };
+        if (own.worst(h) != h) {
+          h = own;
+          d = "rollout of " + e.getKey() + ": " + RolloutMachine.describe(s) + (s.message() == null ? "" : " (" + s.message() + ")");
+        }
+      }
+      return new HealthFold(h, d);
+    }
+  }
+
+  /** A health and its reason. */
+  public record HealthFold(dev.slipway.engine.sync.HealthStatus health, String detail) {}
+
+  /** {@link #prepare}, with the states. */
+  public static Shaped shaped(ClusterClient client, Clock clock, String environment, ApplicationBundle bundle, boolean record,
+      java.util.function.Consumer<String> progress) {
     Map<String, List<RenderedObject>> strategies = strategyObjects(bundle);
     if (strategies.isEmpty() || bundle.namespace() == null) {
-      return bundle;
+      return new Shaped(bundle, Map.of());
     }
     RolloutStore store = new RolloutStore(client);
     Map<String, RolloutState> states = new LinkedHashMap<>();
@@ -78,10 +120,12 @@ public final class RolloutSync {
       RolloutState next = transition(state, c, e.getValue(), clock);
       if (record && !next.equals(stored.state())) {
         store.write(environment, bundle.application(), bundle.namespace(), next, stored.resourceVersion());
+        List<RolloutState.Event> before = state == null ? List.of() : state.events();
+        next.events().stream().filter(ev -> !before.contains(ev)).forEach(ev -> progress.accept("rollout of " + c + ": " + ev.text()));
       }
       states.put(c, next);
     }
-    return shape(bundle, strategies, states);
+    return new Shaped(shape(bundle, strategies, states), states);
   }
 
   /**
@@ -89,10 +133,10 @@ public final class RolloutSync {
    * included): no request, nothing written. A component without a state in the cache keeps its
    * rendered objects.
    */
-  public static ApplicationBundle shapedFromCache(List<JsonNode> cached, ApplicationBundle bundle, Clock clock) {
+  public static Shaped shapedFromCache(List<JsonNode> cached, ApplicationBundle bundle, Clock clock) {
     Map<String, List<RenderedObject>> strategies = strategyObjects(bundle);
     if (strategies.isEmpty() || bundle.namespace() == null) {
-      return bundle;
+      return new Shaped(bundle, Map.of());
     }
     Map<String, RolloutState> states = new LinkedHashMap<>();
     for (var e : strategies.entrySet()) {
@@ -101,7 +145,7 @@ public final class RolloutSync {
         states.put(e.getKey(), transition(state, e.getKey(), e.getValue(), clock));
       }
     }
-    return shape(bundle, strategies, states);
+    return new Shaped(shape(bundle, strategies, states), states);
   }
 
   /** A component's rollout state among cached objects, or null when there is none (or it cannot be read). */

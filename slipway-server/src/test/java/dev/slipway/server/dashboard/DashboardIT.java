@@ -174,6 +174,44 @@ class DashboardIT {
   }
 
   @Test
+  void aBlueGreenRolloutWaitsOnThePageForPromoteAndUndoSwitchesBack() throws Exception {
+    Path app = server.dir.resolve("apps/hello-world/app.yaml");
+    // Only in dev (the other tests use hello-world's plain Deployment elsewhere).
+    Files.writeString(app, Files.readString(app) + "  environments:\n    dev:\n      components:\n        web:\n"
+        + "          strategy: {type: blueGreen, autoPromote: false, scaleDownDelay: 1h}\n");
+    server.commit("hello-world: blue/green in dev");
+    server.controller.poll();
+    SandboxServer.await("hello-world steady on its first revision in dev", Duration.ofSeconds(60), () ->
+        server.controller.rollouts("hello-world", "dev").map(l -> !l.isEmpty() && l.get(0).phase().equals("STABLE")).orElse(false));
+    Files.writeString(app, Files.readString(app).replace("nginx-unprivileged:1.27-alpine", "nginx-unprivileged:1.28-alpine"));
+    server.commit("hello-world 1.28");
+    server.controller.poll();
+    SandboxServer.await("the rollout paused before the switch", Duration.ofSeconds(60), () ->
+        server.controller.rollouts("hello-world", "dev").map(l -> l.get(0).phase().equals("PAUSED")).orElse(false));
+
+    Page page = open(SandboxServer.ADMIN_TOKEN, 1280, "#/app/hello-world/dev");
+    Locator rollout = page.locator("#rollout-web");
+    assertThat(rollout).containsText("PAUSED");
+    assertThat(rollout).containsText("slipway rollout promote");
+    assertThat(page.locator("#sec-status")).containsText("Suspended");
+    Browser.screenshot(page, "10-rollout-paused");
+    page.locator("#rollout-web-promote").click();
+    assertThat(rollout).containsText("STABLE", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+    assertThat(rollout).containsText("Previous");
+    String live = server.sandbox.cluster("dev").client().services().inNamespace("hello-world").withName("web").get().getSpec()
+        .getSelector().get("slipway.dev/revision");
+    page.locator("#rollout-web-undo").click();
+    assertThat(rollout).containsText("ABORTED", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+    assertThat(rollout).containsText("undone by ada");
+    Browser.screenshot(page, "11-rollout-undone");
+    assertThat(server.sandbox.cluster("dev").client().services().inNamespace("hello-world").withName("web").get().getSpec()
+        .getSelector().get("slipway.dev/revision")).isNotEqualTo(live);
+    Page viewer = open(SandboxServer.VIEWER_TOKEN, 1280, "#/app/hello-world/dev");
+    assertThat(viewer.locator("#rollout-web")).containsText("ABORTED");
+    assertThat(viewer.locator("#rollout-web button")).hasCount(0);
+  }
+
+  @Test
   void aViewerSeesNoActionsAndAForgedPostIsRefused() {
     Page page = open(SandboxServer.VIEWER_TOKEN, 1280, "#/app/hello-world/dev");
     assertThat(page.locator("#no-actions")).hasText("You have the viewer role in dev: actions are not available.");
