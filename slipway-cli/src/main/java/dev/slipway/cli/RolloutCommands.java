@@ -163,14 +163,26 @@ final class RolloutCommands implements Callable<Integer> {
       out.println("  analysis:  " + String.join(", ", s.analysis().templates()) + " since " + t(s.analysis().started())
           + (s.analysis().verdict() == null ? " (running)" : " -> " + s.analysis().verdict()));
       s.analysis().measurements().forEach((name, ms) -> {
+        // Consecutive measurements alike are shown once with their number: "error ×5 (connection refused)".
         List<String> parts = new ArrayList<>();
+        String last = null;
+        int same = 0;
         for (Measurement m : ms) {
-          parts.add(m.phase().name().toLowerCase(java.util.Locale.ROOT) + (m.value() != null ? " " + m.value() : "")
-              + (m.phase() == dev.slipway.engine.rollout.MeasurementPhase.ERROR && m.message() != null ? " (" + m.message() + ")" : ""));
+          String text = m.phase().name().toLowerCase(java.util.Locale.ROOT) + (m.value() != null && !m.value().isEmpty() ? " " + m.value() : "")
+              + (m.phase() == dev.slipway.engine.rollout.MeasurementPhase.ERROR && m.message() != null ? " (" + m.message() + ")" : "");
+          if (text.equals(last)) {
+            same++;
+            parts.set(parts.size() - 1, text.replaceFirst("^(\\w+)", "$1 ×" + same));
+          } else {
+            parts.add(text);
+            last = text;
+            same = 1;
+          }
         }
         var template = t.templates().get(name);
-        out.println("    " + name + ": " + ms.size() + (template != null ? " of " + template.count() : "") + " measurements"
-            + (parts.isEmpty() ? "" : ": " + String.join(", ", parts.subList(Math.max(0, parts.size() - 5), parts.size()))));
+        out.println("    " + name + ": " + ms.size() + (ms.size() == 1 ? " measurement" : " measurements")
+            + (template != null ? " (count " + template.count() + ", every " + Durations.text(template.interval()) + ")" : "")
+            + (parts.isEmpty() ? "" : ": " + String.join(", ", parts.subList(Math.max(0, parts.size() - 6), parts.size()))));
       });
     }
     if (!s.events().isEmpty()) {

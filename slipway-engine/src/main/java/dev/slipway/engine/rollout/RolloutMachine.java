@@ -378,7 +378,7 @@ public final class RolloutMachine {
         // Inconclusive, or Prometheus could not be asked: a person decides (promote or abort) before the deadline.
         b.phase = Phase.PAUSED;
         b.message = "analysis inconclusive " + where + ": " + String.join("; ", why);
-        b.waiting("slipway rollout promote or abort (" + b.message + ")", now.plus(strategy.pauseDeadline()));
+        b.waiting("slipway rollout promote or abort (the analysis was inconclusive)", now.plus(strategy.pauseDeadline()));
         return b.event(now, b.message + "; paused").build();
       }
     }

@@ -513,6 +513,8 @@ public final class Controller implements ControlPlane, AutoCloseable {
       ApplicationBundle bundle = plan.get().bundle();
       StatusReader reader = new StatusReader(new SyncExecutor(cluster.client, clock).withHealth(r.health()), new HistoryStore(cluster.client));
       StatusReader.ApplicationStatus live;
+      // The objects as the components' rollouts want them (a rollout keeps its stable revision's Deployment).
+      ApplicationBundle shaped;
       try {
         SyncExecutor.Snapshot cached = cluster.watch.cached(key.application());
         boolean writer = responsibility.writes(key.application());
@@ -529,6 +531,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
           }
         }
         live = reader.readCached(key.environment(), bundle, cached);
+        shaped = dev.slipway.kube.rollout.RolloutSync.shapedFromCache(cached.objects(), bundle, clock).bundle();
       } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
         String why = "cannot use the cluster of " + key.environment() + " (context " + cluster.spec.cluster().context() + "): "
             + (e instanceof ClusterFailure f ? f.getMessage() : String.valueOf(e.getMessage()));
@@ -538,7 +541,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
         log.warn("cluster read failed", "retryIn", wait.toString(), "problem", why);
         return;
       }
-      observe(key, cell, live, r, plan.get());
+      observe(key, cell, live, r, plan.get(), shaped);
       if (responsibility.writes(key.application())) {
         Duration again = rollouts.drive(cluster.client, plan.get(), cluster.spec, cluster.watch.cached(key.application()).objects(), log);
         if (again != null) {
@@ -741,9 +744,9 @@ public final class Controller implements ControlPlane, AutoCloseable {
   }
 
   /** Turns what the informers and history show into the API's view of the application. */
-  private void observe(Key key, Cell cell, StatusReader.ApplicationStatus live, Rendered r, ApplicationPlan plan) {
+  private void observe(Key key, Cell cell, StatusReader.ApplicationStatus live, Rendered r, ApplicationPlan plan, ApplicationBundle shaped) {
     Map<String, RenderedObject> rendered = new LinkedHashMap<>();
-    for (RenderedObject o : plan.bundle().objects()) {
+    for (RenderedObject o : shaped.objects()) {
       rendered.put(ref(o), o);
     }
     Map<String, List<ResourceObject>> byComponent = new TreeMap<>();

@@ -387,7 +387,7 @@ function rolloutsSection(view, reload) {
   return section('rollouts', 'Rollouts', r.list.map((ro) => rollout(view, ro, reload)));
 }
 
-const PHASE_ICON = { STABLE: '✓', PROGRESSING: '↻', PAUSED: '⏸', ABORTED: '✗' };
+const PHASE_ICON = { STABLE: '✓', PROGRESSING: '◔', PAUSED: '‖', ABORTED: '✖' };
 
 function rollout(view, ro, reload) {
   const row = (term, ...value) => [el('dt', {}, term), el('dd', {}, ...value)];

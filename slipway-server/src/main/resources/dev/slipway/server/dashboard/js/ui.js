@@ -37,7 +37,7 @@ const HEALTH = {
   Healthy: '♥',
   Progressing: '◔',
   Degraded: '✖',
-  Suspended: '⏸',
+  Suspended: '‖',
   Missing: '∅',
   Unknown: '?',
 };
