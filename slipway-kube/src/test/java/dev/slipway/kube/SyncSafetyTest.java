@@ -10,14 +10,11 @@ import dev.slipway.engine.sync.ObjectDiff.SyncState;
 import dev.slipway.kube.HistoryStore.Revision;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,27 +22,11 @@ import org.junit.jupiter.api.Test;
  * that keep Slipway's labels, failed deletes, lost responses, damaged history. Against fabric8's
  * mock API server with faults injected in front of it; request counts are the server's.
  */
-class SyncSafetyTest {
+class SyncSafetyTest extends dev.slipway.kube.MockClusterTest {
   static final SyncExecutor.Options SYNC = new SyncExecutor.Options(false, false, false, Duration.ofSeconds(10), Duration.ofMillis(50));
   static final SyncExecutor.Options PRUNE = new SyncExecutor.Options(false, true, false, Duration.ofSeconds(10), Duration.ofMillis(50));
   static final SyncExecutor.Options PRUNE_VOLUMES = new SyncExecutor.Options(false, true, true, Duration.ofSeconds(10), Duration.ofMillis(50));
 
-  FaultyApiServer server;
-  KubernetesClient client;
-  FakeController controller;
-
-  @BeforeEach
-  void start() {
-    server = new FaultyApiServer();
-    client = server.client();
-    controller = FakeController.start(server.controllerClient());
-  }
-
-  @AfterEach
-  void stop() {
-    controller.close();
-    server.close();
-  }
 
   SyncExecutor executor() {
     return new SyncExecutor(new ClusterClient(client, 3, 10), Clock.systemUTC());

@@ -8,15 +8,12 @@ import dev.slipway.engine.render.ApplicationBundle;
 import dev.slipway.engine.sync.HealthStatus;
 import dev.slipway.engine.sync.ObjectDiff.SyncState;
 import dev.slipway.kube.ClusterClient;
-import dev.slipway.kube.FakeController;
-import dev.slipway.kube.FaultyApiServer;
 import dev.slipway.kube.RateLimiter;
 import dev.slipway.kube.SyncExecutor;
 import dev.slipway.kube.deploy.SyncReport.ApplicationReport;
 import dev.slipway.kube.deploy.SyncReport.Cause;
 import dev.slipway.kube.deploy.SyncReport.Result;
 import dev.slipway.model.load.Workspace;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -28,8 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * application; rollback reads a revision's files through its port; status reads per object.
  * Against fabric8's mock API server with a fake controller setting status.
  */
-class DeployerMockTest {
+class DeployerMockTest extends dev.slipway.kube.MockClusterTest {
   static final SyncExecutor.Options SYNC = new SyncExecutor.Options(false, false, false, Duration.ofSeconds(20), Duration.ofMillis(50));
   static final SyncExecutor.Options PRUNE = new SyncExecutor.Options(false, true, false, Duration.ofSeconds(20), Duration.ofMillis(50));
   static final SyncExecutor.Options DRY_RUN = new SyncExecutor.Options(true, true, false, Duration.ofSeconds(20), Duration.ofMillis(50));
@@ -46,22 +41,6 @@ class DeployerMockTest {
   @TempDir
   Path tmp;
 
-  FaultyApiServer server;
-  KubernetesClient client;
-  FakeController controller;
-
-  @BeforeEach
-  void start() {
-    server = new FaultyApiServer();
-    client = server.client();
-    controller = FakeController.start(server.controllerClient());
-  }
-
-  @AfterEach
-  void stop() {
-    controller.close();
-    server.close();
-  }
 
   Deployer deployer() {
     ClusterClient c = new ClusterClient(client, new ClusterClient.RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50),

@@ -5,37 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.slipway.engine.plan.EnvironmentPlan;
-import dev.slipway.engine.plan.Planner;
 import dev.slipway.engine.rollout.RolloutMachine;
 import dev.slipway.engine.rollout.RolloutShaper;
 import dev.slipway.engine.rollout.RolloutState;
 import dev.slipway.engine.rollout.RolloutState.Phase;
 import dev.slipway.engine.sync.ObjectDiff.SyncState;
-import dev.slipway.kube.ClusterClient;
-import dev.slipway.kube.FakeController;
-import dev.slipway.kube.FaultyApiServer;
-import dev.slipway.kube.PrometheusClient;
-import dev.slipway.kube.RateLimiter;
 import dev.slipway.kube.SyncExecutor;
-import dev.slipway.kube.deploy.Deployer;
-import dev.slipway.kube.deploy.Provenance;
 import dev.slipway.kube.deploy.SyncReport;
-import dev.slipway.model.load.Workspace;
-import dev.slipway.model.spec.ComponentSpec;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Set;
-import java.util.stream.Stream;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Blue/green and canary rollouts of acme's hello-world against fabric8's mock API server, with a

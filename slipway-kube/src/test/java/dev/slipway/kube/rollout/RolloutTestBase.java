@@ -1,20 +1,14 @@
 package dev.slipway.kube.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.engine.plan.EnvironmentPlan;
 import dev.slipway.engine.plan.Planner;
-import dev.slipway.engine.rollout.RolloutMachine;
 import dev.slipway.engine.rollout.RolloutShaper;
 import dev.slipway.engine.rollout.RolloutState;
-import dev.slipway.engine.rollout.RolloutState.Phase;
-import dev.slipway.engine.sync.ObjectDiff.SyncState;
 import dev.slipway.kube.ClusterClient;
-import dev.slipway.kube.FakeController;
-import dev.slipway.kube.FaultyApiServer;
 import dev.slipway.kube.PrometheusClient;
 import dev.slipway.kube.RateLimiter;
 import dev.slipway.kube.SyncExecutor;
@@ -23,7 +17,6 @@ import dev.slipway.kube.deploy.Provenance;
 import dev.slipway.kube.deploy.SyncReport;
 import dev.slipway.model.load.Workspace;
 import dev.slipway.model.spec.ComponentSpec;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,16 +25,13 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What rollout tests share: acme's hello-world with a strategy, synced into fabric8's mock API
  * server with a fake controller making Deployments ready, and ways to look at the result.
  */
-abstract class RolloutTestBase {
+abstract class RolloutTestBase extends dev.slipway.kube.MockClusterTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final SyncExecutor.Options SYNC = new SyncExecutor.Options(false, true, false, Duration.ofSeconds(20), Duration.ofMillis(50));
   static final String NS = "hello-world";
@@ -49,22 +39,6 @@ abstract class RolloutTestBase {
   @TempDir
   Path tmp;
 
-  FaultyApiServer server;
-  KubernetesClient client;
-  FakeController controller;
-
-  @BeforeEach
-  void start() {
-    server = new FaultyApiServer();
-    client = server.client();
-    controller = FakeController.start(server.controllerClient());
-  }
-
-  @AfterEach
-  void stop() {
-    controller.close();
-    server.close();
-  }
 
   ClusterClient cluster() {
     return new ClusterClient(client, new ClusterClient.RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(1)),

@@ -286,6 +286,37 @@ public class ControllerTest {
     assertThat(c.rollout("hello-world", "dev", "web", "promote", "alice").outcome()).isEqualTo(ActionResult.Outcome.CONFLICT);
   }
 
+  @Test
+  void aRestartedServerResumesARolloutWhereTheStoppedOneLeftIt() throws Exception {
+    Path dir = platform();
+    Path app = dir.resolve("apps/hello-world/app.yaml");
+    Files.writeString(app, Files.readString(app).replace("      ingress: {path: /}\n",
+        "      ingress: {path: /}\n      strategy: {type: blueGreen, autoPromote: false}\n"));
+    Controller first = controller(dir, Controller.Responsibility.ALL);
+    await("convergence", Duration.ofSeconds(90), () -> converged(first));
+    Files.writeString(app, Files.readString(app).replace("nginx-unprivileged:1.27-alpine", "nginx-unprivileged:1.28-alpine"));
+    first.onPush("main", "abc", List.of("apps/hello-world/app.yaml"));
+    await("the rollout waiting for promote", Duration.ofSeconds(30), () ->
+        first.rollouts("hello-world", "dev").orElseThrow().get(0).phase().equals("PAUSED"));
+    String waiting = first.rollouts("hello-world", "dev").orElseThrow().get(0).canary();
+    closing.remove(first);
+    first.close();
+
+    Controller second = controller(dir, Controller.Responsibility.ALL);
+    await("the second server's first look", Duration.ofSeconds(30), () -> {
+      try {
+        return second.rollouts("hello-world", "dev").isPresent();
+      } catch (IllegalStateException notYet) {
+        return false; // its cluster connection is not up yet
+      }
+    });
+    var resumed = second.rollouts("hello-world", "dev").orElseThrow().get(0);
+    assertThat(resumed.phase()).isEqualTo("PAUSED");
+    assertThat(resumed.canary()).isEqualTo(waiting);
+    assertThat(second.rollout("hello-world", "dev", "web", "promote", "alice").outcome()).isEqualTo(ActionResult.Outcome.DONE);
+    await("the switch by the second server", Duration.ofSeconds(10), () -> waiting.equals(selector("web")));
+  }
+
   String selector(String service) {
     return server.client().services().inNamespace("hello-world").withName(service).get().getSpec().getSelector()
         .get("slipway.dev/revision");

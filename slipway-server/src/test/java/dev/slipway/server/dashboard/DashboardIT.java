@@ -198,8 +198,11 @@ class DashboardIT {
     page.locator("#rollout-web-promote").click();
     assertThat(rollout).containsText("STABLE", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
     assertThat(rollout).containsText("Previous");
-    String live = server.sandbox.cluster("dev").client().services().inNamespace("hello-world").withName("web").get().getSpec()
-        .getSelector().get("slipway.dev/revision");
+    String promoted = server.controller.rollouts("hello-world", "dev").orElseThrow().get(0).stable();
+    // The page can show the stored state a moment before the Service it wants is applied.
+    SandboxServer.await("the live Service on the promoted revision", Duration.ofSeconds(10), () -> promoted.equals(server.sandbox
+        .cluster("dev").client().services().inNamespace("hello-world").withName("web").get().getSpec().getSelector().get("slipway.dev/revision")));
+    String live = promoted;
     page.locator("#rollout-web-undo").click();
     assertThat(rollout).containsText("ABORTED", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
     assertThat(rollout).containsText("undone by ada");
