@@ -61,8 +61,9 @@ final class HistoryCommands {
 
   /** {@code slipway history}. */
   @Command(name = "history", mixinStandardHelpOptions = true,
-      description = {"Lists the recorded syncs of an application in an environment, newest last.",
-          "The last " + HistoryStore.KEEP + " are kept, in a ConfigMap next to the application.",
+      description = {"Lists the recorded syncs of an application in an environment, newest last, then, for components with a",
+          "strategy, what their blue/green or canary rollouts did (their events).",
+          "The last " + HistoryStore.KEEP + " syncs are kept, in a ConfigMap next to the application.",
           "Exit codes: 0 listed, 2 bad input or no cluster."})
   static final class History implements Callable<Integer> {
     @Spec
@@ -113,6 +114,18 @@ final class HistoryCommands {
               String.join(",", r.images()), note(r)});
         }
         out.print(Output.table(rows, ""));
+        // Components with a strategy: what their rollouts did between and after these syncs.
+        var store = new dev.slipway.kube.rollout.RolloutStore(target.client(kc));
+        for (String component : dev.slipway.kube.rollout.RolloutSync.components(bundle)) {
+          var state = store.read(bundle.namespace(), component).state();
+          if (state == null) {
+            continue;
+          }
+          out.println();
+          out.println("Rollout of " + component + " (" + state.strategy() + "), " + dev.slipway.engine.rollout.RolloutMachine.describe(state)
+              + ":");
+          state.events().forEach(ev -> out.println("  " + RolloutCommands.t(ev.at()) + "  " + ev.text()));
+        }
         return Main.OK;
       } catch (IOException | KubernetesClientException | IllegalStateException ex) {
         err.println("error: cannot read the history of " + bundle.application() + ": "

@@ -98,6 +98,10 @@ class RolloutCommandMockTest {
     String back = client.services().inNamespace("hello-world").withName("web").get().getSpec().getSelector().get("slipway.dev/revision");
     assertThat(back).isNotEqualTo(live);
 
+    CliRun history = CliRun.run("history", dir.toString(), "--env", "dev", "--app", "hello-world", "--kubeconfig", kc);
+    assertThat(history.exitCode()).as(history.err()).isZero();
+    assertThat(history.out()).contains("Rollout of web (blueGreen), aborted").contains("promoted by").contains("undone by");
+
     CliRun json = rollout("status", "-o", "json");
     assertThat(json.out()).contains("\"phase\" : \"ABORTED\"").doesNotContain("\"release\"");
   }

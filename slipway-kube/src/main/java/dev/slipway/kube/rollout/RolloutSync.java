@@ -26,6 +26,11 @@ import java.util.Map;
 public final class RolloutSync {
   private RolloutSync() {}
 
+  /** The components of a bundle that have a strategy. */
+  public static java.util.Set<String> components(ApplicationBundle bundle) {
+    return strategyObjects(bundle).keySet();
+  }
+
   /** The components of a bundle that have a strategy, with their steady objects (plan's output). */
   static Map<String, List<RenderedObject>> strategyObjects(ApplicationBundle bundle) {
     Map<String, List<RenderedObject>> out = new LinkedHashMap<>();
