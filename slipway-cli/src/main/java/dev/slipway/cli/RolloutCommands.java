@@ -292,7 +292,13 @@ final class RolloutCommands implements Callable<Integer> {
         Instant end = Instant.now().plus(limit);
         Instant lastEvent = null;
         while (true) {
-          RolloutDriver.Result r = driver.tick(t);
+          RolloutDriver.Result r;
+          try {
+            r = driver.tick(t);
+          } catch (RolloutStore.Conflict moved) {
+            // Someone else (the server, a person) moved it on meanwhile: look again at their state.
+            continue;
+          }
           RolloutState s = r.state();
           if (s == null) {
             return notStarted(t, e);
@@ -366,6 +372,10 @@ final class RolloutCommands implements Callable<Integer> {
           r.applied().lines().forEach(l -> o.println("    " + l));
         }
         print(o, t, r.state(), Instant.now());
+        if (r.applyFailed()) {
+          e.println("error: the decision is recorded, but its objects could not all be applied (above); slipway rollout run applies them again");
+          return Main.FINDINGS;
+        }
         return Main.OK;
       });
     }

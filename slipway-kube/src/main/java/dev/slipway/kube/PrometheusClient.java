@@ -63,10 +63,11 @@ public final class PrometheusClient {
     try {
       base = new URI(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
     } catch (URISyntaxException e) {
-      return QueryResult.failed("the Prometheus address " + baseUrl + " is not a URL: " + e.getMessage());
+      // Not repeated: an address that does not parse may still hold credentials.
+      return QueryResult.failed("the Prometheus address is not a URL: " + e.getReason());
     }
     if (base.getScheme() == null || !List.of("http", "https").contains(base.getScheme().toLowerCase()) || base.getHost() == null) {
-      return QueryResult.failed("the Prometheus address " + baseUrl + " is not an http:// or https:// URL");
+      return QueryResult.failed("the Prometheus address " + shown(base) + " is not an http:// or https:// URL");
     }
     String at = "Prometheus at " + shown(base);
     HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)))

@@ -453,6 +453,12 @@ public final class SyncExecutor {
         mine.add(o);
       }
     }
+    if (bundle.namespace() != null && !bundle.application().equals(CLUSTER)) {
+      // The application's rollout states: a later deploy must not resume a rollout of what was destroyed.
+      Map<String, String> rolloutLabels = new TreeMap<>(Map.of(Labels.ENVIRONMENT, environment,
+          dev.slipway.kube.rollout.RolloutStore.ROLLOUT_OF, bundle.application()));
+      mine.addAll(client.list("v1", "ConfigMap", bundle.namespace(), rolloutLabels));
+    }
     mine.sort(java.util.Comparator.comparingInt((JsonNode o) -> {
       int i = DESTROY_ORDER.indexOf(o.path("kind").asText());
       return i < 0 ? DESTROY_ORDER.size() - 1 : i;

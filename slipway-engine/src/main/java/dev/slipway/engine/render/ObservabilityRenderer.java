@@ -55,7 +55,7 @@ final class ObservabilityRenderer {
       String sel = "namespace=\"" + ns + "\"";
       switch (c.type()) {
         case WEB, API, WORKER -> {
-          String d = sel + ",deployment=\"" + c.name() + "\"";
+          String d = sel + "," + deploymentMatcher(c);
           rules.add(rule(ctx, c, "DeploymentReplicasUnavailable",
               "kube_deployment_status_replicas_available{" + d + "} < kube_deployment_spec_replicas{" + d + "}",
               "10m", "warning", "Fewer replicas of " + c.name() + " are available than desired for 10 minutes."));
@@ -129,7 +129,7 @@ final class ObservabilityRenderer {
           ? "kube_statefulset_status_replicas_ready{namespace=\"" + ns + "\",statefulset=\"" + c.name() + "\"}"
           : c.type() == ComponentType.JOB
               ? "sum(kube_job_status_active{namespace=\"" + ns + "\",job_name=~\"" + c.name() + "-[0-9]+\"})"
-              : "kube_deployment_status_replicas_available{namespace=\"" + ns + "\",deployment=\"" + c.name() + "\"}";
+              : "kube_deployment_status_replicas_available{namespace=\"" + ns + "\"," + deploymentMatcher(c) + "}";
       panels.add(panel(id++, c.name() + ": running replicas", 0, y, replicas, null));
       panels.add(panel(id++, c.name() + ": restarts (15m)", 12, y,
           "sum by (pod) (increase(kube_pod_container_status_restarts_total{" + k + "}[15m]))", null));
@@ -173,5 +173,13 @@ final class ObservabilityRenderer {
     }
     p.set("targets", targets);
     return p;
+  }
+
+  /**
+   * The label matcher for the component's Deployments: its name, or with a delivery strategy every
+   * revision's ({@code web-3f2a9c1b0d}).
+   */
+  static String deploymentMatcher(ComponentSpec c) {
+    return c.strategy() == null ? "deployment=\"" + c.name() + "\"" : "deployment=~\"" + c.name() + "-[0-9a-f]{10}\"";
   }
 }

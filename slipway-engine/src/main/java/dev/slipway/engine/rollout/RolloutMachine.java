@@ -239,6 +239,14 @@ public final class RolloutMachine {
     if (!o.canaryReady()) {
       return waitFor(s, "revision " + s.canary() + " to be ready (preview)", strategy.progressDeadline(), now);
     }
+    RolloutState ready = podsReady(s);
+    if (ready != s) {
+      return ready;
+    }
+    if (s.step() >= 1) {
+      // Promoted by a person: switch now that the new revision is ready.
+      return switchOver(s, strategy, now);
+    }
     if (!strategy.analysis().isEmpty()) {
       RolloutState judged = analyse(s, strategy, strategy.analysis(), templates, now, "before the switch");
       if (judged != null) {
@@ -280,6 +288,10 @@ public final class RolloutMachine {
       }
       if (!o.canaryReady()) {
         return waitFor(s, "revision " + s.canary() + " to be ready at " + w + "%", strategy.progressDeadline(), now);
+      }
+      RolloutState ready = podsReady(s);
+      if (ready != s) {
+        return ready;
       }
       if (s.weight() != w) {
         Builder b = s.to();
@@ -354,9 +366,12 @@ public final class RolloutMachine {
       }
     }
     if (worst == RunPhase.RUNNING) {
-      if (s.deadline() == null) {
+      // The run's deadline counts from its start, whatever waited in between (pods that were briefly not ready).
+      Instant end = run.started().plus(runLength(names, templates)).plus(strategy.progressDeadline());
+      String what = "analysis " + String.join(", ", names) + " " + where;
+      if (!end.equals(s.deadline()) || !what.equals(s.waitingFor())) {
         Builder b = s.to();
-        b.waiting("analysis " + String.join(", ", names) + " " + where, now.plus(runLength(names, templates)).plus(strategy.progressDeadline()));
+        b.waiting(what, end);
         return b.build();
       }
       if (!now.isBefore(s.deadline())) {
@@ -410,6 +425,19 @@ public final class RolloutMachine {
       case FAILED -> 4;
     };
   }
+
+  /** The pods are ready again: a wait for them ends (a later wait for them starts its own deadline). */
+  private static RolloutState podsReady(RolloutState s) {
+    if (s.waitingFor() != null && s.waitingFor().startsWith(POD_WAIT)) {
+      Builder b = s.to();
+      b.waiting(null, null);
+      return b.build();
+    }
+    return s;
+  }
+
+  /** How every wait for pods begins ("revision 3f2a… to be ready"). */
+  private static final String POD_WAIT = "revision ";
 
   /** Waits for {@code what}; aborts when it has waited for longer than {@code limit} since it began. */
   private static RolloutState waitFor(RolloutState s, String what, Duration limit, Instant now) {
@@ -489,7 +517,9 @@ public final class RolloutMachine {
         }
         b.event(now, "promoted by " + who);
         if (strategy.kind() == Kind.BLUE_GREEN) {
-          return switchOver(b.build(), strategy, now);
+          // Approved: the switch itself waits until the new revision is ready (never to pods that cannot serve).
+          b.step = 1;
+          return b.build();
         }
         if (s.phase() == Phase.PAUSED && s.step() < strategy.steps().size() && strategy.steps().get(s.step()).untilPromoted()) {
           return advance(b.build(), now);

@@ -32,6 +32,14 @@ import java.util.List;
 public final class RolloutShaper {
   /** The pod label that tells revisions of a component apart. */
   public static final String REVISION = "slipway.dev/revision";
+  /** The Deployment annotation that names its component's strategy ({@code blueGreen} or {@code canary}). */
+  public static final String STRATEGY = "slipway.dev/strategy";
+  /**
+   * The stable "revision" of a component that ran without a strategy until now: its plain
+   * Deployment, whose pods carry no revision label (its Service selects it without one).
+   */
+  public static final String LEGACY = "legacy";
+
   /** The ALB annotation prefix of a forward action. */
   public static final String ACTIONS = "alb.ingress.kubernetes.io/actions.";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,6 +90,7 @@ public final class RolloutShaper {
         String name = c.name() + "-" + rev;
         ((ObjectNode) body.get("metadata")).put("name", name);
         label(body.with("metadata").with("labels"), rev);
+        body.with("metadata").with("annotations").put(STRATEGY, c.strategy().kind().id());
         label(body.with("spec").with("selector").with("matchLabels"), rev);
         label(body.with("spec").with("template").with("metadata").with("labels"), rev);
         out.set(i, new RenderedObject(o.apiVersion(), o.kind(), o.namespace(), name, o.component(), o.wave(), body));
@@ -145,7 +154,12 @@ public final class RolloutShaper {
   }
 
   private static void label(ObjectNode labels, String rev) {
-    labels.put(REVISION, rev);
+    if (LEGACY.equals(rev)) {
+      // The plain Deployment's pods carry no revision label: select them (and every revision) by component.
+      labels.remove(REVISION);
+    } else {
+      labels.put(REVISION, rev);
+    }
   }
 
   /** Sets the forward action's weights: {@code canary} percent to the canary Service, the rest to the stable one. */

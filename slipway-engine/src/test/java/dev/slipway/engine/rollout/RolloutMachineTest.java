@@ -113,7 +113,9 @@ class RolloutMachineTest {
     assertThat(s.phase()).isEqualTo(Phase.PAUSED);
     assertThat(s.deadline()).isEqualTo(T0.plus(Duration.ofHours(1)));
     RolloutState promoted = RolloutMachine.command(s, bg, Command.PROMOTE, "ana", T0.plusSeconds(10));
-    assertThat(promoted.stable()).isEqualTo("bbb");
+    // Approved; the switch waits for the new revision to be ready, and not a moment longer.
+    assertThat(RolloutMachine.next(promoted, bg, TEMPLATES, Observation.ready(false), T0.plusSeconds(11)).stable()).isEqualTo("aaa");
+    assertThat(RolloutMachine.next(promoted, bg, TEMPLATES, Observation.ready(true), T0.plusSeconds(11)).stable()).isEqualTo("bbb");
     RolloutState expired = RolloutMachine.next(s, bg, TEMPLATES, Observation.ready(true), T0.plus(Duration.ofHours(1)));
     assertThat(expired.phase()).isEqualTo(Phase.ABORTED);
     assertThat(expired.message()).contains("nobody promoted or aborted");
@@ -164,7 +166,7 @@ class RolloutMachineTest {
     assertThat(s.deadline()).isNotNull();
     // A person decides: promote goes on despite it.
     RolloutState promoted = RolloutMachine.command(s, bg, Command.PROMOTE, "ana", T0.plusSeconds(60));
-    assertThat(promoted.stable()).isEqualTo("bbb");
+    assertThat(RolloutMachine.next(promoted, bg, TEMPLATES, Observation.ready(true), T0.plusSeconds(61)).stable()).isEqualTo("bbb");
   }
 
   @Test
@@ -227,6 +229,22 @@ class RolloutMachineTest {
     assertThat(third.stable()).isEqualTo("aaa");
     assertThat(third.weight()).isZero();
     assertThat(third.events().get(third.events().size() - 1).text()).contains("replaces bbb");
+  }
+
+  @Test
+  void aBriefReadinessDipDoesNotShortenTheAnalysisOrCarryItsDeadlineToTheNextDip() {
+    DeliveryStrategy bg = blueGreen(true, List.of("success-rate"));
+    RolloutState s = RolloutMachine.next(started(bg), bg, TEMPLATES, Observation.ready(true), T0);
+    Instant analysisEnd = T0.plus(Duration.ofSeconds(20)).plus(Duration.ofMinutes(10));
+    assertThat(s.deadline()).isEqualTo(analysisEnd);
+    s = RolloutMachine.next(s, bg, TEMPLATES, Observation.ready(false), T0.plusSeconds(5));
+    assertThat(s.waitingFor()).contains("to be ready");
+    s = RolloutMachine.next(s, bg, TEMPLATES, Observation.ready(true), T0.plusSeconds(6));
+    assertThat(s.deadline()).as("the analysis keeps its own deadline").isEqualTo(analysisEnd);
+    // A second dip long after the first starts its own wait instead of inheriting the first one's deadline.
+    s = RolloutMachine.next(s, bg, TEMPLATES, Observation.ready(false), T0.plus(Duration.ofMinutes(9)));
+    assertThat(s.phase()).isEqualTo(Phase.PROGRESSING);
+    assertThat(s.deadline()).isEqualTo(T0.plus(Duration.ofMinutes(19)));
   }
 
   @Test

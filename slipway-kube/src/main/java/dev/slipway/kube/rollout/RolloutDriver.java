@@ -59,7 +59,7 @@ public final class RolloutDriver {
       Map<String, AnalysisTemplate> templates, String prometheus) {}
 
   /** The state after a tick or a command, and when to look again (null: only when something changes). */
-  public record Result(RolloutState state, boolean changed, Instant wakeAt, String applied) {}
+  public record Result(RolloutState state, boolean changed, Instant wakeAt, String applied, boolean applyFailed) {}
 
   /** The component's stored state, or null when it has none. */
   public RolloutState state(Target t) {
@@ -71,7 +71,7 @@ public final class RolloutDriver {
     RolloutStore.Stored stored = store.read(t.namespace(), t.component());
     RolloutState s = stored.state();
     if (s == null) {
-      return new Result(null, false, null, null);
+      return new Result(null, false, null, "", false);
     }
     Instant now = clock.instant();
     Map<String, Measurement> taken = new LinkedHashMap<>();
@@ -91,19 +91,30 @@ public final class RolloutDriver {
   public Result command(Target t, Command c, String who) {
     RolloutStore.Stored stored = store.read(t.namespace(), t.component());
     RolloutState next = RolloutMachine.command(stored.state(), t.strategy(), c, who, clock.instant());
-    return store(t, stored, next);
+    Result done = store(t, stored, next);
+    if ((c == Command.PROMOTE || c == Command.RETRY) && !done.applyFailed()) {
+      // What the promote allows (a switch once the pods are ready, the next step) happens now, not at the next look.
+      Result moved = tick(t);
+      return new Result(moved.state(), true, moved.wakeAt(), done.applied() + moved.applied(), moved.applyFailed());
+    }
+    return done;
   }
 
   private Result store(Target t, RolloutStore.Stored stored, RolloutState next) {
     boolean changed = !next.equals(stored.state());
-    String applied = null;
     if (changed) {
       store.write(t.environment(), t.application(), t.namespace(), next, stored.resourceVersion());
+    } else if (!java.util.Objects.equals(store.read(t.namespace(), t.component()).resourceVersion(), stored.resourceVersion())) {
+      // Someone else moved it on since it was read (a sync, a person): their state is applied, not this stale one.
+      return new Result(next, false, RolloutMachine.wakeAt(next, t.templates()), "", false);
     }
-    // Applied on every tick, not only on a change: what a failed apply left undone is done next time.
-    applied = apply(t, next);
-    return new Result(next, changed, RolloutMachine.wakeAt(next, t.templates()), applied);
+    // Applied on every look, not only on a change: what a failed apply left undone is done next time.
+    Applied a = apply(t, next);
+    return new Result(next, changed, RolloutMachine.wakeAt(next, t.templates()), a.text(), a.failed());
   }
+
+  /** What an apply did, and whether it failed (then nothing was deleted). */
+  record Applied(String text, boolean failed) {}
 
   /** The query's variables: the new revision's Service and pods while it rolls out, the stable one's otherwise. */
   static Map<String, String> variables(Target t, RolloutState s) {
@@ -139,7 +150,7 @@ public final class RolloutDriver {
   }
 
   /** Applies the state's objects and deletes the Deployments of revisions it no longer runs; says what it did. */
-  private String apply(Target t, RolloutState s) {
+  private Applied apply(Target t, RolloutState s) {
     List<RenderedObject> objects = RolloutShaper.shape(s);
     ApplicationBundle bundle = new ApplicationBundle(t.environment(), t.application(), t.namespace(), objects);
     SyncExecutor.Options options = new SyncExecutor.Options(false, false, false, Duration.ofSeconds(30), Duration.ofSeconds(1));
@@ -147,7 +158,9 @@ public final class RolloutDriver {
     StringBuilder what = new StringBuilder();
     outcome.steps().stream().filter(st -> !st.action().equals("unchanged")).forEach(st -> what.append(st.action()).append(' ').append(st.ref()).append('\n'));
     if (!outcome.succeeded() && outcome.cause() != SyncExecutor.Failure.PROGRESSING) {
+      // Nothing is deleted after a failed apply: a Service may still select the Deployment a delete would remove.
       what.append("failed: ").append(outcome.failure()).append('\n');
+      return new Applied(what.toString(), true);
     }
     Set<String> keep = new HashSet<>();
     objects.stream().filter(o -> o.kind().equals("Deployment")).forEach(o -> keep.add(o.name()));
@@ -156,11 +169,13 @@ public final class RolloutDriver {
     labels.put(Labels.COMPONENT, t.component());
     for (JsonNode d : client.list("apps/v1", "Deployment", t.namespace(), labels)) {
       String name = d.path("metadata").path("name").asText();
-      if (d.path("metadata").path("labels").has(RolloutShaper.REVISION) && !keep.contains(name)) {
+      boolean revision = d.path("metadata").path("labels").has(RolloutShaper.REVISION);
+      // A revision no longer run, or the plain Deployment the component had before it had a strategy.
+      if ((revision || name.equals(t.component())) && !keep.contains(name)) {
         client.delete(d);
         what.append("delete Deployment/").append(t.namespace()).append('/').append(name).append('\n');
       }
     }
-    return what.toString();
+    return new Applied(what.toString(), false);
   }
 }

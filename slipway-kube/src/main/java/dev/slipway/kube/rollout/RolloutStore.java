@@ -33,10 +33,17 @@ public final class RolloutStore {
   /** A state and the resourceVersion it was read at (null when there was none). */
   public record Stored(RolloutState state, String resourceVersion) {}
 
-  /** Another writer changed the state since it was read. */
-  public static final class Conflict extends RuntimeException {
+  /** Another writer changed the state since it was read (HTTP 409, as the API server said). */
+  public static final class Conflict extends KubernetesClientException {
     Conflict(String message) {
-      super(message);
+      super(message, 409, null);
+    }
+  }
+
+  /** A stored state that cannot be read: reported as the cluster's problem, with what to do. */
+  public static final class Unreadable extends KubernetesClientException {
+    Unreadable(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 
@@ -50,8 +57,8 @@ public final class RolloutStore {
     try {
       return new Stored(RolloutState.fromJson(JSON.readTree(text)), cm.path("metadata").path("resourceVersion").asText());
     } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-      throw new IllegalStateException("rollout state ConfigMap " + namespace + "/" + name(component) + " cannot be read: " + e.getMessage()
-          + "; delete it to start the component's rollouts afresh from what runs", e);
+      throw new Unreadable("rollout state ConfigMap " + namespace + "/" + name(component) + " cannot be read: " + e.getMessage()
+          + "; delete it to start the component's rollouts afresh from the revision its Service selects", e);
     }
   }
 

@@ -58,6 +58,12 @@ public final class RolloutSync {
   }
 
   static Kind kindOf(String component, List<RenderedObject> objects) {
+    for (RenderedObject o : objects) {
+      String kind = o.body().path("metadata").path("annotations").path(RolloutShaper.STRATEGY).asText("");
+      if (o.kind().equals("Deployment") && !kind.isEmpty()) {
+        return kind.equals(Kind.CANARY.id()) ? Kind.CANARY : Kind.BLUE_GREEN;
+      }
+    }
     return objects.stream().anyMatch(o -> o.kind().equals("Service") && o.name().equals(RolloutShaper.preview(component)))
         ? Kind.BLUE_GREEN : Kind.CANARY;
   }
@@ -203,30 +209,30 @@ public final class RolloutSync {
   }
 
   /**
-   * A component without a stored state that already runs a revision of its Deployment (the state
-   * was deleted, or the cluster was synced by an older Slipway): steady on what runs, so the next
-   * revision rolls out from it instead of replacing it at once.
+   * A component without a stored state that already runs (the state was deleted, the cluster was
+   * synced by an older Slipway, or the component had no strategy until now): steady on what its
+   * live Service sends traffic to, so the next revision rolls out from it instead of replacing it
+   * at once. A component that had no strategy yet has a plain Deployment named after it: that is
+   * the stable revision ({@link RolloutShaper#LEGACY}) until the first rollout switches away from it.
    */
   private static RolloutState adopt(ClusterClient client, ApplicationBundle bundle, String component, List<ObjectNode> release, Clock clock) {
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put(Labels.APPLICATION, bundle.application());
-    labels.put(Labels.COMPONENT, component);
-    List<JsonNode> live = client.list("apps/v1", "Deployment", bundle.namespace(), labels);
-    JsonNode running = live.stream().filter(d -> d.path("metadata").path("labels").has(RolloutShaper.REVISION))
-        .filter(d -> d.path("status").path("readyReplicas").asInt(0) > 0)
-        .max(java.util.Comparator.comparing(d -> d.path("metadata").path("creationTimestamp").asText())).orElse(null);
-    if (running == null) {
+    String ns = bundle.namespace();
+    JsonNode service = client.get("v1", "Service", ns, component);
+    String revision = service == null ? "" : service.path("spec").path("selector").path(RolloutShaper.REVISION).asText("");
+    JsonNode running = revision.isEmpty() ? client.get("apps/v1", "Deployment", ns, component)
+        : client.get("apps/v1", "Deployment", ns, component + "-" + revision);
+    if (running == null || (revision.isEmpty() && running.path("metadata").path("labels").has(RolloutShaper.REVISION))) {
       return null;
     }
-    JsonNode applied = dev.slipway.engine.sync.DiffPlanner.lastApplied(running);
-    if (!(applied instanceof ObjectNode appliedDeployment)) {
+    if (!(dev.slipway.engine.sync.DiffPlanner.lastApplied(running) instanceof ObjectNode appliedDeployment)) {
       return null;
     }
     List<ObjectNode> objects = new ArrayList<>();
+    objects.add(appliedDeployment);
     release.stream().filter(o -> !o.path("kind").asText().equals("Deployment")).forEach(objects::add);
-    objects.add(0, appliedDeployment);
-    String rev = running.path("metadata").path("labels").path(RolloutShaper.REVISION).asText();
+    String rev = revision.isEmpty() ? RolloutShaper.LEGACY : revision;
     return RolloutState.steady(component, kindOf(component, objects.stream().map(RolloutShaper::rendered).toList()).id(), rev, objects,
         clock.instant());
   }
+
 }

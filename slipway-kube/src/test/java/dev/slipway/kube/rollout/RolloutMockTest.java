@@ -15,6 +15,7 @@ import dev.slipway.kube.deploy.SyncReport;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -123,4 +124,46 @@ class RolloutMockTest extends RolloutTestBase {
         .isInstanceOf(RolloutStore.Conflict.class);
   }
 
+
+  @Test
+  void givingARunningComponentAStrategyRollsOutFromItsPlainDeploymentWithoutAnOutage() throws Exception {
+    Path plain = acme("plain", "null", "1.27-alpine");
+    sync(plain);
+    assertThat(get("Deployment", "web")).isNotNull();
+    Path bg = acme("bg", "{type: blueGreen, autoPromote: false}", "1.27-alpine");
+    sync(bg);
+    // The plain Deployment is the stable revision: the Service still selects its pods (no revision label).
+    assertThat(get("Deployment", "web")).isNotNull();
+    assertThat(selected("web")).isEmpty();
+    RolloutState paused = tickUntil(driver(), target(bg), st -> st.phase() == Phase.PAUSED);
+    assertThat(paused.stable()).isEqualTo(RolloutShaper.LEGACY);
+    driver().command(target(bg), RolloutMachine.Command.PROMOTE, "ana");
+    assertThat(selected("web")).isEqualTo(revisionOf(bg));
+  }
+
+  @Test
+  void aLostStateResumesFromTheRevisionTheServiceSelectsNotTheNewestDeployment() throws Exception {
+    String strategy = "{type: blueGreen, autoPromote: false}";
+    Path v1 = acme("v1", strategy, "1.27-alpine");
+    Path v2 = acme("v2", strategy, "1.28-alpine");
+    sync(v1);
+    sync(v2);
+    tickUntil(driver(), target(v2), st -> st.phase() == Phase.PAUSED);
+    client.configMaps().inNamespace(NS).withName(RolloutStore.name("web")).delete();
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> client.configMaps().inNamespace(NS).withName(RolloutStore.name("web")).get() == null);
+    sync(v2);
+    RolloutState again = driver().state(target(v2));
+    assertThat(again.stable()).isEqualTo(revisionOf(v1));
+    assertThat(again.canary()).isEqualTo(revisionOf(v2));
+    assertThat(selected("web")).isEqualTo(revisionOf(v1));
+  }
+
+  @Test
+  void destroyDeletesTheRolloutStateSoALaterDeployDoesNotResumeIt() throws Exception {
+    Path v1 = acme("v1", "blueGreen", "1.27-alpine");
+    sync(v1);
+    assertThat(client.configMaps().inNamespace(NS).withName(RolloutStore.name("web")).get()).isNotNull();
+    new SyncExecutor(cluster(), Clock.systemUTC()).destroy("dev", plan(v1).applications().get(0).bundle(), true, false, line -> { });
+    assertThat(client.configMaps().inNamespace(NS).withName(RolloutStore.name("web")).get()).isNull();
+  }
 }

@@ -61,6 +61,16 @@ final class ServerRollouts {
       if (s == null || !(s.rollingOut() || s.previous() != null)) {
         continue;
       }
+      Instant now = clock.instant();
+      if (s.phase() != RolloutState.Phase.PROGRESSING) {
+        // Waiting for a person, or for the previous revision's scale-down: nothing to look at before that time
+        // (a person's action arrives as an event and is looked at then).
+        Instant at = s.phase() == RolloutState.Phase.PAUSED ? s.deadline() : s.scaleDownAt();
+        if (at != null && now.isBefore(at)) {
+          again = sooner(again, Duration.between(now, at).plusMillis(10));
+          continue;
+        }
+      }
       try {
         RolloutDriver.Result r = new RolloutDriver(client, prometheus, clock).tick(t);
         if (r.changed()) {
