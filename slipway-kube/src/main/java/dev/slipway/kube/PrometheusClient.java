@@ -63,11 +63,12 @@ public final class PrometheusClient {
     try {
       base = new URI(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
     } catch (URISyntaxException e) {
-      // Not repeated: an address that does not parse may still hold credentials.
-      return QueryResult.failed("the Prometheus address is not a URL: " + e.getReason());
+      // The reason and the index, not URISyntaxException's message: that repeats the whole address.
+      return QueryResult.failed("the Prometheus address " + withoutCredentials(baseUrl) + " is not a URL: " + e.getReason()
+          + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
     }
     if (base.getScheme() == null || !List.of("http", "https").contains(base.getScheme().toLowerCase()) || base.getHost() == null) {
-      return QueryResult.failed("the Prometheus address " + shown(base) + " is not an http:// or https:// URL");
+      return QueryResult.failed("the Prometheus address " + withoutCredentials(baseUrl) + " is not an http:// or https:// URL");
     }
     String at = "Prometheus at " + shown(base);
     HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)))
@@ -195,6 +196,11 @@ public final class PrometheusClient {
       return "";
     }
     return ": " + (s.length() > QUOTED_BODY ? s.substring(0, QUOTED_BODY) + "…" : s);
+  }
+
+  /** An address as written, without the {@code user:password@} it may carry (messages are stored and shown). */
+  static String withoutCredentials(String address) {
+    return address.replaceFirst("//[^/@]*@", "//");
   }
 
   /** The address without credentials, for messages. */

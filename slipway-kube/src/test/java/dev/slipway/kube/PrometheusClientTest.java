@@ -160,5 +160,8 @@ class PrometheusClientTest {
   void anAddressThatIsNotAnHttpUrlFailsWithoutAsking() {
     assertThat(client.query("prometheus:9090", "x").error()).isEqualTo("the Prometheus address prometheus:9090 is not an http:// or https:// URL");
     assertThat(client.query("http://bad host", "x").error()).startsWith("the Prometheus address http://bad host is not a URL: ");
+    // Messages are stored in the rollout's state and shown on the dashboard: never the credentials.
+    assertThat(client.query("ftp://ana:s3cret@prometheus:9090", "x").error()).doesNotContain("s3cret").contains("ftp://prometheus:9090");
+    assertThat(client.query("http://ana:s3cret@bad host", "x").error()).doesNotContain("s3cret");
   }
 }
