@@ -178,12 +178,15 @@ class DashboardIT {
     Path app = server.dir.resolve("apps/hello-world/app.yaml");
     // Only in dev (the other tests use hello-world's plain Deployment elsewhere).
     Files.writeString(app, Files.readString(app) + "  environments:\n    dev:\n      components:\n        web:\n"
-        + "          strategy: {type: blueGreen, autoPromote: false, scaleDownDelay: 1h}\n");
+        + "          strategy: {type: blueGreen, scaleDownDelay: 1h}\n");
     server.commit("hello-world: blue/green in dev");
     server.controller.poll();
-    SandboxServer.await("hello-world steady on its first revision in dev", Duration.ofSeconds(60), () ->
-        server.controller.rollouts("hello-world", "dev").map(l -> !l.isEmpty() && l.get(0).phase().equals("STABLE")).orElse(false));
-    Files.writeString(app, Files.readString(app).replace("nginx-unprivileged:1.27-alpine", "nginx-unprivileged:1.28-alpine"));
+    // Giving the running component a strategy is itself a rollout, from its plain Deployment; it promotes itself.
+    SandboxServer.await("hello-world switched to its first revision in dev", Duration.ofSeconds(60), () ->
+        server.controller.rollouts("hello-world", "dev").map(l -> !l.isEmpty() && l.get(0).phase().equals("STABLE")
+            && "legacy".equals(l.get(0).previous())).orElse(false));
+    Files.writeString(app, Files.readString(app).replace("nginx-unprivileged:1.27-alpine", "nginx-unprivileged:1.28-alpine")
+        .replace("strategy: {type: blueGreen, scaleDownDelay: 1h}", "strategy: {type: blueGreen, autoPromote: false, scaleDownDelay: 1h}"));
     server.commit("hello-world 1.28");
     server.controller.poll();
     SandboxServer.await("the rollout paused before the switch", Duration.ofSeconds(60), () ->
