@@ -252,10 +252,8 @@ public class ControllerTest {
 
   @Test
   void theServerDrivesABlueGreenRolloutAndAnUndoHoldsAgainstAutomatedSync() throws Exception {
-    Path dir = platform();
+    Path dir = platformWithStrategy("{type: blueGreen, scaleDownDelay: 1h}");
     Path app = dir.resolve("apps/hello-world/app.yaml");
-    Files.writeString(app, Files.readString(app).replace("      ingress: {path: /}\n",
-        "      ingress: {path: /}\n      strategy: {type: blueGreen, scaleDownDelay: 1h}\n"));
     Controller c = controller(dir, Controller.Responsibility.ALL);
     await("convergence", Duration.ofSeconds(90), () -> converged(c));
     String first = c.rollouts("hello-world", "dev").orElseThrow().get(0).stable();
@@ -288,10 +286,8 @@ public class ControllerTest {
 
   @Test
   void aRestartedServerResumesARolloutWhereTheStoppedOneLeftIt() throws Exception {
-    Path dir = platform();
+    Path dir = platformWithStrategy("{type: blueGreen, autoPromote: false}");
     Path app = dir.resolve("apps/hello-world/app.yaml");
-    Files.writeString(app, Files.readString(app).replace("      ingress: {path: /}\n",
-        "      ingress: {path: /}\n      strategy: {type: blueGreen, autoPromote: false}\n"));
     Controller first = controller(dir, Controller.Responsibility.ALL);
     await("convergence", Duration.ofSeconds(90), () -> converged(first));
     Files.writeString(app, Files.readString(app).replace("nginx-unprivileged:1.27-alpine", "nginx-unprivileged:1.28-alpine"));
@@ -315,6 +311,14 @@ public class ControllerTest {
     assertThat(resumed.canary()).isEqualTo(waiting);
     assertThat(second.rollout("hello-world", "dev", "web", "promote", "alice").outcome()).isEqualTo(ActionResult.Outcome.DONE);
     await("the switch by the second server", Duration.ofSeconds(10), () -> waiting.equals(selector("web")));
+  }
+
+  /** The example platform with hello-world's web given {@code strategy}. */
+  Path platformWithStrategy(String strategy) throws IOException {
+    Path dir = platform();
+    Path app = dir.resolve("apps/hello-world/app.yaml");
+    Files.writeString(app, Files.readString(app).replace("      ingress: {path: /}\n", "      ingress: {path: /}\n      strategy: " + strategy + "\n"));
+    return dir;
   }
 
   String selector(String service) {
