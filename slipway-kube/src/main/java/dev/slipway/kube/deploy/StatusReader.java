@@ -73,7 +73,13 @@ public final class StatusReader {
    * among what the watch holds of the application): no request at all.
    */
   public ApplicationStatus readCached(String environment, ApplicationBundle bundle, SyncExecutor.Snapshot cached) {
-    var desired = dev.slipway.kube.rollout.RolloutSync.shapedFromCache(cached.objects(), bundle, executor.clock());
+    return readCached(environment, bundle, cached,
+        dev.slipway.kube.rollout.RolloutSync.shapedFromCache(cached.objects(), bundle, executor.clock()));
+  }
+
+  /** The same, against objects already shaped by the rollouts in the cache (a caller that needs them too). */
+  public ApplicationStatus readCached(String environment, ApplicationBundle bundle, SyncExecutor.Snapshot cached,
+      dev.slipway.kube.rollout.RolloutSync.Shaped desired) {
     return read(environment, bundle, desired, cached.of(bundle), HistoryStore.fromCache(cached.objects(), environment, bundle),
         executor.health());
   }

@@ -530,8 +530,9 @@ public final class Controller implements ControlPlane, AutoCloseable {
             adoptControls(cell, new HistoryStore(cluster.client).controls(key.environment(), bundle), true);
           }
         }
-        live = reader.readCached(key.environment(), bundle, cached);
-        shaped = dev.slipway.kube.rollout.RolloutSync.shapedFromCache(cached.objects(), bundle, clock).bundle();
+        var desired = dev.slipway.kube.rollout.RolloutSync.shapedFromCache(cached.objects(), bundle, clock);
+        live = reader.readCached(key.environment(), bundle, cached, desired);
+        shaped = desired.bundle();
       } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
         String why = "cannot use the cluster of " + key.environment() + " (context " + cluster.spec.cluster().context() + "): "
             + (e instanceof ClusterFailure f ? f.getMessage() : String.valueOf(e.getMessage()));
