@@ -423,7 +423,7 @@ public final class SyncExecutor {
    * released), then autoscalers and workloads, then configuration and identities, then the
    * namespace. Volume claims go only when {@code deleteData} is set.
    */
-  static final List<String> DESTROY_ORDER = List.of("Ingress", "Service", "ScaledObject", "HorizontalPodAutoscaler",
+  static final List<String> DESTROY_ORDER = List.of("Ingress", "Service", "ScaledObject", "TriggerAuthentication", "HorizontalPodAutoscaler",
       "PodDisruptionBudget", "CronJob", "Deployment", "StatefulSet", "ServiceMonitor", "PrometheusRule", "ExternalSecret",
       "SecretStore", "ConfigMap", "NetworkPolicy", "ServiceAccount", "PersistentVolumeClaim", "Namespace");
 

@@ -9,12 +9,14 @@ import java.util.List;
  * that mount them, scalers after their targets). Unknown kinds go last.
  */
 public final class KindOrder {
+  // TriggerAuthentication (KEDA) comes before the workloads its ScaledObjects scale, between two kinds
+  // where Argo CD's order already needs a new sync-wave slot, so it adds none (see ArgoSyncWave).
   private static final List<String> ORDER = List.of(
       "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodDisruptionBudget", "ServiceAccount",
       "SecretStore", "ClusterSecretStore", "Secret", "ExternalSecret", "ConfigMap", "StorageClass",
       "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding",
       "Role", "RoleBinding", "EC2NodeClass", "NodePool", "Service", "DaemonSet", "Pod", "ReplicationController",
-      "ReplicaSet", "StatefulSet", "Deployment", "HorizontalPodAutoscaler", "ScaledObject", "Job", "CronJob",
+      "ReplicaSet", "StatefulSet", "TriggerAuthentication", "Deployment", "HorizontalPodAutoscaler", "ScaledObject", "Job", "CronJob",
       "IngressClass", "Ingress", "APIService", "ServiceMonitor", "PrometheusRule");
 
   private KindOrder() {}

@@ -66,6 +66,12 @@ final class ObservabilityRenderer {
                 "15m", "warning", c.name() + " has run at its maximum replicas for 15 minutes; raise autoscaling.max or find the load."));
           }
         }
+        case REDIS -> {
+          String s = sel + ",statefulset=\"" + c.name() + "\"";
+          rules.add(rule(ctx, c, "StatefulSetNotReady",
+              "kube_statefulset_status_replicas_ready{" + s + "} < kube_statefulset_replicas{" + s + "}",
+              "5m", "critical", "Cache " + c.name() + " has not been ready for 5 minutes."));
+        }
         case POSTGRES -> {
           String s = sel + ",statefulset=\"" + c.name() + "\"";
           rules.add(rule(ctx, c, "StatefulSetNotReady",

@@ -2,7 +2,9 @@ package dev.slipway.engine.render;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.model.load.ComponentResolver;
 import dev.slipway.model.spec.ComponentSpec;
+import dev.slipway.model.spec.ComponentSpec.Queue;
 import dev.slipway.model.spec.ComponentSpec.Autoscaling;
 import dev.slipway.model.spec.ComponentSpec.Trigger;
 import java.util.List;
@@ -15,6 +17,9 @@ final class ScalingRenderer {
     Autoscaling a = c.autoscaling();
     if (a != null && c.type().stateless()) {
       out.add(a.usesKeda() ? scaledObject(ctx, c, a) : hpa(ctx, c, a));
+    }
+    if (c.queue() != null) {
+      out.add(queueAuthentication(ctx, c));
     }
     if (c.type().longRunning() && c.minReplicas() > 1) {
       ObjectNode spec = Json.obj().put("maxUnavailable", 1);
@@ -48,6 +53,21 @@ final class ScalingRenderer {
     return Json.obj().put("type", "Resource").set("resource", Json.obj().put("name", name).set("target", target));
   }
 
+  static String queueAuthenticationName(ComponentSpec c) {
+    return c.name() + "-queue";
+  }
+
+  /**
+   * How KEDA reads the queue's length: as the workload, through the role of the worker's own
+   * ServiceAccount (IRSA), so that no role broader than the worker's is needed. The role must
+   * trust KEDA's operator role to assume it (see docs/specs.md, "Queue workers").
+   */
+  private static RenderedObject queueAuthentication(RenderContext ctx, ComponentSpec c) {
+    ObjectNode identity = Json.obj().put("provider", "aws").put("identityOwner", "workload");
+    return ctx.componentObject(c, "keda.sh/v1alpha1", "TriggerAuthentication", queueAuthenticationName(c),
+        Json.obj().set("podIdentity", identity), "spec");
+  }
+
   /** KEDA creates and owns the HPA itself; Slipway renders only the ScaledObject. */
   private static RenderedObject scaledObject(RenderContext ctx, ComponentSpec c, Autoscaling a) {
     ObjectNode spec = Json.obj();
@@ -57,6 +77,14 @@ final class ScalingRenderer {
     ArrayNode triggers = Json.arr();
     for (Trigger t : a.triggers()) {
       ObjectNode md = Json.obj();
+      if (t.type().equals(ComponentResolver.SQS_TRIGGER)) {
+        Queue q = c.queue();
+        md.put("queueURL", q.url()).put("queueLength", Integer.toString(q.messagesPerReplica()))
+            .put("activationQueueLength", Integer.toString(q.activationMessages())).put("awsRegion", q.region());
+        triggers.add(Json.obj().put("type", t.type()).<ObjectNode>set("metadata", md)
+            .set("authenticationRef", Json.obj("name", queueAuthenticationName(c))));
+        continue;
+      }
       if (t.type().equals("cron")) {
         md.put("timezone", t.timezone()).put("start", t.start()).put("end", t.end())
             .put("desiredReplicas", Integer.toString(t.replicas()));

@@ -66,7 +66,7 @@ final class TrafficRenderer {
 
   private static RenderedObject service(RenderContext ctx, ComponentSpec c) {
     ObjectNode spec = Json.obj();
-    if (c.type() == ComponentType.POSTGRES) {
+    if (c.type() == ComponentType.POSTGRES || c.type() == ComponentType.REDIS) {
       // Headless: the StatefulSet's pods get stable DNS names (database-0.database).
       spec.put("clusterIP", "None");
     }

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 /** Renders a component's workload (Deployment, StatefulSet or CronJob), its ConfigMaps and ServiceAccount. */
 final class WorkloadRenderer {
   static final String POSTGRES_DATA = "/var/lib/postgresql/data";
+  static final String REDIS_DATA = "/data";
 
   private WorkloadRenderer() {}
 
@@ -27,7 +28,7 @@ final class WorkloadRenderer {
     ObjectNode podTemplate = podTemplate(ctx, c, configHash);
     switch (c.type()) {
       case WEB, API, WORKER -> out.add(deployment(ctx, c, podTemplate));
-      case POSTGRES -> out.add(statefulSet(ctx, c, podTemplate));
+      case POSTGRES, REDIS -> out.add(statefulSet(ctx, c, podTemplate));
       case JOB -> out.add(cronJob(ctx, c, podTemplate));
     }
   }
@@ -186,7 +187,9 @@ final class WorkloadRenderer {
     if (!c.command().isEmpty()) {
       k.set("command", Json.strings(c.command()));
     }
-    if (!c.args().isEmpty()) {
+    if (c.type() == ComponentType.REDIS) {
+      k.set("args", Json.strings(RedisSettings.args(c)));
+    } else if (!c.args().isEmpty()) {
       k.set("args", Json.strings(c.args()));
     }
     ArrayNode ports = Json.arr();
@@ -203,6 +206,9 @@ final class WorkloadRenderer {
     ArrayNode env = Json.arr();
     if (c.type() == ComponentType.POSTGRES) {
       env.add(Json.obj().put("name", "PGDATA").put("value", POSTGRES_DATA + "/pgdata"));
+    }
+    if (c.queue() != null) {
+      env.add(Json.obj().put("name", "QUEUE_URL").put("value", c.queue().url()));
     }
     c.secrets().keySet().forEach(name -> env.add(Json.obj().put("name", name).set("valueFrom",
         Json.obj().set("secretKeyRef", Json.obj().put("name", secretName(c)).put("key", name)))));
@@ -251,7 +257,11 @@ final class WorkloadRenderer {
   }
 
   static String portName(ComponentSpec c) {
-    return c.type() == ComponentType.POSTGRES ? "postgres" : "http";
+    return switch (c.type()) {
+      case POSTGRES -> "postgres";
+      case REDIS -> "redis";
+      default -> "http";
+    };
   }
 
   static boolean metricsPortSeparate(ComponentSpec c) {
@@ -300,6 +310,9 @@ final class WorkloadRenderer {
       m.add(Json.obj().put("name", "data").put("mountPath", POSTGRES_DATA));
       m.add(Json.obj().put("name", "run").put("mountPath", "/var/run/postgresql"));
     }
+    if (c.type() == ComponentType.REDIS) {
+      m.add(Json.obj().put("name", "data").put("mountPath", REDIS_DATA));
+    }
     // A writable /tmp keeps readOnlyRootFilesystem workable for servers that write pid and cache files.
     m.add(Json.obj().put("name", "tmp").put("mountPath", "/tmp"));
     return m;
@@ -312,6 +325,10 @@ final class WorkloadRenderer {
     }
     if (c.type() == ComponentType.POSTGRES) {
       v.add(Json.obj().put("name", "run").set("emptyDir", Json.obj()));
+    }
+    if (c.type() == ComponentType.REDIS && !RedisSettings.persistent(c)) {
+      // A cache without storage keeps nothing across restarts; its working directory is scratch space.
+      v.add(Json.obj().put("name", "data").set("emptyDir", Json.obj()));
     }
     v.add(Json.obj().put("name", "tmp").set("emptyDir", Json.obj()));
     return v;
@@ -340,6 +357,9 @@ final class WorkloadRenderer {
     // Volumes outlive the StatefulSet: data is deleted only when asked explicitly.
     spec.set("persistentVolumeClaimRetentionPolicy", Json.obj().put("whenDeleted", "Retain").put("whenScaled", "Retain"));
     spec.set("template", template);
+    if (c.type() == ComponentType.REDIS && !RedisSettings.persistent(c)) {
+      return ctx.componentObject(c, "apps/v1", "StatefulSet", c.name(), spec, "spec");
+    }
     ObjectNode claim = Json.obj();
     ObjectNode claimMeta = Json.obj().put("name", "data");
     claimMeta.set("labels", Json.map(Labels.component(ctx.envName(), ctx.appName(), c.name())));

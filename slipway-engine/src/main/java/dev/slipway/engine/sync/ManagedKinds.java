@@ -62,6 +62,7 @@ public final class ManagedKinds {
       new Kind("apps/v1", "StatefulSet", "statefulsets", true),
       new Kind("apps/v1", "Deployment", "deployments", true),
       new Kind("autoscaling/v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true),
+      new Kind("keda.sh/v1alpha1", "TriggerAuthentication", "triggerauthentications", true),
       new Kind("keda.sh/v1alpha1", "ScaledObject", "scaledobjects", true),
       new Kind("batch/v1", "CronJob", "cronjobs", true),
       new Kind("networking.k8s.io/v1", "Ingress", "ingresses", true),

@@ -10,6 +10,7 @@ import dev.slipway.model.spec.ComponentSpec.Ingress;
 import dev.slipway.model.spec.ComponentSpec.Metrics;
 import dev.slipway.model.spec.ComponentSpec.Probe;
 import dev.slipway.model.spec.ComponentSpec.Probes;
+import dev.slipway.model.spec.ComponentSpec.Queue;
 import dev.slipway.model.spec.ComponentSpec.Resources;
 import dev.slipway.model.spec.ComponentSpec.Schedule;
 import dev.slipway.model.spec.ComponentSpec.SecretRef;
@@ -141,13 +142,14 @@ public final class ComponentResolver {
     return new MapNode(m.origin(), entries, keys);
   }
 
-  /** Fills in values that follow from others: the postgres image, resource limits. */
+  /** Fills in values that follow from others: the postgres and redis images, resource limits. */
   private static SpecNode derive(MapNode tree, ComponentType type, EnvironmentSpec env) {
     MapNode out = tree;
-    if (type == ComponentType.POSTGRES && !(tree.get("image") instanceof Scalar)
+    if ((type == ComponentType.POSTGRES || type == ComponentType.REDIS) && !(tree.get("image") instanceof Scalar)
         && tree.get("version") instanceof Scalar v) {
       Origin o = Origin.of(Layer.DERIVED, "from version " + v.value(), Position.NONE);
-      out = out.with("image", new Scalar(o, "docker.io/library/postgres:" + v.value() + "-alpine", Scalar.Kind.STRING), Position.NONE);
+      out = out.with("image", new Scalar(o, "docker.io/library/" + type.id() + ":" + v.value() + "-alpine", Scalar.Kind.STRING),
+          Position.NONE);
     }
     if (out.get("resources") instanceof MapNode res) {
       MapNode limits = res.get("limits") instanceof MapNode l ? l : MapNode.empty(Origin.of(Layer.DERIVED, "", Position.NONE));
@@ -187,7 +189,7 @@ public final class ComponentResolver {
     f.string("type");
     String image = f.string("image");
     String version = f.string("version");
-    if (image == null && type != ComponentType.POSTGRES) {
+    if (image == null && type != ComponentType.POSTGRES && type != ComponentType.REDIS) {
       d.error("spec.required", f.position(), f.path("image"), "component '" + name + "' (" + type.id() + ") needs an image");
     }
     String imageProblem = image == null ? null : ImageReference.problem(image);
@@ -221,7 +223,8 @@ public final class ComponentResolver {
     Resources resources = resources(f.childOrEmpty("resources"), d);
     Probes probes = probes(f.child("probes"), d);
     Integer replicas = f.integer("replicas", 0, 1000);
-    Autoscaling autoscaling = autoscaling(f.child("autoscaling"), env, d);
+    boolean queued = type == ComponentType.WORKER && f.node().get("queue") != null && !(f.node().get("queue") instanceof SpecNode.Null);
+    Autoscaling autoscaling = autoscaling(f.child("autoscaling"), env, queued, d);
     Ingress ingress = ingress(f.child("ingress"), env, d);
     ServiceAccount sa = null;
     Fields saf = f.child("serviceAccount");
@@ -246,6 +249,10 @@ public final class ComponentResolver {
       storage = new Storage(size, cls, version, sf.string("database"));
       sf.finish();
     }
+    Queue queue = Queues.bind(f, type, sa, env, d);
+    if (queue != null) {
+      autoscaling = scaledOnQueue(autoscaling, replicas == null ? 1 : replicas);
+    }
     Schedule schedule = schedule(f, d);
     Security security = security(f.childOrEmpty("security"));
     checkApplicability(f, type, d);
@@ -267,29 +274,32 @@ public final class ComponentResolver {
     return new ComponentSpec(name, type, image, port, ports == null ? new TreeMap<>() : ports, orEmpty(command), orEmpty(args),
         envVars == null ? new TreeMap<>() : envVars, secrets == null ? new TreeMap<>() : secrets, config, resources,
         probes == null ? new Probes(null, null, null) : probes, replicas == null ? 1 : replicas, autoscaling, ingress, sa,
-        orEmpty(dependsOn), metrics, storage, schedule, security, 0, strategy);
+        orEmpty(dependsOn), metrics, storage, schedule, security, 0, strategy, queue);
   }
 
   private static final Map<String, Set<ComponentType>> ONLY_FOR = Map.of(
       "ingress", Set.of(ComponentType.WEB, ComponentType.API),
       "strategy", Set.of(ComponentType.WEB, ComponentType.API),
       "autoscaling", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER),
-      "storage", Set.of(ComponentType.POSTGRES),
-      "version", Set.of(ComponentType.POSTGRES),
+      "storage", Set.of(ComponentType.POSTGRES, ComponentType.REDIS),
+      "version", Set.of(ComponentType.POSTGRES, ComponentType.REDIS),
       "schedule", Set.of(ComponentType.JOB),
-      "probes", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER, ComponentType.POSTGRES),
-      "replicas", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER, ComponentType.POSTGRES));
+      "probes", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER, ComponentType.POSTGRES, ComponentType.REDIS),
+      "replicas", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER, ComponentType.POSTGRES, ComponentType.REDIS));
 
   /** For a field that does not apply to a type, the field that does what the user likely meant. */
-  private static final Map<String, String> INSTEAD = Map.of(
-      "replicas@job", "a job runs one pod per scheduled run: schedule decides how often it runs",
-      "autoscaling@job", "a job runs one pod per scheduled run: schedule decides how often it runs",
-      "autoscaling@postgres", "postgres runs one instance: give it more with resources.cpu and resources.memory",
-      "ingress@worker", "a worker takes no traffic: make it a web or api component to expose it",
-      "ingress@postgres", "reach the database from components that list it in dependsOn",
-      "strategy@worker", "a worker takes no traffic to shift or switch: its Deployment's rolling update replaces it",
-      "strategy@postgres", "a database is not run twice side by side: its StatefulSet replaces its pod",
-      "probes@job", "a job's pod runs to completion; use schedule.activeDeadlineSeconds to bound it");
+  private static final Map<String, String> INSTEAD = Map.ofEntries(
+      Map.entry("autoscaling@redis", "a cache runs one instance: give it more memory with resources.memory (maxmemory follows the limit)"),
+      Map.entry("ingress@redis", "reach the cache from components that list it in dependsOn"),
+      Map.entry("strategy@redis", "a cache is not run twice side by side: its StatefulSet replaces its pod"),
+      Map.entry("replicas@job", "a job runs one pod per scheduled run: schedule decides how often it runs"),
+      Map.entry("autoscaling@job", "a job runs one pod per scheduled run: schedule decides how often it runs"),
+      Map.entry("autoscaling@postgres", "postgres runs one instance: give it more with resources.cpu and resources.memory"),
+      Map.entry("ingress@worker", "a worker takes no traffic: make it a web or api component to expose it"),
+      Map.entry("ingress@postgres", "reach the database from components that list it in dependsOn"),
+      Map.entry("strategy@worker", "a worker takes no traffic to shift or switch: its Deployment's rolling update replaces it"),
+      Map.entry("strategy@postgres", "a database is not run twice side by side: its StatefulSet replaces its pod"),
+      Map.entry("probes@job", "a job's pod runs to completion; use schedule.activeDeadlineSeconds to bound it"));
 
   private static void checkApplicability(Fields f, ComponentType type, Diagnostics d) {
     for (var e : new TreeMap<>(ONLY_FOR).entrySet()) {
@@ -308,10 +318,26 @@ public final class ComponentResolver {
       d.error("spec.not-applicable", f.position("replicas"), f.path("replicas"),
           "a postgres component runs one instance (replication is not managed by Slipway)");
     }
+    if (type == ComponentType.REDIS && f.node().get("replicas") instanceof Scalar s && !s.value().equals("1")) {
+      d.error("spec.not-applicable", f.position("replicas"), f.path("replicas"),
+          "a redis component is one cache: more replicas would be independent caches, each with its own keys"
+              + " (replication and Sentinel are not managed by Slipway; use a managed cache such as ElastiCache for that)");
+    }
+    if (type == ComponentType.REDIS && !(f.node().get("secrets") instanceof MapNode m && m.get(REDIS_PASSWORD) instanceof Scalar)) {
+      d.error("spec.required", f.position(), f.path("secrets." + REDIS_PASSWORD),
+          "a redis component needs its password from the secret store: secrets: {" + REDIS_PASSWORD + ": <key in the store>};"
+              + " clients read the same key");
+    }
+    if (type == ComponentType.REDIS && f.node().get("storage") instanceof MapNode st && st.get("database") != null) {
+      d.error("spec.not-applicable", st.keyPosition("database"), f.path("storage.database"),
+          "'storage.database' names a postgres database; a redis cache has none");
+    }
   }
 
   private static final Pattern PORT_NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
-  private static final Set<String> RESERVED_PORT_NAMES = Set.of("http", "metrics", "postgres");
+  private static final Set<String> RESERVED_PORT_NAMES = Set.of("http", "metrics", "postgres", "redis");
+  /** The secret a redis component's password is read from; its server is started with it as requirepass. */
+  public static final String REDIS_PASSWORD = "REDIS_PASSWORD";
 
   /** An extra port: a Kubernetes port name (IANA service name, at most 15 characters) and a number. */
   private static Integer namedPort(Fields.Entry e, Diagnostics d) {
@@ -493,7 +519,25 @@ public final class ComponentResolver {
     return p;
   }
 
-  private static Autoscaling autoscaling(Fields f, EnvironmentSpec env, Diagnostics d) {
+  /**
+   * A queue worker's scaling: KEDA's SQS trigger added to what is written; without an autoscaling
+   * block, from the component's replicas (the environment's default: production's floor) up to
+   * {@link Queues#DEFAULT_MAX_REPLICAS}.
+   */
+  private static Autoscaling scaledOnQueue(Autoscaling written, int replicas) {
+    Trigger sqs = new Trigger(SQS_TRIGGER, null, null, null, null, null, null, null);
+    if (written == null) {
+      return new Autoscaling(replicas, Math.max(replicas, Queues.DEFAULT_MAX_REPLICAS), null, null, List.of(sqs));
+    }
+    List<Trigger> triggers = new ArrayList<>(written.triggers());
+    triggers.add(0, sqs);
+    return new Autoscaling(written.min(), written.max(), written.cpu(), written.memory(), List.copyOf(triggers));
+  }
+
+  /** KEDA's trigger type for an SQS queue; its settings come from the component's {@code queue}. */
+  public static final String SQS_TRIGGER = "aws-sqs-queue";
+
+  private static Autoscaling autoscaling(Fields f, EnvironmentSpec env, boolean queued, Diagnostics d) {
     if (f == null) {
       return null;
     }
@@ -509,10 +553,10 @@ public final class ComponentResolver {
     if (max != null && lo > max) {
       d.error("spec.invalid-value", f.position("min"), f.path("min"), "autoscaling min " + lo + " is greater than max " + max);
     }
-    if (lo == 0 && triggers.isEmpty()) {
+    if (lo == 0 && triggers.isEmpty() && !queued) {
       d.error("spec.invalid-value", f.position("min"), f.path("min"), "scaling to zero needs KEDA triggers");
     }
-    if (cpu == null && memory == null && triggers.isEmpty()) {
+    if (cpu == null && memory == null && triggers.isEmpty() && !queued) {
       cpu = 70;
     }
     f.finish();
@@ -794,7 +838,7 @@ public final class ComponentResolver {
   private static ComponentSpec withWave(ComponentSpec c, int wave) {
     return new ComponentSpec(c.name(), c.type(), c.image(), c.port(), c.ports(), c.command(), c.args(), c.env(), c.secrets(), c.config(),
         c.resources(), c.probes(), c.replicas(), c.autoscaling(), c.ingress(), c.serviceAccount(), c.dependsOn(), c.metrics(),
-        c.storage(), c.schedule(), c.security(), wave, c.strategy());
+        c.storage(), c.schedule(), c.security(), wave, c.strategy(), c.queue());
   }
 
   private static <T> List<T> orEmpty(List<T> l) {

@@ -13,6 +13,7 @@ import java.util.SortedMap;
  * @param secrets environment variable → reference into the platform's secret store
  * @param waveHint position in the {@code dependsOn} order: 0 for components that depend on nothing
  * @param strategy how a new version replaces the running one (blue/green, canary); null for the Deployment's rolling update
+ * @param queue the SQS queue a worker consumes and is scaled on; null when it consumes none
  */
 public record ComponentSpec(
     String name,
@@ -37,16 +38,32 @@ public record ComponentSpec(
     Schedule schedule,
     Security security,
     int waveHint,
-    DeliveryStrategy strategy) {
+    DeliveryStrategy strategy,
+    Queue queue) {
 
   /** The same component running {@code other}: a promoted release's image instead of app.yaml's. */
   public ComponentSpec withImage(String other) {
     return new ComponentSpec(name, type, other, port, ports, command, args, env, secrets, config, resources, probes, replicas, autoscaling,
-        ingress, serviceAccount, dependsOn, metrics, storage, schedule, security, waveHint, strategy);
+        ingress, serviceAccount, dependsOn, metrics, storage, schedule, security, waveHint, strategy, queue);
   }
 
   /** A key in the secret store, optionally one property of a JSON secret ({@code key#property}). */
   public record SecretRef(String key, String property) {}
+
+  /**
+   * An Amazon SQS queue a worker consumes. KEDA scales the worker on the queue's length through
+   * the worker's own IAM role (IRSA), which needs exactly this queue: see {@code IamPolicies}.
+   *
+   * @param url the queue URL, {@code https://sqs.<region>.amazonaws.com/<account>/<name>}
+   * @param messagesPerReplica KEDA's {@code queueLength}: messages (visible and in flight) one replica handles
+   * @param activationMessages KEDA's {@code activationQueueLength}: from zero replicas, scale up above this many
+   */
+  public record Queue(String url, String region, String account, String name, int messagesPerReplica, int activationMessages) {
+    /** The queue's ARN, the one resource the worker's role is allowed to use. */
+    public String arn() {
+      return "arn:aws:sqs:" + region + ":" + account + ":" + name;
+    }
+  }
 
   /** Files mounted read-only from a ConfigMap. */
   public record ConfigFiles(String mountPath, SortedMap<String, String> files) {}

@@ -18,7 +18,12 @@ public enum ComponentType {
   /** A scheduled task: CronJob. */
   JOB(false),
   /** A PostgreSQL database: StatefulSet + volume claim + headless Service. */
-  POSTGRES(true);
+  POSTGRES(true),
+  /**
+   * A Redis cache: one StatefulSet pod (a cache, not a replicated store) with a headless Service
+   * and a password from the secret store.
+   */
+  REDIS(true);
 
   private final boolean longRunning;
 
