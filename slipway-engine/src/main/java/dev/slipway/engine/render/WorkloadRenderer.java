@@ -162,6 +162,7 @@ final class WorkloadRenderer {
     ObjectNode template = Json.obj();
     template.set("metadata", meta);
     template.set("spec", spec);
+    PodHatches.apply(ctx, c, template);
     return template;
   }
 
@@ -229,7 +230,13 @@ final class WorkloadRenderer {
     probe(k, "livenessProbe", c.probes().liveness(), c);
     probe(k, "readinessProbe", c.probes().readiness(), c);
     probe(k, "startupProbe", c.probes().startup(), c);
-    Security s = c.security();
+    k.set("securityContext", containerSecurity(c.security()));
+    k.set("volumeMounts", volumeMounts(c));
+    return k;
+  }
+
+  /** A container's security context: every capability dropped but those asked for, the rest as {@code security} says. */
+  static ObjectNode containerSecurity(Security s) {
     ObjectNode sc = Json.obj().put("allowPrivilegeEscalation", s.allowPrivilegeEscalation());
     ObjectNode caps = Json.obj();
     if (!s.addCapabilities().isEmpty()) {
@@ -239,9 +246,7 @@ final class WorkloadRenderer {
     sc.set("capabilities", caps);
     sc.put("readOnlyRootFilesystem", s.readOnlyRootFilesystem());
     sc.put("runAsNonRoot", s.runAsNonRoot());
-    k.set("securityContext", sc);
-    k.set("volumeMounts", volumeMounts(c));
-    return k;
+    return sc;
   }
 
   private static void putIf(Map<String, String> m, String k, String v) {
@@ -262,7 +267,7 @@ final class WorkloadRenderer {
     return c.name() + "-secrets";
   }
 
-  private static void probe(ObjectNode container, String key, Probe p, ComponentSpec c) {
+  static void probe(ObjectNode container, String key, Probe p, ComponentSpec c) {
     if (p == null) {
       return;
     }

@@ -13,6 +13,7 @@ import java.util.SortedMap;
  * @param secrets environment variable → reference into the platform's secret store
  * @param waveHint position in the {@code dependsOn} order: 0 for components that depend on nothing
  * @param strategy how a new version replaces the running one (blue/green, canary); null for the Deployment's rolling update
+ * @param hatches sidecars, scheduling, hooks, pod metadata, patches and extra manifests ({@link EscapeHatches#NONE} when unused)
  */
 public record ComponentSpec(
     String name,
@@ -37,12 +38,13 @@ public record ComponentSpec(
     Schedule schedule,
     Security security,
     int waveHint,
-    DeliveryStrategy strategy) {
+    DeliveryStrategy strategy,
+    EscapeHatches hatches) {
 
   /** The same component running {@code other}: a promoted release's image instead of app.yaml's. */
   public ComponentSpec withImage(String other) {
     return new ComponentSpec(name, type, other, port, ports, command, args, env, secrets, config, resources, probes, replicas, autoscaling,
-        ingress, serviceAccount, dependsOn, metrics, storage, schedule, security, waveHint, strategy);
+        ingress, serviceAccount, dependsOn, metrics, storage, schedule, security, waveHint, strategy, hatches);
   }
 
   /** A key in the secret store, optionally one property of a JSON secret ({@code key#property}). */
