@@ -56,6 +56,13 @@ final class ExtraManifests {
               + ": Slipway manages " + kind + " as " + managed.apiVersion() + ", not " + apiVersion);
           continue;
         }
+        if (kind.equals("Deployment") && c.strategy() != null) {
+          // A rollout takes every Deployment of its component as one of its revisions.
+          ctx.problems().error("spec.manifest-kind", Trees.locate(doc, "/kind"), "kind", ref + " in " + m.file() + ": component '"
+              + c.name() + "' has a delivery strategy, whose rollouts own every Deployment of the component; list this file under"
+              + " a component without a strategy");
+          continue;
+        }
         JsonNode ns = body.path("metadata").path("namespace");
         if (!ns.isMissingNode() && !ns.isNull() && !ns.asText().equals(ctx.namespace())) {
           ctx.problems().error("spec.manifest-namespace", Trees.locate(doc, "/metadata/namespace"), "metadata.namespace", ref + " in "

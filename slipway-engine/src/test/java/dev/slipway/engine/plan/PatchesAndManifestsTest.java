@@ -219,4 +219,20 @@ class PatchesAndManifestsTest {
         "spec.invalid-value apps/shop/app.yaml:9:38 '../escape.yaml' must stay inside the application's folder (no '.', '..' or empty parts)",
         "spec.invalid-value apps/shop/app.yaml:9:54 'notes.txt' is not a YAML file (.yaml or .yml)");
   }
+
+  @Test
+  void anExtraDeploymentOfAComponentWithAStrategyIsRefused() throws IOException {
+    Plan p = plan(WEB + """
+          strategy: blueGreen
+          ingress: {path: /}
+          extraManifests: [more.yaml]
+        """, "more.yaml", """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: helper}
+        """);
+    assertThat(errors(p)).extracting(d -> d.code() + " " + d.location() + " " + d.message()).contains(
+        "spec.manifest-kind apps/shop/more.yaml:2:1 Deployment/helper in more.yaml: component 'web' has a delivery strategy, whose"
+            + " rollouts own every Deployment of the component; list this file under a component without a strategy");
+  }
 }
