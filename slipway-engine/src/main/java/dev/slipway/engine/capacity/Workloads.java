@@ -43,22 +43,47 @@ public final class Workloads {
         continue;
       }
       PodSpecs.Located pod = PodSpecs.find(o.body());
-      long cpu = 0;
-      long mem = 0;
-      for (PodSpecs.Located c : PodSpecs.containers(pod)) {
-        if (c.path().contains(".initContainers[")) {
-          continue;
-        }
-        JsonNode req = c.spec().path("resources").path("requests");
-        cpu += req.has("cpu") ? Resources.cpuMillis(req.path("cpu").asText()) : 0;
-        mem += req.has("memory") ? Resources.memoryMiB(req.path("memory").asText()) : 0;
-      }
+      long[] requests = podRequests(pod.spec());
+      long cpu = requests[0];
+      long mem = requests[1];
       out.add(new PodGroup(bundle.application(), o.component(), kind + "/" + o.name(), cpu, mem, count,
           hasConstraint(pod.spec().path("topologySpreadConstraints"), "topology.kubernetes.io/zone"),
           hasConstraint(pod.spec().path("affinity").path("podAntiAffinity").path("requiredDuringSchedulingIgnoredDuringExecution"),
               "kubernetes.io/hostname")));
     }
     return out;
+  }
+
+  /**
+   * A pod's effective requests {cpu millis, memory MiB} as the scheduler computes them (KEP-753):
+   * the containers' sum plus every native sidecar ({@code restartPolicy: Always} init container);
+   * or, when larger, what an ordinary init container needs while it runs — its own request plus
+   * the native sidecars started before it. Init containers run one at a time, so only the largest counts.
+   */
+  public static long[] podRequests(JsonNode podSpec) {
+    long[] sum = new long[2];
+    for (JsonNode c : podSpec.path("containers")) {
+      add(sum, c);
+    }
+    long[] sidecars = new long[2];
+    long[] init = new long[2];
+    for (JsonNode c : podSpec.path("initContainers")) {
+      if (c.path("restartPolicy").asText().equals("Always")) {
+        add(sidecars, c);
+      } else {
+        long[] own = new long[2];
+        add(own, c);
+        init[0] = Math.max(init[0], own[0] + sidecars[0]);
+        init[1] = Math.max(init[1], own[1] + sidecars[1]);
+      }
+    }
+    return new long[] {Math.max(sum[0] + sidecars[0], init[0]), Math.max(sum[1] + sidecars[1], init[1])};
+  }
+
+  private static void add(long[] total, JsonNode container) {
+    JsonNode req = container.path("resources").path("requests");
+    total[0] += req.has("cpu") ? Resources.cpuMillis(req.path("cpu").asText()) : 0;
+    total[1] += req.has("memory") ? Resources.memoryMiB(req.path("memory").asText()) : 0;
   }
 
   private static int replicas(RenderedObject deployment, RenderedObject scaler, Scenario scenario) {

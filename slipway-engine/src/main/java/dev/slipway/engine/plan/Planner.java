@@ -164,6 +164,10 @@ public final class Planner {
         Diagnostics own = new Diagnostics();
         // A promoted environment runs its release's images (releases/<env>/<app>.yaml), not app.yaml's.
         ResolvedApplication r = ReleaseImages.apply(ComponentResolver.resolve(app, env, whatIf, own), ws.release(env.name(), app.name()));
+        if (!own.hasErrors() && ApplicationRenderer.checksWhenRendered(r)) {
+          // Patches and extra manifests are checked against the rendered objects: what they cannot do is a spec error.
+          ApplicationRenderer.render(ws.platform(), r, own);
+        }
         return new Resolved(r, own.list());
       }).toList();
       perEnv.forEach(r -> d.addAll(r.diagnostics()));
@@ -310,19 +314,31 @@ public final class Planner {
   private ApplicationPlan planApplication(Workspace ws, ResolvedApplication app, List<KyvernoPolicy> policies) {
     ApplicationBundle bundle = ApplicationRenderer.render(ws.platform(), app);
     EnvironmentSpec env = app.environment();
-    List<Diagnostic> validation = validate(bundle.objects(), o -> OutputLayout.appFile(layout, env.name(), app.name(), o));
+    List<Diagnostic> validation = validate(bundle.objects(), o -> OutputLayout.appFile(layout, env.name(), app.name(), o), bundle);
     List<PolicyFinding> findings = PolicyStep.evaluate(policies, env, bundle.objects(), app.app().waivers(),
         o -> OutputLayout.appFile(layout, env.name(), app.name(), o));
+    if (!bundle.sources().isEmpty()) {
+      // A finding about an object a patch changed, or an extra manifest added, names what the user wrote.
+      findings = findings.stream().map(f -> {
+        String note = bundle.sources().get(f.objectRef());
+        return note == null || f.outcome() == PolicyFinding.Outcome.PASS ? f : new PolicyFinding(f.rule(), f.objectRef(), f.file(),
+            f.component(), f.message() + " (" + note + ")", f.outcome(), f.enforce(), f.waiver());
+      }).toList();
+    }
     return new ApplicationPlan(app, bundle, validation, findings);
   }
 
   private List<Diagnostic> validate(List<RenderedObject> objects, Function<RenderedObject, String> fileOf) {
+    return validate(objects, fileOf, null);
+  }
+
+  private List<Diagnostic> validate(List<RenderedObject> objects, Function<RenderedObject, String> fileOf, ApplicationBundle bundle) {
     List<Diagnostic> out = new ArrayList<>();
     for (RenderedObject o : objects) {
       ManifestValidator.Result r = validator.validate(o.body());
       for (Problem p : r.problems()) {
         out.add(new Diagnostic(Diagnostic.Severity.ERROR, "validate." + r.status().name().toLowerCase(java.util.Locale.ROOT),
-            fileOf.apply(o), 0, 0, p.fieldPath(), o.ref() + ": " + p.message()));
+            fileOf.apply(o), 0, 0, p.fieldPath(), o.ref() + ": " + p.message() + (bundle == null ? "" : bundle.sourceNote(o))));
       }
     }
     return out;

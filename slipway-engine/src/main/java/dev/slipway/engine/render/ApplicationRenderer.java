@@ -5,7 +5,9 @@ import dev.slipway.model.load.ResolvedApplication;
 import dev.slipway.model.spec.ComponentSpec;
 import dev.slipway.model.spec.PlatformSpec;
 import java.util.ArrayList;
+import dev.slipway.model.Diagnostics;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -15,9 +17,27 @@ import java.util.TreeMap;
 public final class ApplicationRenderer {
   private ApplicationRenderer() {}
 
+  /**
+   * Renders the application. What its escape hatches could not do (a patch that does not apply,
+   * a manifest that cannot be placed) is left out; {@code plan} reports it first, with
+   * {@link #render(PlatformSpec, ResolvedApplication, Diagnostics)}, and renders nothing then.
+   */
   public static ApplicationBundle render(PlatformSpec platform, ResolvedApplication app) {
-    RenderContext ctx = new RenderContext(platform, app.environment(), app);
+    return render(platform, app, new Diagnostics());
+  }
+
+  /** Whether the application has escape hatches that can fail only when rendered (patches, extra manifests). */
+  public static boolean checksWhenRendered(ResolvedApplication app) {
+    return app.components().stream().anyMatch(c -> c.hatches() != null
+        && (!c.hatches().patches().isEmpty() || !c.hatches().extraManifests().isEmpty() || !c.hatches().sidecars().isEmpty()
+            || !c.hatches().initContainers().isEmpty() || c.hatches().lifecycle() != null));
+  }
+
+  /** Renders the application, adding to {@code problems} what its escape hatches could not do. */
+  public static ApplicationBundle render(PlatformSpec platform, ResolvedApplication app, Diagnostics problems) {
+    RenderContext ctx = new RenderContext(platform, app.environment(), app, problems);
     List<RenderedObject> out = new ArrayList<>();
+    Map<String, String> notes = new TreeMap<>();
     if (ownsNamespace(app)) {
       out.add(namespace(ctx));
     }
@@ -33,13 +53,51 @@ public final class ApplicationRenderer {
       TrafficRenderer.render(ctx, c, out);
       ScalingRenderer.render(ctx, c, out);
       ObservabilityRenderer.renderServiceMonitor(ctx, c, out);
+      if (c.hatches() != null) {
+        notes.putAll(Patches.apply(ctx, c, out));
+      }
       dev.slipway.engine.rollout.RolloutShaper.steady(c, out);
+    }
+    int extraWave = ExtraManifests.wave(app.components());
+    for (ComponentSpec c : app.components()) {
+      if (c.hatches() != null) {
+        notes.putAll(ExtraManifests.render(ctx, c, extraWave, out));
+      }
     }
     ObservabilityRenderer.renderAppWide(ctx, out);
     ArgoSyncWave.annotate(out, false);
     out.forEach(o -> sortMetadata(o.body()));
     out.sort(KindOrder.SYNC_ORDER);
-    return new ApplicationBundle(app.environment().name(), app.name(), app.namespace(), List.copyOf(out));
+    return new ApplicationBundle(app.environment().name(), app.name(), app.namespace(), List.copyOf(out), sources(app, out, notes));
+  }
+
+  /**
+   * Notes of patched and added objects by their final reference: a delivery strategy renames the
+   * component's Deployment after its revision and copies its Service and Ingress (preview,
+   * canary), and the copies carry the patch too.
+   */
+  private static Map<String, String> sources(ResolvedApplication app, List<RenderedObject> out, Map<String, String> notes) {
+    Map<String, String> sources = new TreeMap<>();
+    if (notes.isEmpty()) {
+      return sources;
+    }
+    for (RenderedObject o : out) {
+      if (o.component() == null) {
+        continue;
+      }
+      String note = notes.get(Patches.key(o.component(), o.kind(), o.name()));
+      if (note == null) {
+        String c = o.component();
+        boolean shaped = o.name().equals(dev.slipway.engine.rollout.RolloutShaper.preview(c))
+            || o.name().equals(dev.slipway.engine.rollout.RolloutShaper.canaryService(c))
+            || o.kind().equals("Deployment") && o.name().startsWith(c + "-");
+        note = shaped ? notes.get(Patches.key(c, o.kind(), c)) : null;
+      }
+      if (note != null) {
+        sources.put(o.ref(), note.startsWith("from ") ? note : "patched by " + note);
+      }
+    }
+    return sources;
   }
 
   /** Labels and annotations in key order, wherever they were added from. */
@@ -79,7 +137,15 @@ public final class ApplicationRenderer {
   }
 
   static boolean meetsRestricted(ComponentSpec c) {
-    var s = c.security();
+    if (!meetsRestricted(c.security())) {
+      return false;
+    }
+    var h = c.hatches();
+    return h == null || java.util.stream.Stream.concat(h.sidecars().stream(), h.initContainers().stream())
+        .allMatch(k -> meetsRestricted(k.security()));
+  }
+
+  private static boolean meetsRestricted(dev.slipway.model.spec.ComponentSpec.Security s) {
     return s.runAsNonRoot() && !s.allowPrivilegeEscalation()
         && s.addCapabilities().stream().allMatch("NET_BIND_SERVICE"::equals)
         && (s.runAsUser() == null || s.runAsUser() != 0);

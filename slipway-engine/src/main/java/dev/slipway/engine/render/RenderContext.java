@@ -9,8 +9,34 @@ import dev.slipway.model.spec.PlatformSpec;
 import java.util.List;
 import java.util.Map;
 
-/** What every part of rendering one application needs to know. */
-record RenderContext(PlatformSpec platform, EnvironmentSpec env, ResolvedApplication app) {
+/**
+ * What every part of rendering one application needs to know.
+ *
+ * @param problems what the escape hatches could not do (a patch that does not apply, a manifest
+ *     that cannot be placed): {@code plan} reports them as spec errors, at the field
+ */
+record RenderContext(PlatformSpec platform, EnvironmentSpec env, ResolvedApplication app, dev.slipway.model.Diagnostics problems) {
+
+  /** Where a field of a component was written (the deepest written key of the dotted path), else the component. */
+  dev.slipway.model.Position position(ComponentSpec c, String field) {
+    dev.slipway.model.yaml.SpecNode n = app.trees().get(c.name());
+    dev.slipway.model.Position best = null;
+    for (String k : field.split("\\.")) {
+      if (!(n instanceof dev.slipway.model.yaml.SpecNode.MapNode m) || !m.has(k)) {
+        break;
+      }
+      dev.slipway.model.Position p = m.writtenKeyPosition(k);
+      if (p != null) {
+        best = p;
+      }
+      n = m.get(k);
+    }
+    if (best != null) {
+      return best;
+    }
+    var written = app.app().components().get(c.name());
+    return written != null && written.position().line() > 0 ? written.position() : dev.slipway.model.Position.file(app.app().file());
+  }
 
   String envName() {
     return env.name();

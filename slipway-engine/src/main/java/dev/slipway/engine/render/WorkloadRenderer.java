@@ -163,6 +163,7 @@ final class WorkloadRenderer {
     ObjectNode template = Json.obj();
     template.set("metadata", meta);
     template.set("spec", spec);
+    PodHatches.apply(ctx, c, template);
     return template;
   }
 
@@ -235,7 +236,13 @@ final class WorkloadRenderer {
     probe(k, "livenessProbe", c.probes().liveness(), c);
     probe(k, "readinessProbe", c.probes().readiness(), c);
     probe(k, "startupProbe", c.probes().startup(), c);
-    Security s = c.security();
+    k.set("securityContext", containerSecurity(c.security()));
+    k.set("volumeMounts", volumeMounts(c));
+    return k;
+  }
+
+  /** A container's security context: every capability dropped but those asked for, the rest as {@code security} says. */
+  static ObjectNode containerSecurity(Security s) {
     ObjectNode sc = Json.obj().put("allowPrivilegeEscalation", s.allowPrivilegeEscalation());
     ObjectNode caps = Json.obj();
     if (!s.addCapabilities().isEmpty()) {
@@ -245,9 +252,7 @@ final class WorkloadRenderer {
     sc.set("capabilities", caps);
     sc.put("readOnlyRootFilesystem", s.readOnlyRootFilesystem());
     sc.put("runAsNonRoot", s.runAsNonRoot());
-    k.set("securityContext", sc);
-    k.set("volumeMounts", volumeMounts(c));
-    return k;
+    return sc;
   }
 
   private static void putIf(Map<String, String> m, String k, String v) {
@@ -272,7 +277,7 @@ final class WorkloadRenderer {
     return c.name() + "-secrets";
   }
 
-  private static void probe(ObjectNode container, String key, Probe p, ComponentSpec c) {
+  static void probe(ObjectNode container, String key, Probe p, ComponentSpec c) {
     if (p == null) {
       return;
     }

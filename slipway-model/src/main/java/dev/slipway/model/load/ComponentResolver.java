@@ -22,6 +22,7 @@ import dev.slipway.model.spec.ComponentSpec.Trigger;
 import dev.slipway.model.spec.ComponentType;
 import dev.slipway.model.spec.DeliveryStrategy;
 import dev.slipway.model.spec.EnvironmentSpec;
+import dev.slipway.model.spec.EscapeHatches;
 import dev.slipway.model.spec.ImageReference;
 import dev.slipway.model.yaml.Fields;
 import dev.slipway.model.yaml.Merge;
@@ -95,7 +96,7 @@ public final class ComponentResolver {
       merged = whatIf.apply(app.name(), name, type, merged, d);
       merged = derive((MapNode) merged, type, env);
       trees.put(name, merged);
-      ComponentSpec c = bind(name, type, merged, env, d);
+      ComponentSpec c = bind(name, type, merged, app, env, d);
       if (c != null) {
         bound.put(name, c);
       }
@@ -184,7 +185,8 @@ public final class ComponentResolver {
     return milli.setScale(0, java.math.RoundingMode.CEILING).toPlainString() + "m";
   }
 
-  private static ComponentSpec bind(String name, ComponentType type, SpecNode tree, EnvironmentSpec env, Diagnostics d) {
+  private static ComponentSpec bind(String name, ComponentType type, SpecNode tree, ApplicationSpec app, EnvironmentSpec env,
+      Diagnostics d) {
     Fields f = Fields.of(tree, "spec.components." + name, d);
     f.string("type");
     String image = f.string("image");
@@ -256,6 +258,7 @@ public final class ComponentResolver {
     Schedule schedule = schedule(f, d);
     Security security = security(f.childOrEmpty("security"));
     checkApplicability(f, type, d);
+    EscapeHatches hatches = EscapeHatchBinder.bind(f, app, env, d);
     DeliveryStrategy strategy = type == ComponentType.WEB || type == ComponentType.API
         ? Strategies.bind(f, ingress, autoscaling, env, d) : null;
     if (ingress != null && port == null) {
@@ -274,7 +277,7 @@ public final class ComponentResolver {
     return new ComponentSpec(name, type, image, port, ports == null ? new TreeMap<>() : ports, orEmpty(command), orEmpty(args),
         envVars == null ? new TreeMap<>() : envVars, secrets == null ? new TreeMap<>() : secrets, config, resources,
         probes == null ? new Probes(null, null, null) : probes, replicas == null ? 1 : replicas, autoscaling, ingress, sa,
-        orEmpty(dependsOn), metrics, storage, schedule, security, 0, strategy, queue);
+        orEmpty(dependsOn), metrics, storage, schedule, security, 0, strategy, queue, hatches);
   }
 
   private static final Map<String, Set<ComponentType>> ONLY_FOR = Map.of(
@@ -463,7 +466,7 @@ public final class ComponentResolver {
     return new ConfigFiles(mount, files == null ? new TreeMap<>() : files);
   }
 
-  private static Resources resources(Fields f, Diagnostics d) {
+  static Resources resources(Fields f, Diagnostics d) {
     String cpu = f.quantity("cpu", Quantities.MAX_CONTAINER_CPU, "1024 cores");
     String memory = f.quantity("memory", Quantities.MAX_CONTAINER_MEMORY, "64Ti");
     Fields l = f.childOrEmpty("limits");
@@ -482,7 +485,7 @@ public final class ComponentResolver {
     return new Resources(cpu, memory, cpuLimit, memLimit);
   }
 
-  private static Probes probes(Fields f, Diagnostics d) {
+  static Probes probes(Fields f, Diagnostics d) {
     if (f == null) {
       return null;
     }
@@ -759,7 +762,7 @@ public final class ComponentResolver {
     return s;
   }
 
-  private static Security security(Fields f) {
+  static Security security(Fields f) {
     List<String> caps = f.stringList("addCapabilities");
     Security s = new Security(f.bool("runAsNonRoot", true), f.integer("runAsUser", 0, Integer.MAX_VALUE),
         f.integer("runAsGroup", 0, Integer.MAX_VALUE), f.integer("fsGroup", 0, Integer.MAX_VALUE),
@@ -838,7 +841,7 @@ public final class ComponentResolver {
   private static ComponentSpec withWave(ComponentSpec c, int wave) {
     return new ComponentSpec(c.name(), c.type(), c.image(), c.port(), c.ports(), c.command(), c.args(), c.env(), c.secrets(), c.config(),
         c.resources(), c.probes(), c.replicas(), c.autoscaling(), c.ingress(), c.serviceAccount(), c.dependsOn(), c.metrics(),
-        c.storage(), c.schedule(), c.security(), wave, c.strategy(), c.queue());
+        c.storage(), c.schedule(), c.security(), wave, c.strategy(), c.queue(), c.hatches());
   }
 
   private static <T> List<T> orEmpty(List<T> l) {

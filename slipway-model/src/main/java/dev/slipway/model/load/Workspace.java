@@ -98,6 +98,11 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
         continue;
       }
       ApplicationSpec app = ApplicationLoader.bind(appDocs.get(0).root(), label, envNames, d);
+      String folder = label.substring(0, label.length() - APP_FILE.length() - 1);
+      if (app != null) {
+        app = ManifestFiles.load(app, appFile.getParent(), folder, yaml, d);
+      }
+      reportStrayFiles(appFile.getParent(), folder, app == null ? java.util.Set.of() : app.manifestFiles().keySet(), d);
       if (app == null) {
         continue;
       }
@@ -159,7 +164,6 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
               : label + " has no " + APP_FILE + "; every folder under apps/ is an application (remove it or add " + APP_FILE + ")");
         } else {
           files.add(appFile);
-          reportStrayFiles(entry, label, d);
         }
         if (files.size() > MAX_APPLICATIONS) {
           d.error("spec.too-many", Position.file("apps"), "", "more than " + MAX_APPLICATIONS + " applications; refused");
@@ -173,16 +177,23 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
     }
   }
 
-  /** Slipway reads only app.yaml in an application folder; say so about anything else there. */
-  private static void reportStrayFiles(Path folder, String label, Diagnostics d) throws IOException {
+  /**
+   * Slipway reads only app.yaml and the files its {@code extraManifests} name in an application
+   * folder; say so about anything else there.
+   */
+  private static void reportStrayFiles(Path folder, String label, java.util.Set<String> manifests, Diagnostics d) {
     try (Stream<Path> entries = Files.list(folder)) {
       for (Path p : entries.filter(x -> !hidden(x)).sorted().limit(100).toList()) {
         String name = p.getFileName().toString();
-        if (!name.equals(APP_FILE)) {
+        boolean holdsManifests = manifests.stream().anyMatch(m -> m.equals(name) || m.startsWith(name + "/"));
+        if (!name.equals(APP_FILE) && !holdsManifests) {
           d.warning(IGNORED, Position.file(label + "/" + name), "", label + "/" + name + " is not read"
-              + (name.equals("app.yml") ? "; Slipway reads " + label + "/" + APP_FILE + " only (merge the two)" : "; Slipway reads only " + APP_FILE));
+              + (name.equals("app.yml") ? "; Slipway reads " + label + "/" + APP_FILE + " only (merge the two)"
+                  : "; Slipway reads only " + APP_FILE + " and the files its extraManifests name"));
         }
       }
+    } catch (IOException | UncheckedIOException e) {
+      d.error("io.read", Position.file(label), "", "cannot list " + label + ": " + e.getMessage());
     }
   }
 

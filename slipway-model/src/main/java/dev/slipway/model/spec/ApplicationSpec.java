@@ -21,10 +21,23 @@ public record ApplicationSpec(
     SortedMap<String, SpecNode> components,
     SortedMap<String, SortedMap<String, SpecNode>> overrides,
     List<Waiver> waivers,
-    List<Dependency> dependencies) {
+    List<Dependency> dependencies,
+    SortedMap<String, List<SpecNode>> manifestFiles) {
 
   public ApplicationSpec {
     dependencies = dependencies == null ? List.of() : List.copyOf(dependencies);
+    manifestFiles = manifestFiles == null ? new java.util.TreeMap<>() : manifestFiles;
+  }
+
+  /** An application without extra manifest files. */
+  public ApplicationSpec(String name, String file, Position position, SortedMap<String, SpecNode> components,
+      SortedMap<String, SortedMap<String, SpecNode>> overrides, List<Waiver> waivers, List<Dependency> dependencies) {
+    this(name, file, position, components, overrides, waivers, dependencies, null);
+  }
+
+  /** The same application with the extra manifest files read from its folder. */
+  public ApplicationSpec withManifestFiles(SortedMap<String, List<SpecNode>> files) {
+    return new ApplicationSpec(name, file, position, components, overrides, waivers, dependencies, files);
   }
 
   /** An application that depends on no other. */

@@ -14,6 +14,7 @@ import java.util.SortedMap;
  * @param waveHint position in the {@code dependsOn} order: 0 for components that depend on nothing
  * @param strategy how a new version replaces the running one (blue/green, canary); null for the Deployment's rolling update
  * @param queue the SQS queue a worker consumes and is scaled on; null when it consumes none
+ * @param hatches sidecars, scheduling, hooks, pod metadata, patches and extra manifests ({@link EscapeHatches#NONE} when unused)
  */
 public record ComponentSpec(
     String name,
@@ -39,12 +40,13 @@ public record ComponentSpec(
     Security security,
     int waveHint,
     DeliveryStrategy strategy,
-    Queue queue) {
+    Queue queue,
+    EscapeHatches hatches) {
 
   /** The same component running {@code other}: a promoted release's image instead of app.yaml's. */
   public ComponentSpec withImage(String other) {
     return new ComponentSpec(name, type, other, port, ports, command, args, env, secrets, config, resources, probes, replicas, autoscaling,
-        ingress, serviceAccount, dependsOn, metrics, storage, schedule, security, waveHint, strategy, queue);
+        ingress, serviceAccount, dependsOn, metrics, storage, schedule, security, waveHint, strategy, queue, hatches);
   }
 
   /** A key in the secret store, optionally one property of a JSON secret ({@code key#property}). */

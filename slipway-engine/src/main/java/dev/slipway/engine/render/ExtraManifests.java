@@ -1,0 +1,102 @@
+package dev.slipway.engine.render;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.engine.sync.ManagedKinds;
+import dev.slipway.engine.validate.Trees;
+import dev.slipway.model.spec.ComponentSpec;
+import dev.slipway.model.spec.EscapeHatches.ExtraManifest;
+import dev.slipway.model.yaml.SpecNode;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Places the objects of a component's {@code extraManifests} files into the application: in its
+ * namespace, with the component's labels (so sync owns, diffs and prunes them like any rendered
+ * object), in a wave of their own after every component's. Only namespaced kinds Slipway manages
+ * are taken: sync lists exactly those kinds to find what to prune, so an object of any other kind
+ * would be applied once and then never pruned; cluster-scoped objects would outlive and be shared
+ * by applications.
+ */
+final class ExtraManifests {
+  private ExtraManifests() {}
+
+  /** The wave extra manifests are synced in: after every component of the application. */
+  static int wave(List<ComponentSpec> components) {
+    return components.stream().mapToInt(ComponentSpec::waveHint).max().orElse(0) + 1;
+  }
+
+  /** Adds the component's manifest objects to {@code out}; returns where each came from, keyed as {@link Patches#key}. */
+  static Map<String, String> render(RenderContext ctx, ComponentSpec c, int wave, List<RenderedObject> out) {
+    Map<String, String> notes = new TreeMap<>();
+    for (ExtraManifest m : c.hatches().extraManifests()) {
+      for (SpecNode doc : m.documents()) {
+        if (!(Trees.toJson(doc) instanceof ObjectNode body)) {
+          continue; // reported when the spec was resolved
+        }
+        String apiVersion = body.path("apiVersion").asText();
+        String kind = body.path("kind").asText();
+        String name = body.path("metadata").path("name").asText();
+        if (apiVersion.isEmpty() || kind.isEmpty() || name.isEmpty()) {
+          continue; // reported when the spec was resolved
+        }
+        String ref = kind + "/" + name;
+        ManagedKinds.Kind managed = ManagedKinds.APPLICATION.stream().filter(k -> k.kind().equals(kind)).findFirst().orElse(null);
+        if (managed == null || !managed.namespaced()) {
+          List<String> allowed = ManagedKinds.APPLICATION.stream().filter(ManagedKinds.Kind::namespaced).map(ManagedKinds.Kind::kind).toList();
+          ctx.problems().error("spec.manifest-kind", Trees.locate(doc, "/kind"), "kind", ref + " in " + m.file() + ": "
+              + (managed == null ? "Slipway does not manage kind " + kind + ", so it could not prune it"
+                  : kind + " is cluster-scoped: it would be shared by every application and outlive this one")
+              + "; extraManifests take the namespaced kinds Slipway manages: " + String.join(", ", allowed));
+          continue;
+        }
+        if (!managed.apiVersion().equals(apiVersion)) {
+          ctx.problems().error("spec.manifest-kind", Trees.locate(doc, "/apiVersion"), "apiVersion", ref + " in " + m.file()
+              + ": Slipway manages " + kind + " as " + managed.apiVersion() + ", not " + apiVersion);
+          continue;
+        }
+        if (kind.equals("Deployment") && c.strategy() != null) {
+          // A rollout takes every Deployment of its component as one of its revisions.
+          ctx.problems().error("spec.manifest-kind", Trees.locate(doc, "/kind"), "kind", ref + " in " + m.file() + ": component '"
+              + c.name() + "' has a delivery strategy, whose rollouts own every Deployment of the component; list this file under"
+              + " a component without a strategy");
+          continue;
+        }
+        JsonNode ns = body.path("metadata").path("namespace");
+        if (!ns.isMissingNode() && !ns.isNull() && !ns.asText().equals(ctx.namespace())) {
+          ctx.problems().error("spec.manifest-namespace", Trees.locate(doc, "/metadata/namespace"), "metadata.namespace", ref + " in "
+              + m.file() + " names namespace '" + ns.asText() + "': objects of application '" + ctx.appName() + "' live in '"
+              + ctx.namespace() + "' in environment " + ctx.envName() + " (leave the namespace out; Slipway sets it)");
+          continue;
+        }
+        ObjectNode meta = body.with("metadata");
+        meta.put("namespace", ctx.namespace());
+        ObjectNode labels = meta.get("labels") instanceof ObjectNode l ? l : meta.putObject("labels");
+        boolean ok = true;
+        for (var own : Labels.component(ctx.envName(), ctx.appName(), c.name()).entrySet()) {
+          JsonNode given = labels.get(own.getKey());
+          if (given != null && !given.asText().equals(own.getValue())) {
+            ctx.problems().error("spec.reserved-label", Trees.locate(doc, "/metadata/labels/" + JsonPatch.escape(own.getKey())),
+                "metadata.labels", ref + " in " + m.file() + " sets label " + own.getKey() + "='" + given.asText() + "': Slipway owns"
+                    + " the object by it and sets it to '" + own.getValue() + "' (leave it out)");
+            ok = false;
+          }
+          labels.put(own.getKey(), own.getValue());
+        }
+        if (out.stream().anyMatch(o -> o.kind().equals(kind) && o.name().equals(name))) {
+          ctx.problems().error("spec.duplicate-name", Trees.locate(doc, "/metadata/name"), "metadata.name", ref + " in " + m.file()
+              + " has the name of an object Slipway renders for the application; rename it (or patch that object instead)");
+          ok = false;
+        }
+        if (!ok) {
+          continue;
+        }
+        (meta.get("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations")).put(Labels.SYNC_WAVE, Integer.toString(wave));
+        out.add(new RenderedObject(apiVersion, kind, ctx.namespace(), name, c.name(), wave, body));
+        notes.put(Patches.key(c.name(), kind, name), "from " + doc.position());
+      }
+    }
+    return notes;
+  }
+}
