@@ -7,7 +7,10 @@ import dev.slipway.model.spec.EnvironmentSpec;
 import dev.slipway.model.spec.PlatformSpec;
 import dev.slipway.model.spec.ReleaseSpec;
 import dev.slipway.model.yaml.Origin.Layer;
+import dev.slipway.model.score.ScoreApplication;
+import dev.slipway.model.score.ScoreFiles;
 import dev.slipway.model.yaml.SpecNode;
+import dev.slipway.model.yaml.SpecNode.MapNode;
 import dev.slipway.model.yaml.YamlLoader;
 import dev.slipway.model.yaml.YamlLoader.Document;
 import java.io.IOException;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -79,6 +83,21 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
     Map<String, String> seen = new HashMap<>();
     for (Path appFile : appFiles(root, d)) {
       String label = root.relativize(appFile).toString().replace('\\', '/');
+      Path folder = appFile.getParent();
+      MapNode fromScore = null;
+      if (Files.isRegularFile(folder.resolve(ScoreApplication.FILE))) {
+        String scoreLabel = root.relativize(folder.resolve(ScoreApplication.FILE)).toString().replace('\\', '/');
+        ScoreFiles sources = ScoreFiles.in(folder);
+        fromScore = ScoreApplication.load(folder.resolve(ScoreApplication.FILE), scoreLabel, sources, d);
+        reportStrayFiles(folder, scoreLabel.substring(0, scoreLabel.lastIndexOf('/')), sources.filesRead(), d);
+        if (fromScore == null) {
+          continue;
+        }
+        if (!Files.exists(appFile)) {
+          addApplication(ApplicationLoader.bind(fromScore, scoreLabel, envNames, d), seen, apps, d);
+          continue;
+        }
+      }
       Diagnostics fileDiags = new Diagnostics();
       List<Document> appDocs = yaml.loadFile(appFile, label, Layer.APP, fileDiags);
       d.addAll(fileDiags.list());
@@ -97,17 +116,8 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
         }
         continue;
       }
-      ApplicationSpec app = ApplicationLoader.bind(appDocs.get(0).root(), label, envNames, d);
-      if (app == null) {
-        continue;
-      }
-      String first = seen.putIfAbsent(app.name(), label);
-      if (first != null) {
-        d.error("spec.duplicate-name", app.position(), "metadata.name",
-            "application '" + app.name() + "' is also defined in " + first);
-        continue;
-      }
-      apps.add(app);
+      SpecNode appRoot = fromScore == null ? appDocs.get(0).root() : ScoreApplication.combine(fromScore, appDocs.get(0).root(), d);
+      addApplication(ApplicationLoader.bind(appRoot, label, envNames, d), seen, apps, d);
     }
     if (platform != null) {
       checkNamespaces(platform, apps, d);
@@ -117,8 +127,21 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
     return new Workspace(root, platform, List.copyOf(apps), d, releases);
   }
 
+  private static void addApplication(ApplicationSpec app, Map<String, String> seen, List<ApplicationSpec> apps, Diagnostics d) {
+    if (app == null) {
+      return;
+    }
+    String first = seen.putIfAbsent(app.name(), app.file());
+    if (first != null) {
+      d.error("spec.duplicate-name", app.position(), "metadata.name", "application '" + app.name() + "' is also defined in " + first);
+      return;
+    }
+    apps.add(app);
+  }
+
   /**
-   * The {@code app.yaml} of every folder under {@code apps/}. Nothing there may vanish silently: a
+   * The {@code app.yaml} of every folder under {@code apps/} (the path of one, even when only a
+   * {@code score.yaml} is there: {@link #load} reads the Score file then). Nothing there may vanish silently: a
    * folder without {@code app.yaml}, an {@code app.yaml} that is not a file and {@code apps} that
    * is not a folder are errors; files Slipway does not read are reported. Hidden entries
    * ({@code .git}, {@code .DS_Store}) are ignored.
@@ -150,16 +173,22 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
         }
         Path appFile = entry.resolve(APP_FILE);
         boolean exists = Files.exists(appFile);
+        boolean score = Files.isRegularFile(entry.resolve(ScoreApplication.FILE));
         if (exists && !Files.isRegularFile(appFile)) {
           d.error(UNREADABLE, Position.file(label + "/" + APP_FILE), "", label + "/" + APP_FILE + " is not a file");
+        } else if (!exists && score) {
+          // A Score application: its stray files are reported once the Score file says which it reads.
+          files.add(appFile);
         } else if (!exists) {
           boolean yml = Files.isRegularFile(entry.resolve("app.yml"));
           d.error(UNREADABLE, Position.file(yml ? label + "/app.yml" : label), "", yml
               ? label + "/app.yml is not read: rename it to " + APP_FILE
-              : label + " has no " + APP_FILE + "; every folder under apps/ is an application (remove it or add " + APP_FILE + ")");
+              : label + " has no " + APP_FILE + " (or " + ScoreApplication.FILE + "); every folder under apps/ is an application (remove it or add " + APP_FILE + ")");
         } else {
           files.add(appFile);
-          reportStrayFiles(entry, label, d);
+          if (!score) {
+            reportStrayFiles(entry, label, Set.of(), d);
+          }
         }
         if (files.size() > MAX_APPLICATIONS) {
           d.error("spec.too-many", Position.file("apps"), "", "more than " + MAX_APPLICATIONS + " applications; refused");
@@ -173,16 +202,20 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
     }
   }
 
-  /** Slipway reads only app.yaml in an application folder; say so about anything else there. */
-  private static void reportStrayFiles(Path folder, String label, Diagnostics d) throws IOException {
+  /** Slipway reads only app.yaml and score.yaml (and what it names) in an application folder; say so about anything else there. */
+  private static void reportStrayFiles(Path folder, String label, Set<Path> read, Diagnostics d) {
     try (Stream<Path> entries = Files.list(folder)) {
       for (Path p : entries.filter(x -> !hidden(x)).sorted().limit(100).toList()) {
         String name = p.getFileName().toString();
-        if (!name.equals(APP_FILE)) {
+        boolean readThere = read.stream().anyMatch(r -> r.startsWith(p));
+        if (!name.equals(APP_FILE) && !name.equals(ScoreApplication.FILE) && !readThere) {
           d.warning(IGNORED, Position.file(label + "/" + name), "", label + "/" + name + " is not read"
-              + (name.equals("app.yml") ? "; Slipway reads " + label + "/" + APP_FILE + " only (merge the two)" : "; Slipway reads only " + APP_FILE));
+              + (name.equals("app.yml") ? "; Slipway reads " + label + "/" + APP_FILE + " only (merge the two)"
+                  : "; Slipway reads only " + APP_FILE + ", " + ScoreApplication.FILE + " and the files score.yaml names"));
         }
       }
+    } catch (IOException | UncheckedIOException e) {
+      d.error("io.read", Position.file(label), "", "cannot list " + label + ": " + e.getMessage());
     }
   }
 
