@@ -280,6 +280,15 @@ public final class ComponentResolver {
       "probes", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER, ComponentType.POSTGRES),
       "replicas", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER, ComponentType.POSTGRES));
 
+  /**
+   * Whether a component field applies to a type: the rule {@code checkApplicability} enforces,
+   * and the one the JSON schemas {@code slipway schema} writes are generated from.
+   */
+  public static boolean applies(String field, ComponentType type) {
+    Set<ComponentType> only = ONLY_FOR.get(field);
+    return only == null || only.contains(type);
+  }
+
   /** For a field that does not apply to a type, the field that does what the user likely meant. */
   private static final Map<String, String> INSTEAD = Map.of(
       "replicas@job", "a job runs one pod per scheduled run: schedule decides how often it runs",
