@@ -63,7 +63,7 @@ final class ConvertCommand implements Runnable {
         err.println("error: " + label + " was not converted");
         return Main.BAD_INPUT;
       }
-      String text = AppYamlWriter.write(app, "Converted by `slipway convert score` from " + file.getFileName()
+      String text = AppYamlWriter.write(app, "Converted by `slipway convert score` from " + label
           + " (Score score.dev/v1b1); see docs/score.md.\nPasswords are references to the platform's secret store, never values.");
       if (output == null) {
         out.print(text);
