@@ -30,9 +30,18 @@ class SpecSchemasTest {
   static final List<ComponentTypeSchema> TYPES = ComponentTypeSchema.builtIn();
   static final JsonSchema PLATFORM = compile(SpecSchemas.platform(TYPES));
   static final JsonSchema APP = compile(SpecSchemas.application(TYPES, List.of()));
+  static final JsonSchema SCORE = score();
 
   @TempDir
   Path dir;
+
+  static JsonSchema score() {
+    try (var in = SpecSchemasTest.class.getResourceAsStream(dev.slipway.model.score.ScoreSchema.RESOURCE)) {
+      return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(new com.fasterxml.jackson.databind.ObjectMapper().readTree(in));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   static JsonSchema compile(JsonNode schema) {
     return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(schema);
@@ -64,7 +73,18 @@ class SpecSchemasTest {
       assertThat(validate(PLATFORM, Files.readString(p))).as(p.toString()).isEmpty();
     }
     for (Path p : apps) {
+      if (Files.exists(p.resolveSibling("score.yaml"))) {
+        // An overlay of a Score file may leave out metadata and components (docs/editors.md says so).
+        assertThat(validate(APP, Files.readString(p))).as(p.toString()).extracting(ValidationMessage::getMessage)
+            .allSatisfy(m -> assertThat(m).contains("required property"));
+        continue;
+      }
       assertThat(validate(APP, Files.readString(p))).as(p.toString()).isEmpty();
+    }
+    for (Path p : exampleFiles("score.yaml")) {
+      if (Files.exists(p)) {
+        assertThat(validate(SCORE, Files.readString(p))).as(p.toString()).isEmpty();
+      }
     }
   }
 
