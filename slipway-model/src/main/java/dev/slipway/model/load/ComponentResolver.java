@@ -287,11 +287,23 @@ public final class ComponentResolver {
       "storage", Set.of(ComponentType.POSTGRES, ComponentType.REDIS),
       "version", Set.of(ComponentType.POSTGRES, ComponentType.REDIS),
       "schedule", Set.of(ComponentType.JOB),
+      "queue", Set.of(ComponentType.WORKER),
       "probes", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER, ComponentType.POSTGRES, ComponentType.REDIS),
       "replicas", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER, ComponentType.POSTGRES, ComponentType.REDIS));
 
+  /**
+   * Whether a component field applies to a type: the rule {@code checkApplicability} enforces,
+   * and the one the JSON schemas {@code slipway schema} writes are generated from.
+   */
+  public static boolean applies(String field, ComponentType type) {
+    Set<ComponentType> only = ONLY_FOR.get(field);
+    return only == null || only.contains(type);
+  }
+
   /** For a field that does not apply to a type, the field that does what the user likely meant. */
   private static final Map<String, String> INSTEAD = Map.ofEntries(
+      Map.entry("queue@web", "a worker consumes a queue and is scaled on it: make the consumer a worker component"),
+      Map.entry("queue@api", "a worker consumes a queue and is scaled on it: make the consumer a worker component"),
       Map.entry("autoscaling@redis", "a cache runs one instance: give it more memory with resources.memory (maxmemory follows the limit)"),
       Map.entry("ingress@redis", "reach the cache from components that list it in dependsOn"),
       Map.entry("strategy@redis", "a cache is not run twice side by side: its StatefulSet replaces its pod"),

@@ -37,9 +37,7 @@ final class Queues {
     }
     String path = component.path("queue");
     if (type != ComponentType.WORKER) {
-      d.error("spec.not-applicable", component.position("queue"), path, "'queue' does not apply to a " + type.id()
-          + " component (only to worker): a worker consumes the queue and is scaled on its length");
-      return null;
+      return null; // reported by the resolver's applicability check, with what to do instead
     }
     String url;
     int perReplica = MESSAGES_PER_REPLICA;

@@ -7,7 +7,10 @@ import dev.slipway.model.spec.EnvironmentSpec;
 import dev.slipway.model.spec.PlatformSpec;
 import dev.slipway.model.spec.ReleaseSpec;
 import dev.slipway.model.yaml.Origin.Layer;
+import dev.slipway.model.score.ScoreApplication;
+import dev.slipway.model.score.ScoreFiles;
 import dev.slipway.model.yaml.SpecNode;
+import dev.slipway.model.yaml.SpecNode.MapNode;
 import dev.slipway.model.yaml.YamlLoader;
 import dev.slipway.model.yaml.YamlLoader.Document;
 import java.io.IOException;
@@ -17,8 +20,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -79,6 +84,26 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
     Map<String, String> seen = new HashMap<>();
     for (Path appFile : appFiles(root, d)) {
       String label = root.relativize(appFile).toString().replace('\\', '/');
+      Path folder = appFile.getParent();
+      String folderLabel = label.substring(0, label.lastIndexOf('/'));
+      // What the folder's specs read, so that everything else in it is reported as not read.
+      Set<Path> read = new HashSet<>();
+      MapNode fromScore = null;
+      if (Files.isRegularFile(folder.resolve(ScoreApplication.FILE))) {
+        String scoreLabel = folderLabel + "/" + ScoreApplication.FILE;
+        ScoreFiles sources = ScoreFiles.in(folder);
+        fromScore = ScoreApplication.load(folder.resolve(ScoreApplication.FILE), scoreLabel, sources, d);
+        read.addAll(sources.filesRead());
+        if (fromScore == null) {
+          reportStrayFiles(folder, folderLabel, read, d);
+          continue;
+        }
+        if (!Files.exists(appFile)) {
+          addApplication(withManifests(ApplicationLoader.bind(fromScore, scoreLabel, envNames, d), folder, folderLabel, read, yaml, d),
+              seen, apps, d);
+          continue;
+        }
+      }
       Diagnostics fileDiags = new Diagnostics();
       List<Document> appDocs = yaml.loadFile(appFile, label, Layer.APP, fileDiags);
       d.addAll(fileDiags.list());
@@ -95,24 +120,11 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
           d.error(UNREADABLE, Position.file(label), "",
               label + " holds no application (it is empty, only comments, '---' or null); remove the folder or write the application");
         }
+        reportStrayFiles(folder, folderLabel, read, d);
         continue;
       }
-      ApplicationSpec app = ApplicationLoader.bind(appDocs.get(0).root(), label, envNames, d);
-      String folder = label.substring(0, label.length() - APP_FILE.length() - 1);
-      if (app != null) {
-        app = ManifestFiles.load(app, appFile.getParent(), folder, yaml, d);
-      }
-      reportStrayFiles(appFile.getParent(), folder, app == null ? java.util.Set.of() : app.manifestFiles().keySet(), d);
-      if (app == null) {
-        continue;
-      }
-      String first = seen.putIfAbsent(app.name(), label);
-      if (first != null) {
-        d.error("spec.duplicate-name", app.position(), "metadata.name",
-            "application '" + app.name() + "' is also defined in " + first);
-        continue;
-      }
-      apps.add(app);
+      SpecNode appRoot = fromScore == null ? appDocs.get(0).root() : ScoreApplication.combine(fromScore, appDocs.get(0).root(), d);
+      addApplication(withManifests(ApplicationLoader.bind(appRoot, label, envNames, d), folder, folderLabel, read, yaml, d), seen, apps, d);
     }
     if (platform != null) {
       checkNamespaces(platform, apps, d);
@@ -122,8 +134,32 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
     return new Workspace(root, platform, List.copyOf(apps), d, releases);
   }
 
+  /** The application with the files its {@code extraManifests} name, which count as read; then the folder's other files are reported. */
+  private static ApplicationSpec withManifests(ApplicationSpec app, Path folder, String folderLabel, Set<Path> read, YamlLoader yaml,
+      Diagnostics d) {
+    ApplicationSpec out = app == null ? null : ManifestFiles.load(app, folder, folderLabel, yaml, d);
+    if (out != null) {
+      out.manifestFiles().keySet().forEach(m -> read.add(folder.resolve(m).normalize()));
+    }
+    reportStrayFiles(folder, folderLabel, read, d);
+    return out;
+  }
+
+  private static void addApplication(ApplicationSpec app, Map<String, String> seen, List<ApplicationSpec> apps, Diagnostics d) {
+    if (app == null) {
+      return;
+    }
+    String first = seen.putIfAbsent(app.name(), app.file());
+    if (first != null) {
+      d.error("spec.duplicate-name", app.position(), "metadata.name", "application '" + app.name() + "' is also defined in " + first);
+      return;
+    }
+    apps.add(app);
+  }
+
   /**
-   * The {@code app.yaml} of every folder under {@code apps/}. Nothing there may vanish silently: a
+   * The {@code app.yaml} of every folder under {@code apps/} (the path of one, even when only a
+   * {@code score.yaml} is there: {@link #load} reads the Score file then). Nothing there may vanish silently: a
    * folder without {@code app.yaml}, an {@code app.yaml} that is not a file and {@code apps} that
    * is not a folder are errors; files Slipway does not read are reported. Hidden entries
    * ({@code .git}, {@code .DS_Store}) are ignored.
@@ -155,13 +191,17 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
         }
         Path appFile = entry.resolve(APP_FILE);
         boolean exists = Files.exists(appFile);
+        boolean score = Files.isRegularFile(entry.resolve(ScoreApplication.FILE));
         if (exists && !Files.isRegularFile(appFile)) {
           d.error(UNREADABLE, Position.file(label + "/" + APP_FILE), "", label + "/" + APP_FILE + " is not a file");
+        } else if (!exists && score) {
+          // A Score application: its stray files are reported once the Score file says which it reads.
+          files.add(appFile);
         } else if (!exists) {
           boolean yml = Files.isRegularFile(entry.resolve("app.yml"));
           d.error(UNREADABLE, Position.file(yml ? label + "/app.yml" : label), "", yml
               ? label + "/app.yml is not read: rename it to " + APP_FILE
-              : label + " has no " + APP_FILE + "; every folder under apps/ is an application (remove it or add " + APP_FILE + ")");
+              : label + " has no " + APP_FILE + " (or " + ScoreApplication.FILE + "); every folder under apps/ is an application (remove it or add " + APP_FILE + ")");
         } else {
           files.add(appFile);
         }
@@ -178,18 +218,18 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
   }
 
   /**
-   * Slipway reads only app.yaml and the files its {@code extraManifests} name in an application
-   * folder; say so about anything else there.
+   * Slipway reads only app.yaml, score.yaml and the files they name (a Score file's files, the
+   * extraManifests) in an application folder; say so about anything else there.
    */
-  private static void reportStrayFiles(Path folder, String label, java.util.Set<String> manifests, Diagnostics d) {
+  private static void reportStrayFiles(Path folder, String label, Set<Path> read, Diagnostics d) {
     try (Stream<Path> entries = Files.list(folder)) {
       for (Path p : entries.filter(x -> !hidden(x)).sorted().limit(100).toList()) {
         String name = p.getFileName().toString();
-        boolean holdsManifests = manifests.stream().anyMatch(m -> m.equals(name) || m.startsWith(name + "/"));
-        if (!name.equals(APP_FILE) && !holdsManifests) {
+        boolean readThere = read.stream().anyMatch(r -> r.normalize().startsWith(p.normalize()));
+        if (!name.equals(APP_FILE) && !name.equals(ScoreApplication.FILE) && !readThere) {
           d.warning(IGNORED, Position.file(label + "/" + name), "", label + "/" + name + " is not read"
               + (name.equals("app.yml") ? "; Slipway reads " + label + "/" + APP_FILE + " only (merge the two)"
-                  : "; Slipway reads only " + APP_FILE + " and the files its extraManifests name"));
+                  : "; Slipway reads only " + APP_FILE + ", " + ScoreApplication.FILE + " and the files they name (extraManifests, Score files)"));
         }
       }
     } catch (IOException | UncheckedIOException e) {
