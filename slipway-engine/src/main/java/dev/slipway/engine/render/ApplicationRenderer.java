@@ -1,7 +1,10 @@
 package dev.slipway.engine.render;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.engine.types.CompiledType;
+import dev.slipway.engine.types.PlatformTypes;
 import dev.slipway.model.load.ResolvedApplication;
+import dev.slipway.model.spec.TypedComponent;
 import dev.slipway.model.spec.ComponentSpec;
 import dev.slipway.model.spec.PlatformSpec;
 import java.util.ArrayList;
@@ -16,6 +19,21 @@ public final class ApplicationRenderer {
   private ApplicationRenderer() {}
 
   public static ApplicationBundle render(PlatformSpec platform, ResolvedApplication app) {
+    List<dev.slipway.model.Diagnostic> problems = new ArrayList<>();
+    ApplicationBundle b = render(platform, app, app.typed().isEmpty() ? PlatformTypes.NONE
+        : PlatformTypes.compile(platform, new dev.slipway.model.Diagnostics()), problems);
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("components of platform types failed to render: " + problems);
+    }
+    return b;
+  }
+
+  /**
+   * Renders with the platform's component types compiled once ({@code types}); expressions that
+   * fail for this application's values are added to {@code problems} and their component renders nothing.
+   */
+  public static ApplicationBundle render(PlatformSpec platform, ResolvedApplication app, PlatformTypes types,
+      List<dev.slipway.model.Diagnostic> problems) {
     RenderContext ctx = new RenderContext(platform, app.environment(), app);
     List<RenderedObject> out = new ArrayList<>();
     if (ownsNamespace(app)) {
@@ -34,6 +52,12 @@ public final class ApplicationRenderer {
       ScalingRenderer.render(ctx, c, out);
       ObservabilityRenderer.renderServiceMonitor(ctx, c, out);
       dev.slipway.engine.rollout.RolloutShaper.steady(c, out);
+    }
+    for (TypedComponent c : app.typed()) {
+      CompiledType type = types.get(c.type());
+      if (type != null) {
+        PlatformTypeRenderer.render(ctx, type, c, out, problems);
+      }
     }
     ObservabilityRenderer.renderAppWide(ctx, out);
     ArgoSyncWave.annotate(out, false);
