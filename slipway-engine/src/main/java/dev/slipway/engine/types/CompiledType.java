@@ -137,7 +137,7 @@ public final class CompiledType {
       return e.program().eval(vars);
     } catch (CelEvaluationException ex) {
       String m = EVAL_LOCATION.matcher(String.valueOf(ex.getMessage())).replaceFirst("");
-      if (m.contains("No such key") || m.contains("no such key")) {
+      if (m.contains("is not present in map") || m.contains("no such key")) {
         m += " (a field with no value and no default: give it a default in the schema or guard with has())";
       }
       throw new Failed(e, "failed: " + m);
