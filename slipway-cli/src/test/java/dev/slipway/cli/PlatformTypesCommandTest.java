@@ -54,7 +54,7 @@ class PlatformTypesCommandTest {
     // includeWhen: the disruption budget is for production only.
     assertThat(Files.readString(dir.resolve("out/dev/storefront/manifest.yaml"))).doesNotContain("kind: PodDisruptionBudget");
     String job = Files.readString(dir.resolve("out/dev/reports/manifest.yaml"));
-    assertThat(job).contains("activeDeadlineSeconds: 1800\n", "backoffLimit: 3\n", "schedule: 0 * * * *\n");
+    assertThat(job).contains("activeDeadlineSeconds: 1800\n", "backoffLimit: 3\n", "schedule: \"0 * * * *\"\n");
   }
 
   @Test
