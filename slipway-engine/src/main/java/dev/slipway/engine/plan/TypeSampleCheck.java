@@ -51,7 +51,19 @@ final class TypeSampleCheck {
       ManifestValidator validator, Diagnostics d) {
     ComponentTypeSpec spec = type.spec();
     String component = spec.name().length() > 30 ? "sample" : spec.name();
-    TypedComponent sample = new TypedComponent(component, spec.name(), values(spec.fields(), spec.name(), env));
+    Map<String, Object> values = values(spec.fields(), spec.name(), env);
+    // As a real instance would, the sample takes the environment's defaults for the fields the schema has.
+    if (env.defaults() instanceof SpecNode.MapNode defaults) {
+      for (SchemaField f : spec.fields()) {
+        if (defaults.get(f.name()) instanceof SpecNode.Scalar s && f.type().scalar()) {
+          Object v = scalar(f.type(), s.value());
+          if (v != null) {
+            values.put(f.name(), v);
+          }
+        }
+      }
+    }
+    TypedComponent sample = new TypedComponent(component, spec.name(), values);
     ApplicationSpec app = new ApplicationSpec(SAMPLE_APP, "", Position.NONE, new TreeMap<String, SpecNode>(), new TreeMap<>(), List.of());
     ResolvedApplication resolved = new ResolvedApplication(app, env, env.namespaceFor(SAMPLE_APP), List.of(), new TreeMap<>(), List.of(sample));
     List<Diagnostic> problems = new ArrayList<>();
@@ -126,6 +138,20 @@ final class TypeSampleCheck {
       case MAP -> Map.of();
       case OBJECT -> values(f.type().fields(), type, env);
     };
+  }
+
+  private static Object scalar(ComponentTypeSpec.FieldType type, String text) {
+    try {
+      return switch (type.kind()) {
+        case STRING -> text;
+        case INTEGER -> Long.parseLong(text);
+        case FLOAT -> Double.parseDouble(text);
+        case BOOLEAN -> text.equals("true") ? Boolean.TRUE : text.equals("false") ? Boolean.FALSE : null;
+        default -> null;
+      };
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /** An image the environment's policy accepts: from its first allowed registry, with a fixed tag. */
