@@ -41,14 +41,25 @@ final class TypeSampleCheck {
   static void check(PlatformSpec platform, PlatformTypes types, List<KyvernoPolicy> policies, ManifestValidator validator,
       Diagnostics d) {
     for (CompiledType type : types.all().values()) {
+      // A rule failing in several environments is reported once: as an error if one of them enforces it.
+      Map<String, PolicyProblem> policy = new LinkedHashMap<>();
       for (EnvironmentSpec env : platform.environments()) {
-        check(platform, types, type, env, policies, validator, d);
+        check(platform, types, type, env, policies, validator, policy, d);
+      }
+      for (PolicyProblem p : policy.values()) {
+        if (p.enforcedIn() != null) {
+          d.error("spec.type-policy", p.at(), "", p.message() + " (environment '" + p.enforcedIn() + "' enforces it)");
+        } else {
+          d.warning("spec.type-policy", p.at(), "", p.message());
+        }
       }
     }
   }
 
+  private record PolicyProblem(Position at, String message, String enforcedIn) {}
+
   private static void check(PlatformSpec platform, PlatformTypes types, CompiledType type, EnvironmentSpec env, List<KyvernoPolicy> policies,
-      ManifestValidator validator, Diagnostics d) {
+      ManifestValidator validator, Map<String, PolicyProblem> policy, Diagnostics d) {
     ComponentTypeSpec spec = type.spec();
     String component = spec.name().length() > 30 ? "sample" : spec.name();
     Map<String, Object> values = values(spec.fields(), spec.name(), env);
@@ -71,7 +82,7 @@ final class TypeSampleCheck {
         .filter(o -> component.equals(o.component())).toList();
     for (Diagnostic p : problems) {
       d.add(new Diagnostic(Diagnostic.Severity.ERROR, "spec.type-sample", p.file(), p.line(), p.column(), p.path(),
-          "a sample instance (schema defaults, made-up required values) does not render in environment '" + env.name() + "': " + p.message()));
+          "a sample instance (schema defaults, made-up required values) does not render: " + p.message()));
     }
     for (RenderedObject o : objects) {
       Position at = resourceOf(spec, o);
@@ -88,10 +99,9 @@ final class TypeSampleCheck {
       RenderedObject o = objects.stream().filter(x -> x.ref().equals(f.objectRef())).findFirst().orElse(null);
       Position at = o == null ? spec.position() : resourceOf(spec, o);
       String message = "type " + spec.name() + " renders " + kindOf(f.objectRef()) + " that fails policy " + f.rule() + ": " + f.message();
-      if (enforced && f.enforce()) {
-        d.error("spec.type-policy", at, "", message + " (environment '" + env.name() + "' enforces it)");
-      } else {
-        d.warning("spec.type-policy", at, "", message);
+      PolicyProblem before = policy.get(at + message);
+      if (before == null || before.enforcedIn() == null && enforced && f.enforce()) {
+        policy.put(at + message, new PolicyProblem(at, message, enforced && f.enforce() ? env.name() : null));
       }
     }
   }

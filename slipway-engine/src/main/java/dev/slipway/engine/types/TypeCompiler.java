@@ -310,7 +310,7 @@ public final class TypeCompiler {
 
   private static void report(Source s, List<CelIssue> issues, List<Diagnostic> problems) {
     for (CelIssue issue : issues) {
-      String message = issue.getMessage().replace(" (in container '')", "");
+      String message = issue.getMessage().replace(" (in container '')", "").replaceFirst(" \\(candidates: .*\\)$", "");
       Matcher m = UNDECLARED.matcher(message);
       if (m.find()) {
         message += Suggest.hint(m.group(1), List.of("schema", "component", "app", "env", "platform"))
