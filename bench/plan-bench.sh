@@ -4,6 +4,8 @@
 # worst run, and the largest peak resident set size (GNU time's "Maximum resident set size").
 # Usage: bench/plan-bench.sh [N] [RUNS] [LAYOUTS]   (LAYOUTS: "hydrated files" by default)
 # SLIPWAY_JAVA_OPTS is passed to the JVM as ./slipway does (e.g. -Xmx1500m to show the bound).
+# TYPES=platform plans the same applications on platform-defined types (bench/types/, CEL
+# templates) instead of the built-in ones; compare with the default TYPES=builtin (docs/types.md).
 set -euo pipefail
 n="${1:-1000}"
 runs="${2:-3}"
@@ -43,7 +45,7 @@ measure() {
   printf '%-52s best %6d ms  worst %6d ms  peak RSS %5d MB\n' "$label" "$best" "$worst" $((rss / 1024))
 }
 
-echo "slipway plan: $n applications x 3 environments, $(nproc) cores, $runs runs, $(java -version 2>&1 | head -1)"
+echo "slipway plan: $n applications x 3 environments, ${TYPES:-builtin} types, $(nproc) cores, $runs runs, $(java -version 2>&1 | head -1)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine makes runs vary)"
 measure "plan --no-write (pipeline only)" clean --no-write
 for layout in $layouts; do

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         ClusterCommands.Diff.class, ClusterCommands.Sync.class, HistoryCommands.History.class, HistoryCommands.Rollback.class,
         StatusCommand.class, DoctorCommand.class, PromotionCommands.Promote.class, PromotionCommands.Approve.class,
         PromotionCommands.Releases.class, PromotionCommands.Unpin.class, RolloutCommands.class, SandboxCommand.class, ServeCommand.class,
-        ClusterCommands.Destroy.class, IamCommand.class, ConvertCommand.class, SchemaCommand.class, CommandLine.HelpCommand.class})
+        ClusterCommands.Destroy.class, TypesCommand.class, IamCommand.class, ConvertCommand.class, SchemaCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int FINDINGS = 1;

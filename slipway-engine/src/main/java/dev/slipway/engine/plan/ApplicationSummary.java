@@ -22,7 +22,7 @@ public record ApplicationSummary(
     List<IngressGroups.Member> albIngresses) {
 
   public static ApplicationSummary of(ApplicationPlan p) {
-    return new ApplicationSummary(p.name(), p.bundle().namespace(), p.resolved().components().size(),
+    return new ApplicationSummary(p.name(), p.bundle().namespace(), p.resolved().components().size() + p.resolved().typed().size(),
         p.bundle().objects().stream().map(ObjectSummary::of).toList(), PlanSummary.gateValidation(p),
         p.policy().stream().filter(f -> f.outcome() != PolicyFinding.Outcome.PASS).toList(),
         p.policy().stream().filter(f -> f.outcome() == PolicyFinding.Outcome.PASS).count(),

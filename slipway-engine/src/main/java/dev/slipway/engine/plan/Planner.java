@@ -13,6 +13,7 @@ import dev.slipway.engine.render.ApplicationBundle;
 import dev.slipway.engine.render.ApplicationRenderer;
 import dev.slipway.engine.render.ClusterRenderer;
 import dev.slipway.engine.render.RenderedObject;
+import dev.slipway.engine.types.PlatformTypes;
 import dev.slipway.engine.validate.ManifestValidator;
 import dev.slipway.engine.validate.Problem;
 import dev.slipway.model.Diagnostic;
@@ -152,6 +153,9 @@ public final class Planner {
     ws.platform().environments().stream().findFirst().ifPresent(first -> first.analysis().values().forEach(t ->
         dev.slipway.engine.rollout.Analysis.problems(t).forEach(p ->
             d.error("spec.invalid-analysis", t.at(), "spec.analysis.templates." + t.name(), "analysis template '" + t.name() + "': " + p))));
+    // The platform's own component types: compiled once here, and checked even when no application uses them.
+    PlatformTypes types = PlatformTypes.compile(ws.platform(), d);
+    TypeSampleCheck.check(ws.platform(), types, policies, validator, d);
     List<EnvironmentSpec> envs = ws.platform().environments().stream()
         .filter(e -> scope.environments().isEmpty() || scope.environments().contains(e.name())).toList();
     // Cost needs every application of an environment: they share its nodes.
@@ -163,10 +167,11 @@ public final class Planner {
       List<Resolved> perEnv = apps.parallelStream().map(app -> {
         Diagnostics own = new Diagnostics();
         // A promoted environment runs its release's images (releases/<env>/<app>.yaml), not app.yaml's.
-        ResolvedApplication r = ReleaseImages.apply(ComponentResolver.resolve(app, env, whatIf, own), ws.release(env.name(), app.name()));
+        ResolvedApplication r = ReleaseImages.apply(ComponentResolver.resolve(app, env, whatIf, ws.platform().types(), own),
+            ws.release(env.name(), app.name()));
         if (!own.hasErrors() && ApplicationRenderer.checksWhenRendered(r)) {
           // Patches and extra manifests are checked against the rendered objects: what they cannot do is a spec error.
-          ApplicationRenderer.render(ws.platform(), r, own);
+          ApplicationRenderer.render(ws.platform(), r, types, own, new ArrayList<>());
         }
         return new Resolved(r, own.list());
       }).toList();
@@ -187,7 +192,7 @@ public final class Planner {
       for (int i = 0; i < envs.size(); i++) {
         List<ResolvedApplication> perEnv = resolved.get(i);
         resolved.set(i, null); // rendered from here on; let the resolved specs go with their objects
-        out.add(planEnvironment(envs.get(i), perEnv, ws, scope, cost, policies, sink, workers));
+        out.add(planEnvironment(envs.get(i), perEnv, ws, scope, cost, policies, types, sink, workers));
       }
       return new PlanSummary(d.list(), List.copyOf(out));
     } finally {
@@ -218,7 +223,7 @@ public final class Planner {
   private record Done<T>(ApplicationPlan plan, CostInputs cost, T prepared) {}
 
   private <T> EnvironmentSummary planEnvironment(EnvironmentSpec env, List<ResolvedApplication> apps, Workspace ws, Scope scope,
-      CostPlanner cost, List<KyvernoPolicy> policies, PlanSink<T> sink, ExecutorService workers) {
+      CostPlanner cost, List<KyvernoPolicy> policies, PlatformTypes types, PlanSink<T> sink, ExecutorService workers) {
     List<CostInputs> costInputs = new ArrayList<>();
     List<ApplicationSummary> summaries = new ArrayList<>();
     Map<String, String> owner = new HashMap<>();
@@ -229,7 +234,7 @@ public final class Planner {
         ResolvedApplication app = apps.get(next++);
         boolean inScope = scope.applications().isEmpty() || scope.applications().contains(app.name());
         inFlight.add(workers.submit(() -> {
-          ApplicationPlan p = planApplication(ws, app, policies);
+          ApplicationPlan p = planApplication(ws, app, policies, types);
           return new Done<>(p, cost == null ? null : CostInputs.of(p.bundle()), inScope ? sink.prepare(env, p) : null);
         }));
       }
@@ -311,10 +316,11 @@ public final class Planner {
     return new ApplicationPlan(p.resolved(), p.bundle(), List.copyOf(extra), p.policy());
   }
 
-  private ApplicationPlan planApplication(Workspace ws, ResolvedApplication app, List<KyvernoPolicy> policies) {
-    ApplicationBundle bundle = ApplicationRenderer.render(ws.platform(), app);
+  private ApplicationPlan planApplication(Workspace ws, ResolvedApplication app, List<KyvernoPolicy> policies, PlatformTypes types) {
+    List<Diagnostic> validation = new ArrayList<>();
+    ApplicationBundle bundle = ApplicationRenderer.render(ws.platform(), app, types, new Diagnostics(), validation);
     EnvironmentSpec env = app.environment();
-    List<Diagnostic> validation = validate(bundle.objects(), o -> OutputLayout.appFile(layout, env.name(), app.name(), o), bundle);
+    validation.addAll(validate(bundle.objects(), o -> OutputLayout.appFile(layout, env.name(), app.name(), o), bundle));
     List<PolicyFinding> findings = PolicyStep.evaluate(policies, env, bundle.objects(), app.app().waivers(),
         o -> OutputLayout.appFile(layout, env.name(), app.name(), o));
     if (!bundle.sources().isEmpty()) {

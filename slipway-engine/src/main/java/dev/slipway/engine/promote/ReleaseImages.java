@@ -42,6 +42,6 @@ public final class ReleaseImages {
         trees.put(c.name(), tree.with("image", new SpecNode.Scalar(origin, image.image(), SpecNode.Scalar.Kind.STRING), Position.NONE));
       }
     }
-    return new ResolvedApplication(app.app(), app.environment(), app.namespace(), List.copyOf(out), trees);
+    return new ResolvedApplication(app.app(), app.environment(), app.namespace(), List.copyOf(out), trees, app.typed());
   }
 }

@@ -1,7 +1,10 @@
 package dev.slipway.engine.render;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.engine.types.CompiledType;
+import dev.slipway.engine.types.PlatformTypes;
 import dev.slipway.model.load.ResolvedApplication;
+import dev.slipway.model.spec.TypedComponent;
 import dev.slipway.model.spec.ComponentSpec;
 import dev.slipway.model.spec.PlatformSpec;
 import java.util.ArrayList;
@@ -19,11 +22,18 @@ public final class ApplicationRenderer {
 
   /**
    * Renders the application. What its escape hatches could not do (a patch that does not apply,
-   * a manifest that cannot be placed) is left out; {@code plan} reports it first, with
-   * {@link #render(PlatformSpec, ResolvedApplication, Diagnostics)}, and renders nothing then.
+   * a manifest that cannot be placed) is left out: {@code plan} reports it first and renders
+   * nothing then. A component of a platform type that fails to render is a bug here, since plan
+   * checks the same, and throws rather than leave objects out that a sync would then prune.
    */
   public static ApplicationBundle render(PlatformSpec platform, ResolvedApplication app) {
-    return render(platform, app, new Diagnostics());
+    List<dev.slipway.model.Diagnostic> typeProblems = new ArrayList<>();
+    ApplicationBundle b = render(platform, app, app.typed().isEmpty() ? PlatformTypes.NONE
+        : PlatformTypes.compile(platform, new Diagnostics()), new Diagnostics(), typeProblems);
+    if (!typeProblems.isEmpty()) {
+      throw new IllegalStateException("components of platform types failed to render: " + typeProblems);
+    }
+    return b;
   }
 
   /** Whether the application has escape hatches that can fail only when rendered (patches, extra manifests). */
@@ -33,9 +43,15 @@ public final class ApplicationRenderer {
             || !c.hatches().initContainers().isEmpty() || c.hatches().lifecycle() != null));
   }
 
-  /** Renders the application, adding to {@code problems} what its escape hatches could not do. */
-  public static ApplicationBundle render(PlatformSpec platform, ResolvedApplication app, Diagnostics problems) {
-    RenderContext ctx = new RenderContext(platform, app.environment(), app, problems);
+  /**
+   * Renders with the platform's component types compiled once ({@code types}). What the escape
+   * hatches could not do is added to {@code hatchProblems}; expressions of platform types that
+   * fail for this application's values are added to {@code typeProblems}, and their component
+   * renders nothing.
+   */
+  public static ApplicationBundle render(PlatformSpec platform, ResolvedApplication app, PlatformTypes types, Diagnostics hatchProblems,
+      List<dev.slipway.model.Diagnostic> typeProblems) {
+    RenderContext ctx = new RenderContext(platform, app.environment(), app, hatchProblems);
     List<RenderedObject> out = new ArrayList<>();
     Map<String, String> notes = new TreeMap<>();
     if (ownsNamespace(app)) {
@@ -57,6 +73,12 @@ public final class ApplicationRenderer {
         notes.putAll(Patches.apply(ctx, c, out));
       }
       dev.slipway.engine.rollout.RolloutShaper.steady(c, out);
+    }
+    for (TypedComponent c : app.typed()) {
+      CompiledType type = types.get(c.type());
+      if (type != null) {
+        PlatformTypeRenderer.render(ctx, type, c, out, typeProblems);
+      }
     }
     int extraWave = ExtraManifests.wave(app.components());
     for (ComponentSpec c : app.components()) {

@@ -30,6 +30,15 @@ public final class Health {
     if (obj == null || obj.isMissingNode() || obj.isNull()) {
       return Assessment.of(HealthStatus.MISSING, "the object does not exist");
     }
+    // An object of a platform-defined type is judged by its type's readyWhen conditions.
+    dev.slipway.engine.types.ReadyWhen.Verdict ready = dev.slipway.engine.types.ReadyWhen.judge(obj);
+    if (ready != null) {
+      return switch (ready.state()) {
+        case READY -> Assessment.of(HealthStatus.HEALTHY, ready.message());
+        case WAITING -> Assessment.of(HealthStatus.PROGRESSING, ready.message());
+        case BROKEN -> Assessment.of(HealthStatus.DEGRADED, ready.message());
+      };
+    }
     String kind = obj.path("kind").asText();
     String group = group(obj.path("apiVersion").asText());
     return switch (group + "/" + kind) {

@@ -20,6 +20,8 @@ import dev.slipway.model.spec.ComponentSpec.ServiceAccount;
 import dev.slipway.model.spec.ComponentSpec.Storage;
 import dev.slipway.model.spec.ComponentSpec.Trigger;
 import dev.slipway.model.spec.ComponentType;
+import dev.slipway.model.spec.ComponentTypeSpec;
+import dev.slipway.model.spec.TypedComponent;
 import dev.slipway.model.spec.DeliveryStrategy;
 import dev.slipway.model.spec.EnvironmentSpec;
 import dev.slipway.model.spec.EscapeHatches;
@@ -77,13 +79,33 @@ public final class ComponentResolver {
 
   /** Resolves with what-if settings as the top layer. */
   public static ResolvedApplication resolve(ApplicationSpec app, EnvironmentSpec env, WhatIf whatIf, Diagnostics d) {
+    return resolve(app, env, whatIf, Map.of(), d);
+  }
+
+  /**
+   * Resolves with what-if settings as the top layer; {@code platformTypes} are the platform's own
+   * component types ({@code componentTypes/}), which a component may name as its {@code type}.
+   */
+  public static ResolvedApplication resolve(ApplicationSpec app, EnvironmentSpec env, WhatIf whatIf,
+      Map<String, ComponentTypeSpec> platformTypes, Diagnostics d) {
     SortedMap<String, SpecNode> trees = new TreeMap<>();
     Map<String, ComponentSpec> bound = new LinkedHashMap<>();
+    List<TypedComponent> typed = new ArrayList<>();
     Map<String, SpecNode> overrides = app.overrides().getOrDefault(env.name(), new TreeMap<>());
     for (var e : app.components().entrySet()) {
       String name = e.getKey();
       SpecNode override = overrides.get(name);
-      ComponentType type = typeOf(name, e.getValue(), override, app, d);
+      ComponentTypeSpec platformType = platformTypes.get(typeName(e.getValue(), override));
+      if (platformType != null) {
+        SpecNode merged = TypedComponentResolver.merge(platformType, app.name(), name, e.getValue(), override, env, whatIf, d);
+        trees.put(name, merged);
+        TypedComponent t = TypedComponentResolver.bind(platformType, name, merged, e.getValue().position(), d);
+        if (t != null) {
+          typed.add(t);
+        }
+        continue;
+      }
+      ComponentType type = typeOf(name, e.getValue(), override, app, platformTypes.keySet(), d);
       if (type == null) {
         continue;
       }
@@ -106,21 +128,29 @@ public final class ComponentResolver {
     for (ComponentSpec c : bound.values()) {
       components.add(withWave(c, waves.getOrDefault(c.name(), 0)));
     }
-    return new ResolvedApplication(app, env, env.namespaceFor(app.name()), List.copyOf(components), trees);
+    return new ResolvedApplication(app, env, env.namespaceFor(app.name()), List.copyOf(components), trees, typed);
   }
 
-  private static ComponentType typeOf(String name, SpecNode base, SpecNode override, ApplicationSpec app, Diagnostics d) {
+  /** The type a component names (the override's when it sets one), or null. */
+  private static String typeName(SpecNode base, SpecNode override) {
+    SpecNode t = override instanceof MapNode m && m.get("type") != null ? m.get("type") : ((MapNode) base).get("type");
+    return t instanceof Scalar s ? s.value() : null;
+  }
+
+  private static ComponentType typeOf(String name, SpecNode base, SpecNode override, ApplicationSpec app,
+      java.util.Set<String> platformTypes, Diagnostics d) {
     SpecNode t = override instanceof MapNode m && m.get("type") != null ? m.get("type") : ((MapNode) base).get("type");
     String path = "spec.components." + name + ".type";
+    List<String> all = ComponentTypeLoader.allTypeNames(platformTypes);
     if (t == null || t instanceof SpecNode.Null) {
       d.error("spec.required", base.position(), path,
-          "component '" + name + "' needs a type: one of " + String.join(", ", ComponentType.ids()));
+          "component '" + name + "' needs a type: one of " + String.join(", ", all));
       return null;
     }
     if (!(t instanceof Scalar s) || !ComponentType.ids().contains(s.value())) {
       String v = t instanceof Scalar s ? s.value() : t.typeName();
       d.error("spec.unknown-type", t.position(), path, "unknown component type '" + v + "'"
-          + Suggest.hint(v, ComponentType.ids()) + "; types: " + String.join(", ", ComponentType.ids()));
+          + Suggest.hint(v, all) + "; types: " + String.join(", ", all));
       return null;
     }
     return ComponentType.of(s.value());

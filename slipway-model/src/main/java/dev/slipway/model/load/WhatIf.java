@@ -105,7 +105,7 @@ public final class WhatIf {
     String key = s.path().split("\\.")[0];
     boolean autoscaled = at(below, "autoscaling") instanceof MapNode;
     String prefix = s.application() + "." + s.component() + ".";
-    if (key.equals("replicas") && autoscaled && type.stateless()) {
+    if (key.equals("replicas") && autoscaled && type != null && type.stateless()) {
       return s.component() + " is autoscaled, so autoscaling.min and autoscaling.max decide its replicas; set "
           + prefix + "autoscaling.min and/or " + prefix + "autoscaling.max instead (or " + prefix + "autoscaling=null to turn"
           + " autoscaling off)";

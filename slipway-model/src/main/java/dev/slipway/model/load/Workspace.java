@@ -76,6 +76,9 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
     if (!docs.isEmpty() && docs.get(0).root() != null && !(docs.get(0).root() instanceof SpecNode.Null)) {
       platform = PlatformLoader.bind(docs.get(0).root(), PLATFORM_FILE, d);
     }
+    if (platform != null) {
+      platform = platform.withTypes(ComponentTypeLoader.load(root, d));
+    }
     if (platform == null && !d.hasErrors()) {
       d.error("spec.empty", Position.file(PLATFORM_FILE), "", PLATFORM_FILE + " holds no platform (it is empty, only comments or null)");
     }

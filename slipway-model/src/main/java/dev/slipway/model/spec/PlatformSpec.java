@@ -11,14 +11,29 @@ import java.util.Optional;
  * @param pricing overrides of the capacity and price catalogue, merged over the bundled one; null if none
  * @param access who may do what where ({@code access:}); empty when not written (then no group has access)
  * @param health the platform's Lua health scripts ({@code health:}); {@link HealthSpec#NONE} when not written
+ * @param types the platform's own component types ({@code componentTypes/<name>.yaml}) by name; empty when there are none
  */
 public record PlatformSpec(
     String name, String region, String file, List<EnvironmentSpec> environments, List<String> policies,
-    dev.slipway.model.yaml.SpecNode pricing, List<AccessRule> access, HealthSpec health) {
+    dev.slipway.model.yaml.SpecNode pricing, List<AccessRule> access, HealthSpec health,
+    java.util.SortedMap<String, ComponentTypeSpec> types) {
 
   public PlatformSpec {
     access = access == null ? List.of() : List.copyOf(access);
     health = health == null ? HealthSpec.NONE : health;
+    types = types == null ? java.util.Collections.emptySortedMap()
+        : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(types));
+  }
+
+  /** A platform without component types of its own. */
+  public PlatformSpec(String name, String region, String file, List<EnvironmentSpec> environments, List<String> policies,
+      dev.slipway.model.yaml.SpecNode pricing, List<AccessRule> access, HealthSpec health) {
+    this(name, region, file, environments, policies, pricing, access, health, null);
+  }
+
+  /** The same platform with its component types ({@code componentTypes/}). */
+  public PlatformSpec withTypes(java.util.Map<String, ComponentTypeSpec> platformTypes) {
+    return new PlatformSpec(name, region, file, environments, policies, pricing, access, health, new java.util.TreeMap<>(platformTypes));
   }
 
   /** A platform without health scripts. */
