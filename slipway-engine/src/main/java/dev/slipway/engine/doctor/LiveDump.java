@@ -1,7 +1,7 @@
 package dev.slipway.engine.doctor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.slipway.engine.validate.Trees;
+import dev.slipway.model.yaml.JsonView;
 import dev.slipway.model.Diagnostics;
 import dev.slipway.model.yaml.Origin.Layer;
 import dev.slipway.model.yaml.SpecNode;
@@ -106,7 +106,7 @@ public final class LiveDump {
       d.error("doctor.dump", m.position(), "metadata.name", "a " + kind + " in the dump has no metadata.name");
       return;
     }
-    com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) Trees.toJson(m);
+    com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) JsonView.of(m);
     o.put("kind", kind);
     out.add(o);
   }

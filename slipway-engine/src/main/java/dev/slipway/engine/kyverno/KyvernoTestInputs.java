@@ -1,7 +1,7 @@
 package dev.slipway.engine.kyverno;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.slipway.engine.validate.Trees;
+import dev.slipway.model.yaml.JsonView;
 import dev.slipway.model.Diagnostics;
 import dev.slipway.model.yaml.Origin.Layer;
 import dev.slipway.model.yaml.YamlLoader;
@@ -149,7 +149,7 @@ final class KyvernoTestInputs {
     String content = KyvernoTestRunner.read(file, d);
     for (YamlLoader.Document doc : new YamlLoader(YamlLoader.Limits.MANIFESTS, false).load(content, file.toString(), Layer.APP, d)) {
       if (doc.root() != null) {
-        return Trees.toJson(doc.root());
+        return JsonView.of(doc.root());
       }
     }
     return null;

@@ -1,7 +1,7 @@
 package dev.slipway.engine.kyverno;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.slipway.engine.validate.Trees;
+import dev.slipway.model.yaml.JsonView;
 import dev.slipway.model.Diagnostics;
 import dev.slipway.model.Position;
 import dev.slipway.model.yaml.Origin.Layer;
@@ -121,7 +121,7 @@ public final class KyvernoTestRunner {
       }
       return out;
     }
-    JsonNode test = Trees.toJson(docs.get(0).root());
+    JsonNode test = JsonView.of(docs.get(0).root());
     Path base = testFile.getParent();
     if (!test.path("results").isArray() || test.path("results").isEmpty()) {
       d.error("policy.test-no-results", Position.file(testFile.toString()), "results", testFile + " expects no results: it tests nothing");
@@ -214,7 +214,7 @@ public final class KyvernoTestRunner {
       if (doc.root() == null) {
         continue;
       }
-      JsonNode n = Trees.toJson(doc.root());
+      JsonNode n = JsonView.of(doc.root());
       if (n.path("kind").asText().endsWith("List") && n.has("items")) {
         n.path("items").forEach(out::add);
       } else if (n.isObject()) {

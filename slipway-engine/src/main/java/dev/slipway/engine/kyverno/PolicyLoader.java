@@ -1,7 +1,7 @@
 package dev.slipway.engine.kyverno;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.slipway.engine.validate.Trees;
+import dev.slipway.model.yaml.JsonView;
 import dev.slipway.model.Diagnostics;
 import dev.slipway.model.Position;
 import dev.slipway.model.yaml.Origin.Layer;
@@ -34,7 +34,7 @@ public final class PolicyLoader {
       if (!"ClusterPolicy".equals(kind) && !"Policy".equals(kind) || apiVersion == null || !apiVersion.startsWith("kyverno.io/")) {
         continue;
       }
-      JsonNode json = Trees.toJson(root);
+      JsonNode json = JsonView.of(root);
       String name = json.path("metadata").path("name").asText(null);
       if (name == null) {
         d.error("policy.invalid", root.position(), "metadata.name", "a Kyverno policy needs metadata.name");

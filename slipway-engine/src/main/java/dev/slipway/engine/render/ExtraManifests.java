@@ -3,7 +3,7 @@ package dev.slipway.engine.render;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.engine.sync.ManagedKinds;
-import dev.slipway.engine.validate.Trees;
+import dev.slipway.model.yaml.JsonView;
 import dev.slipway.model.spec.ComponentSpec;
 import dev.slipway.model.spec.EscapeHatches.ExtraManifest;
 import dev.slipway.model.yaml.SpecNode;
@@ -32,7 +32,7 @@ final class ExtraManifests {
     Map<String, String> notes = new TreeMap<>();
     for (ExtraManifest m : c.hatches().extraManifests()) {
       for (SpecNode doc : m.documents()) {
-        if (!(Trees.toJson(doc) instanceof ObjectNode body)) {
+        if (!(JsonView.of(doc) instanceof ObjectNode body)) {
           continue; // reported when the spec was resolved
         }
         String apiVersion = body.path("apiVersion").asText();
@@ -45,27 +45,27 @@ final class ExtraManifests {
         ManagedKinds.Kind managed = ManagedKinds.APPLICATION.stream().filter(k -> k.kind().equals(kind)).findFirst().orElse(null);
         if (managed == null || !managed.namespaced()) {
           List<String> allowed = ManagedKinds.APPLICATION.stream().filter(ManagedKinds.Kind::namespaced).map(ManagedKinds.Kind::kind).toList();
-          ctx.problems().error("spec.manifest-kind", Trees.locate(doc, "/kind"), "kind", ref + " in " + m.file() + ": "
+          ctx.problems().error("spec.manifest-kind", JsonView.locate(doc, "/kind"), "kind", ref + " in " + m.file() + ": "
               + (managed == null ? "Slipway does not manage kind " + kind + ", so it could not prune it"
                   : kind + " is cluster-scoped: it would be shared by every application and outlive this one")
               + "; extraManifests take the namespaced kinds Slipway manages: " + String.join(", ", allowed));
           continue;
         }
         if (!managed.apiVersion().equals(apiVersion)) {
-          ctx.problems().error("spec.manifest-kind", Trees.locate(doc, "/apiVersion"), "apiVersion", ref + " in " + m.file()
+          ctx.problems().error("spec.manifest-kind", JsonView.locate(doc, "/apiVersion"), "apiVersion", ref + " in " + m.file()
               + ": Slipway manages " + kind + " as " + managed.apiVersion() + ", not " + apiVersion);
           continue;
         }
         if (kind.equals("Deployment") && c.strategy() != null) {
           // A rollout takes every Deployment of its component as one of its revisions.
-          ctx.problems().error("spec.manifest-kind", Trees.locate(doc, "/kind"), "kind", ref + " in " + m.file() + ": component '"
+          ctx.problems().error("spec.manifest-kind", JsonView.locate(doc, "/kind"), "kind", ref + " in " + m.file() + ": component '"
               + c.name() + "' has a delivery strategy, whose rollouts own every Deployment of the component; list this file under"
               + " a component without a strategy");
           continue;
         }
         JsonNode ns = body.path("metadata").path("namespace");
         if (!ns.isMissingNode() && !ns.isNull() && !ns.asText().equals(ctx.namespace())) {
-          ctx.problems().error("spec.manifest-namespace", Trees.locate(doc, "/metadata/namespace"), "metadata.namespace", ref + " in "
+          ctx.problems().error("spec.manifest-namespace", JsonView.locate(doc, "/metadata/namespace"), "metadata.namespace", ref + " in "
               + m.file() + " names namespace '" + ns.asText() + "': objects of application '" + ctx.appName() + "' live in '"
               + ctx.namespace() + "' in environment " + ctx.envName() + " (leave the namespace out; Slipway sets it)");
           continue;
@@ -77,7 +77,7 @@ final class ExtraManifests {
         for (var own : Labels.component(ctx.envName(), ctx.appName(), c.name()).entrySet()) {
           JsonNode given = labels.get(own.getKey());
           if (given != null && !given.asText().equals(own.getValue())) {
-            ctx.problems().error("spec.reserved-label", Trees.locate(doc, "/metadata/labels/" + JsonPatch.escape(own.getKey())),
+            ctx.problems().error("spec.reserved-label", JsonView.locate(doc, "/metadata/labels/" + JsonPatch.escape(own.getKey())),
                 "metadata.labels", ref + " in " + m.file() + " sets label " + own.getKey() + "='" + given.asText() + "': Slipway owns"
                     + " the object by it and sets it to '" + own.getValue() + "' (leave it out)");
             ok = false;
@@ -85,7 +85,7 @@ final class ExtraManifests {
           labels.put(own.getKey(), own.getValue());
         }
         if (out.stream().anyMatch(o -> o.kind().equals(kind) && o.name().equals(name))) {
-          ctx.problems().error("spec.duplicate-name", Trees.locate(doc, "/metadata/name"), "metadata.name", ref + " in " + m.file()
+          ctx.problems().error("spec.duplicate-name", JsonView.locate(doc, "/metadata/name"), "metadata.name", ref + " in " + m.file()
               + " has the name of an object Slipway renders for the application; rename it (or patch that object instead)");
           ok = false;
         }

@@ -2,7 +2,7 @@ package dev.slipway.engine.render;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.slipway.engine.validate.Trees;
+import dev.slipway.model.yaml.JsonView;
 import dev.slipway.model.spec.ComponentSpec;
 import dev.slipway.model.spec.EscapeHatches.Op;
 import dev.slipway.model.spec.EscapeHatches.Patch;
@@ -45,7 +45,7 @@ final class Patches {
         RenderedObject o = out.get(i);
         JsonNode patched;
         if (p.merge() != null) {
-          patched = JsonPatch.merge(o.body(), Trees.toJson(p.merge()));
+          patched = JsonPatch.merge(o.body(), JsonView.of(p.merge()));
         } else {
           try {
             patched = JsonPatch.apply(o.body(), operations(p.ops()));
@@ -76,7 +76,7 @@ final class Patches {
   private static List<JsonPatch.Operation> operations(List<Op> ops) {
     List<JsonPatch.Operation> out = new ArrayList<>();
     for (Op op : ops) {
-      out.add(new JsonPatch.Operation(op.op(), op.path(), op.from(), op.value() == null ? null : Trees.toJson(op.value())));
+      out.add(new JsonPatch.Operation(op.op(), op.path(), op.from(), op.value() == null ? null : JsonView.of(op.value())));
     }
     return out;
   }

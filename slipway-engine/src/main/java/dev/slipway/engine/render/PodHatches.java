@@ -3,7 +3,7 @@ package dev.slipway.engine.render;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.slipway.engine.validate.Trees;
+import dev.slipway.model.yaml.JsonView;
 import dev.slipway.model.spec.ComponentSpec;
 import dev.slipway.model.spec.EscapeHatches;
 import dev.slipway.model.spec.EscapeHatches.Container;
@@ -54,7 +54,7 @@ final class PodHatches {
       }
     }
     if (h.affinity() != null) {
-      spec.set("affinity", Trees.toJson(h.affinity()));
+      spec.set("affinity", JsonView.of(h.affinity()));
     }
     spread(ctx, c, h, spec);
     lifecycle(ctx, c, h, spec);

@@ -3,6 +3,7 @@ package dev.slipway.engine.validate;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.model.Diagnostics;
 import dev.slipway.model.Position;
+import dev.slipway.model.yaml.JsonView;
 import dev.slipway.model.yaml.Origin.Layer;
 import dev.slipway.model.yaml.SpecNode;
 import dev.slipway.model.yaml.SpecNode.ListNode;
@@ -141,7 +142,7 @@ public final class ManifestCheck {
       return new ResourceResult(file, at.line(), source, null, null, null, null, ManifestValidator.Status.ERROR, null,
           List.of(new Located("", at.line(), at.column(), "document is a " + node.typeName() + ", not a Kubernetes object")), List.of());
     }
-    JsonNode json = Trees.toJson(node);
+    JsonNode json = JsonView.of(node);
     String apiVersion = text(json, "apiVersion");
     String kind = text(json, "kind");
     // An object named by generateName has no name yet; reports show the prefix.
@@ -151,7 +152,7 @@ public final class ManifestCheck {
     ManifestValidator.Result r = validator.validate(json);
     List<Located> problems = new ArrayList<>();
     for (Problem p : r.problems()) {
-      Position pos = Trees.locate(node, p.pointer());
+      Position pos = JsonView.locate(node, p.pointer());
       problems.add(new Located(p.fieldPath(), pos.line(), pos.column(), p.message()));
     }
     List<String> notes = new ArrayList<>(r.notes());

@@ -56,10 +56,14 @@ public final class JsonView {
   }
 
   private static JsonNode decimal(String v) {
+    String t = v.replace("_", "").toLowerCase(java.util.Locale.ROOT);
+    if (t.endsWith(".inf") || t.equals(".nan")) {
+      // YAML's infinities and NaN: JSON numbers in Jackson's tree (no spec field takes them; a schema reports them as such).
+      return F.numberNode(t.equals(".nan") ? Double.NaN : t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+    }
     try {
-      return F.numberNode(new BigDecimal(v.replace("_", "")));
+      return F.numberNode(new BigDecimal(t));
     } catch (NumberFormatException e) {
-      // .inf and .nan: no JSON number holds them, and no spec field takes them.
       return F.textNode(v);
     }
   }
