@@ -87,17 +87,23 @@ public record PlanSummary(List<Diagnostic> specDiagnostics, List<EnvironmentSumm
     return out;
   }
 
+  /** The code prefix of what could not be rendered at all (a platform type's expression that failed for these values). */
+  public static final String RENDER_FAILED = "render.";
+
   /**
    * An application's validation results as they count: an invalid object is an error where the
    * environment enforces, unless the application waives it in writing (a waiver whose rule is
-   * {@code validation} or the diagnostic's code), and a warning elsewhere.
+   * {@code validation} or the diagnostic's code), and a warning elsewhere. What could not be
+   * rendered ({@link #RENDER_FAILED}) is an error everywhere.
    */
   public static List<Diagnostic> gateValidation(ApplicationPlan a) {
     var env = a.resolved().environment();
     boolean enforced = env.policy().enforcement() == dev.slipway.model.spec.EnvironmentSpec.Enforcement.ENFORCE;
     List<Diagnostic> out = new ArrayList<>();
     for (Diagnostic d : a.validation()) {
-      if (!d.isError()) {
+      if (!d.isError() || d.code().startsWith(RENDER_FAILED)) {
+        // A component that could not be rendered is missing from what would be applied, and a
+        // sync would prune its objects: an error in every environment, and no waiver covers it.
         out.add(d);
         continue;
       }

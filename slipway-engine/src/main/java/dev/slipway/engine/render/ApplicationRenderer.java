@@ -74,6 +74,9 @@ public final class ApplicationRenderer {
       }
       dev.slipway.engine.rollout.RolloutShaper.steady(c, out);
     }
+    ObservabilityRenderer.renderAppWide(ctx, out);
+    // After every object Slipway renders itself, so that neither a type's template nor a manifest
+    // can take the name of one unnoticed.
     for (TypedComponent c : app.typed()) {
       CompiledType type = types.get(c.type());
       if (type != null) {
@@ -86,11 +89,40 @@ public final class ApplicationRenderer {
         notes.putAll(ExtraManifests.render(ctx, c, extraWave, out));
       }
     }
-    ObservabilityRenderer.renderAppWide(ctx, out);
+    duplicates(app, out, hatchProblems, typeProblems);
     ArgoSyncWave.annotate(out, false);
     out.forEach(o -> sortMetadata(o.body()));
     out.sort(KindOrder.SYNC_ORDER);
     return new ApplicationBundle(app.environment().name(), app.name(), app.namespace(), List.copyOf(out), sources(app, out, notes));
+  }
+
+  /**
+   * Two objects of one kind and name would be applied over each other: one would be lost, and the
+   * two would show as drift for ever. A platform type's template is the platform team's to fix
+   * ({@code render.*}, which blocks everywhere); anything else is the application's (a spec error).
+   */
+  private static void duplicates(ResolvedApplication app, List<RenderedObject> out, Diagnostics hatchProblems,
+      List<dev.slipway.model.Diagnostic> typeProblems) {
+    Map<String, RenderedObject> seen = new java.util.HashMap<>();
+    java.util.Set<String> typed = new java.util.HashSet<>();
+    app.typed().forEach(t -> typed.add(t.name()));
+    for (RenderedObject o : out) {
+      RenderedObject first = seen.putIfAbsent(o.kind() + "/" + o.namespace() + "/" + o.name(), o);
+      if (first == null) {
+        continue;
+      }
+      String message = o.kind() + "/" + o.name() + " is rendered twice in application " + app.name() + ", by " + origin(first)
+          + " and by " + origin(o) + "; one would overwrite the other (rename one)";
+      if (typed.contains(o.component()) || typed.contains(first.component())) {
+        typeProblems.add(dev.slipway.model.Diagnostic.error("render.duplicate-object", app.app().position(), "spec.components", message));
+      } else {
+        hatchProblems.error("spec.duplicate-name", app.app().position(), "spec.components", message);
+      }
+    }
+  }
+
+  private static String origin(RenderedObject o) {
+    return o.component() == null ? "the application" : "component " + o.component();
   }
 
   /**

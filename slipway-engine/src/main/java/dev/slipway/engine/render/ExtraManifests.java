@@ -22,6 +22,8 @@ import java.util.TreeMap;
 final class ExtraManifests {
   private ExtraManifests() {}
 
+  private static final List<String> RBAC_KINDS = List.of("Role", "RoleBinding");
+
   /** The wave extra manifests are synced in: after every component of the application. */
   static int wave(List<ComponentSpec> components) {
     return components.stream().mapToInt(ComponentSpec::waveHint).max().orElse(0) + 1;
@@ -42,18 +44,18 @@ final class ExtraManifests {
           continue; // reported when the spec was resolved
         }
         String ref = kind + "/" + name;
-        ManagedKinds.Kind managed = ManagedKinds.APPLICATION.stream().filter(k -> k.kind().equals(kind)).findFirst().orElse(null);
-        if (managed == null || !managed.namespaced()) {
-          List<String> allowed = ManagedKinds.APPLICATION.stream().filter(ManagedKinds.Kind::namespaced).map(ManagedKinds.Kind::kind).toList();
-          ctx.problems().error("spec.manifest-kind", JsonView.locate(doc, "/kind"), "kind", ref + " in " + m.file() + ": "
-              + (managed == null ? "Slipway does not manage kind " + kind + ", so it could not prune it"
-                  : kind + " is cluster-scoped: it would be shared by every application and outlive this one")
-              + "; extraManifests take the namespaced kinds Slipway manages: " + String.join(", ", allowed));
+        String kindProblem = ManagedKinds.applicationObjectProblem(apiVersion, kind);
+        if (kindProblem != null) {
+          boolean version = ManagedKinds.isApplicationKind(kind) && kindProblem.startsWith("Slipway manages");
+          ctx.problems().error("spec.manifest-kind", JsonView.locate(doc, version ? "/apiVersion" : "/kind"), version ? "apiVersion" : "kind",
+              ref + " in " + m.file() + ": " + kindProblem);
           continue;
         }
-        if (!managed.apiVersion().equals(apiVersion)) {
-          ctx.problems().error("spec.manifest-kind", JsonView.locate(doc, "/apiVersion"), "apiVersion", ref + " in " + m.file()
-              + ": Slipway manages " + kind + " as " + managed.apiVersion() + ", not " + apiVersion);
+        if (RBAC_KINDS.contains(kind)) {
+          // A RoleBinding could bind any ServiceAccount of the namespace to any ClusterRole (admin, edit).
+          ctx.problems().error("spec.manifest-kind", JsonView.locate(doc, "/kind"), "kind", ref + " in " + m.file() + ": access to the"
+              + " Kubernetes API is granted with the component's serviceAccount.rules, which Slipway renders as exactly the rules"
+              + " written; extraManifests take no " + String.join(" or ", RBAC_KINDS));
           continue;
         }
         if (kind.equals("Deployment") && c.strategy() != null) {

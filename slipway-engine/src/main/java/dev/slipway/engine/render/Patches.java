@@ -100,6 +100,34 @@ final class Patches {
     if (label != null) {
       return "label " + label;
     }
+    // Identity: the IAM role a ServiceAccount assumes, the ServiceAccount pods run as, and how KEDA
+    // authenticates. They follow from the spec (serviceAccount.roleArn, queue), where slipway iam
+    // reads them; a patch would make the role's policy wrong without a word.
+    for (String annotation : List.of("eks.amazonaws.com/role-arn", dev.slipway.engine.types.ReadyWhen.ANNOTATION)) {
+      if (!before.path("metadata").path("annotations").path(annotation).equals(after.path("metadata").path("annotations").path(annotation))) {
+        return "annotation " + annotation;
+      }
+    }
+    JsonNode podBefore = before.path("spec").path("template").path("spec");
+    JsonNode podAfter = after.path("spec").path("template").path("spec");
+    if (!podBefore.path("serviceAccountName").equals(podAfter.path("serviceAccountName"))) {
+      return "spec.template.spec.serviceAccountName";
+    }
+    if (!before.path("spec").path("jobTemplate").path("spec").path("template").path("spec").path("serviceAccountName")
+        .equals(after.path("spec").path("jobTemplate").path("spec").path("template").path("spec").path("serviceAccountName"))) {
+      return "spec.jobTemplate.spec.template.spec.serviceAccountName";
+    }
+    if (before.path("kind").asText().equals("TriggerAuthentication") && !before.path("spec").equals(after.path("spec"))) {
+      return "the TriggerAuthentication's spec";
+    }
+    if (before.path("kind").asText().equals("ScaledObject")) {
+      for (int i = 0; i < before.path("spec").path("triggers").size(); i++) {
+        JsonNode t = before.path("spec").path("triggers").get(i);
+        if (t.has("authenticationRef") && !t.equals(after.path("spec").path("triggers").path(i))) {
+          return "spec.triggers[" + i + "] (the queue trigger)";
+        }
+      }
+    }
     if (!before.path("spec").path("selector").equals(after.path("spec").path("selector"))) {
       return "spec.selector";
     }

@@ -39,6 +39,12 @@ public final class PlatformTypeRenderer {
             + "' of type " + c.type() + ": resource '" + o.id() + "' renders no apiVersion, kind or metadata.name as text"));
         continue;
       }
+      String kindProblem = dev.slipway.engine.sync.ManagedKinds.applicationObjectProblem(apiVersion, kind);
+      if (kindProblem != null) {
+        problems.add(Diagnostic.error("render.unmanaged-kind", o.position(), "spec.resources." + o.id(), "component '" + c.name()
+            + "' of type " + c.type() + ": resource '" + o.id() + "' is a " + kind + ": " + kindProblem));
+        continue;
+      }
       meta.put("namespace", ctx.namespace());
       TreeMap<String, String> labels = new TreeMap<>();
       if (meta.get("labels") instanceof ObjectNode l) {
@@ -54,6 +60,12 @@ public final class PlatformTypeRenderer {
         ready.set("conditions", Json.strings(o.readyWhen()));
         annotations.put(READY_WHEN, ready.toString());
       }
+      if (out.stream().anyMatch(x -> x.kind().equals(kind) && x.name().equals(name))) {
+        problems.add(Diagnostic.error("render.duplicate-object", o.position(), "spec.resources." + o.id(), "component '" + c.name()
+            + "' of type " + c.type() + ": resource '" + o.id() + "' renders " + kind + "/" + name + ", which application "
+            + ctx.appName() + " already has; one would overwrite the other (name it after ${component.name})"));
+        continue;
+      }
       out.add(new RenderedObject(apiVersion, kind, ctx.namespace(), name, c.name(), 0, body));
     }
   }
@@ -67,16 +79,17 @@ public final class PlatformTypeRenderer {
     Map<String, Object> vars = new LinkedHashMap<>();
     vars.put("schema", Map.of("spec", c.values()));
     vars.put("component", Map.of("name", c.name()));
-    vars.put("app", Map.of("name", ctx.appName(), "namespace", ctx.namespace()));
+    // Sorted maps: a template may render a whole map (${env.cluster}), and its keys must come out in one order.
+    vars.put("app", new TreeMap<>(Map.of("name", ctx.appName(), "namespace", ctx.namespace())));
     EnvironmentSpec env = ctx.env();
-    Map<String, Object> e = new LinkedHashMap<>();
+    Map<String, Object> e = new TreeMap<>();
     e.put("name", env.name());
     e.put("domain", env.domain() == null ? "" : env.domain());
     e.put("production", env.production());
-    e.put("cluster", Map.of("name", env.cluster().name() == null ? "" : env.cluster().name(),
-        "context", env.cluster().context() == null ? "" : env.cluster().context()));
+    e.put("cluster", new TreeMap<>(Map.of("name", env.cluster().name() == null ? "" : env.cluster().name(),
+        "context", env.cluster().context() == null ? "" : env.cluster().context())));
     vars.put("env", e);
-    vars.put("platform", Map.of("name", ctx.platform().name(), "region", ctx.platform().region()));
+    vars.put("platform", new TreeMap<>(Map.of("name", ctx.platform().name(), "region", ctx.platform().region() == null ? "" : ctx.platform().region())));
     return vars;
   }
 }

@@ -209,7 +209,7 @@ final class WorkloadRenderer {
       env.add(Json.obj().put("name", "PGDATA").put("value", POSTGRES_DATA + "/pgdata"));
     }
     if (c.queue() != null) {
-      env.add(Json.obj().put("name", "QUEUE_URL").put("value", c.queue().url()));
+      env.add(Json.obj().put("name", ComponentSpec.Queue.URL_VARIABLE).put("value", c.queue().url()));
     }
     c.secrets().keySet().forEach(name -> env.add(Json.obj().put("name", name).set("valueFrom",
         Json.obj().set("secretKeyRef", Json.obj().put("name", secretName(c)).put("key", name)))));

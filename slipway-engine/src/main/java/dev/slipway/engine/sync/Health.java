@@ -30,15 +30,26 @@ public final class Health {
     if (obj == null || obj.isMissingNode() || obj.isNull()) {
       return Assessment.of(HealthStatus.MISSING, "the object does not exist");
     }
-    // An object of a platform-defined type is judged by its type's readyWhen conditions.
+    Assessment builtIn = builtIn(obj);
+    // An object of a platform-defined type is also judged by its type's readyWhen conditions, as
+    // kro's readiness adds to what the kind's own controller reports: the worse of the two counts,
+    // so a Deployment past its progress deadline is Degraded whatever its conditions say.
     dev.slipway.engine.types.ReadyWhen.Verdict ready = dev.slipway.engine.types.ReadyWhen.judge(obj);
-    if (ready != null) {
-      return switch (ready.state()) {
-        case READY -> Assessment.of(HealthStatus.HEALTHY, ready.message());
-        case WAITING -> Assessment.of(HealthStatus.PROGRESSING, ready.message());
-        case BROKEN -> Assessment.of(HealthStatus.DEGRADED, ready.message());
-      };
+    if (ready == null) {
+      return builtIn;
     }
+    Assessment conditions = switch (ready.state()) {
+      case READY -> Assessment.of(HealthStatus.HEALTHY, ready.message());
+      case WAITING -> Assessment.of(HealthStatus.PROGRESSING, ready.message());
+      case BROKEN -> Assessment.of(HealthStatus.DEGRADED, ready.message());
+    };
+    if (builtIn == null || conditions.status().worst(builtIn.status()) == conditions.status()) {
+      return conditions;
+    }
+    return builtIn;
+  }
+
+  private static Assessment builtIn(JsonNode obj) {
     String kind = obj.path("kind").asText();
     String group = group(obj.path("apiVersion").asText());
     return switch (group + "/" + kind) {

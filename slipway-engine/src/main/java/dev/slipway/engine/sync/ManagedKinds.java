@@ -85,6 +85,26 @@ public final class ManagedKinds {
     return List.copyOf(byKind.values());
   }
 
+  /**
+   * Why an object an application brings itself (an extra manifest, a platform type's template)
+   * cannot be one of its objects, or null when it can: Slipway must manage the kind (else sync
+   * could never prune it) under that apiVersion, and the kind must be namespaced (a cluster-scoped
+   * object would be shared by every application and outlive this one).
+   */
+  public static String applicationObjectProblem(String apiVersion, String kind) {
+    Kind managed = APPLICATION.stream().filter(k -> k.kind().equals(kind)).findFirst().orElse(null);
+    if (managed == null || !managed.namespaced()) {
+      List<String> allowed = APPLICATION.stream().filter(Kind::namespaced).map(Kind::kind).toList();
+      return (managed == null ? "Slipway does not manage kind " + kind + ", so it could not prune it"
+          : kind + " is cluster-scoped: it would be shared by every application and outlive this one")
+          + "; an application's own objects are of the namespaced kinds Slipway manages: " + String.join(", ", allowed);
+    }
+    if (!managed.apiVersion().equals(apiVersion)) {
+      return "Slipway manages " + kind + " as " + managed.apiVersion() + ", not " + apiVersion;
+    }
+    return null;
+  }
+
   public static boolean isApplicationKind(String kind) {
     return APPLICATION.stream().anyMatch(k -> k.kind().equals(kind));
   }

@@ -185,6 +185,24 @@ class CacheAndQueueWorkerTest {
   }
 
   @Test
+  void theCachesPasswordAndWhatSlipwaySetsCannotBeGivenAsArgumentsNorTheQueueUrlAsAVariable() throws IOException {
+    assertThat(errors(APP.replace("type: redis\n", "type: redis\n      args: [--maxmemory-policy, volatile-lru, --requirepass, hunter2]\n")))
+        .anyMatch(e -> e.contains("app.yaml:11:") && e.contains("spec.components.cache.args[2]") && e.contains("'--requirepass' is set by Slipway"))
+        .noneMatch(e -> e.contains("args[0]"));
+    assertThat(errors(APP.replace("env: {REDIS_HOST: cache}", "env: {REDIS_HOST: cache, QUEUE_URL: other}")))
+        .anyMatch(e -> e.contains("spec.components.processor.env.QUEUE_URL") && e.contains("set by Slipway from the worker's queue"));
+  }
+
+  @Test
+  void aQueueInAChinaRegionIsInItsOwnPartition() throws IOException {
+    ApplicationPlan dev = app(plan(APP.replace("https://sqs.us-east-1.amazonaws.com/", "https://sqs.cn-north-1.amazonaws.com.cn/")), "dev");
+    assertThat(IamPolicies.of(dev.resolved()).values().iterator().next().statements().get(0).resources())
+        .containsExactly("arn:aws-cn:sqs:cn-north-1:123456789012:orders-dev");
+    assertThat(errors(APP.replace("https://sqs.us-east-1.amazonaws.com/", "https://sqs.cn-north-1.amazonaws.com/")))
+        .anyMatch(e -> e.contains("China regions (cn-*) and only they are served from amazonaws.com.cn"));
+  }
+
+  @Test
   void aQueueWorkerWithoutARoleSaysWhereToGiveIt() throws IOException {
     Path p = platform(APP);
     String text = Files.readString(p.resolve("slipway.yaml"))

@@ -13,7 +13,7 @@ class ReadyWhenTest {
     String annotation = new ObjectMapper().writeValueAsString("{\"id\":\"deployment\",\"conditions\":[" + readyWhen + "]}");
     return new ObjectMapper().readTree("""
         {"apiVersion": "apps/v1", "kind": "Deployment",
-         "metadata": {"name": "web", "annotations": {"slipway.dev/ready-when": %s}},
+         "metadata": {"name": "web", "generation": 1, "annotations": {"slipway.dev/ready-when": %s}},
          "spec": {"replicas": 2}, "status": %s}
         """.formatted(annotation, status));
   }
@@ -22,8 +22,26 @@ class ReadyWhenTest {
 
   @Test
   void isHealthyWhenEveryConditionHolds() throws Exception {
-    Health.Assessment a = Health.assess(deployment(SAME, "{\"readyReplicas\": 2}"));
+    Health.Assessment a = Health.assess(deployment(SAME, ROLLED_OUT));
     assertThat(a.status()).isEqualTo(HealthStatus.HEALTHY);
+  }
+
+  static final String ROLLED_OUT = """
+      {"observedGeneration": 1, "replicas": 2, "updatedReplicas": 2, "readyReplicas": 2, "availableReplicas": 2}""";
+
+  @Test
+  void aDeploymentPastItsProgressDeadlineIsDegradedWhateverItsConditionsSay() throws Exception {
+    Health.Assessment a = Health.assess(deployment(SAME, """
+        {"observedGeneration": 1, "replicas": 2, "updatedReplicas": 1, "readyReplicas": 2, "availableReplicas": 2,
+         "conditions": [{"type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded"}]}"""));
+    assertThat(a.status()).isEqualTo(HealthStatus.DEGRADED);
+  }
+
+  @Test
+  void aRolloutStillUnderWayIsProgressingThoughTheOldPodsSatisfyTheConditions() throws Exception {
+    Health.Assessment a = Health.assess(deployment(SAME, """
+        {"observedGeneration": 1, "replicas": 3, "updatedReplicas": 1, "readyReplicas": 2, "availableReplicas": 2}"""));
+    assertThat(a.status()).isEqualTo(HealthStatus.PROGRESSING);
   }
 
   @Test

@@ -373,6 +373,15 @@ public final class ComponentResolver {
           "a redis component needs its password from the secret store: secrets: {" + REDIS_PASSWORD + ": <key in the store>};"
               + " clients read the same key");
     }
+    if (type == ComponentType.REDIS && f.node().get("args") instanceof ListNode args) {
+      for (int i = 0; i < args.items().size(); i++) {
+        if (args.items().get(i) instanceof Scalar a && REDIS_OWN_FLAGS.contains(a.value().toLowerCase(java.util.Locale.ROOT))) {
+          d.error("spec.not-applicable", a.position(), f.path("args") + "[" + i + "]", "'" + a.value() + "' is set by Slipway for a"
+              + " redis component (the password from secrets." + REDIS_PASSWORD + ", the data directory, persistence from storage,"
+              + " maxmemory from the memory limit); a later flag would override it, and a password here would be in the manifest");
+        }
+      }
+    }
     if (type == ComponentType.REDIS && f.node().get("storage") instanceof MapNode st && st.get("database") != null) {
       d.error("spec.not-applicable", st.keyPosition("database"), f.path("storage.database"),
           "'storage.database' names a postgres database; a redis cache has none");
@@ -383,6 +392,9 @@ public final class ComponentResolver {
   private static final Set<String> RESERVED_PORT_NAMES = Set.of("http", "metrics", "postgres", "redis");
   /** The secret a redis component's password is read from; its server is started with it as requirepass. */
   public static final String REDIS_PASSWORD = "REDIS_PASSWORD";
+  /** redis-server flags Slipway sets, or through which a password would be written into the manifest. */
+  private static final Set<String> REDIS_OWN_FLAGS = Set.of("--requirepass", "--masterauth", "--user", "--aclfile", "--dir", "--save",
+      "--appendonly", "--maxmemory");
 
   /** An extra port: a Kubernetes port name (IANA service name, at most 15 characters) and a number. */
   private static Integer namedPort(Fields.Entry e, Diagnostics d) {

@@ -1,6 +1,7 @@
 package dev.slipway.model.load;
 
 import dev.slipway.model.Diagnostics;
+import dev.slipway.model.Position;
 import dev.slipway.model.spec.ApplicationSpec;
 import dev.slipway.model.yaml.Origin.Layer;
 import dev.slipway.model.yaml.SpecNode;
@@ -64,6 +65,14 @@ public final class ManifestFiles {
     return null;
   }
 
+  private static boolean insideFolder(Path folder, Path file) {
+    try {
+      return file.toRealPath().startsWith(folder.toRealPath());
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   /** Reads the named files of the application in {@code folder} ({@code label} as diagnostics name it). */
   public static ApplicationSpec load(ApplicationSpec app, Path folder, String label, YamlLoader yaml, Diagnostics d) {
     TreeSet<String> names = named(app);
@@ -74,6 +83,12 @@ public final class ManifestFiles {
     for (String name : names) {
       Path file = folder.resolve(name);
       if (!Files.isRegularFile(file)) {
+        continue;
+      }
+      if (!insideFolder(folder, file)) {
+        // A link out of the application's folder (to another application's files, or /etc): not read.
+        d.error("spec.invalid-value", Position.file(label + "/" + name), "extraManifests",
+            label + "/" + name + " leads outside the application's folder (a symbolic link); extraManifests are read from the folder only");
         continue;
       }
       List<SpecNode> docs = new ArrayList<>();

@@ -7,7 +7,9 @@ import dev.slipway.model.spec.ComponentType;
 import dev.slipway.model.spec.EnvironmentSpec;
 import dev.slipway.model.yaml.Fields;
 import dev.slipway.model.yaml.SpecNode;
+import dev.slipway.model.yaml.SpecNode.MapNode;
 import dev.slipway.model.yaml.SpecNode.Scalar;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,6 +21,7 @@ import java.util.regex.Pattern;
  * guessed: a queue name alone is refused.
  */
 final class Queues {
+  private static final String QUEUE_URL = Queue.URL_VARIABLE;
   /** KEDA's default {@code queueLength}. */
   static final int MESSAGES_PER_REPLICA = 5;
   /** Replicas a queue worker may reach when its autoscaling is not written: the ceiling of KEDA's scaling. */
@@ -83,6 +86,17 @@ final class Queues {
           "a queue worker reads the queue with the application's IAM role (IRSA), and KEDA measures it with the same role:"
               + " set serviceAccount.roleArn on the component, or defaults.serviceAccount.roleArn on environment '"
               + env.name() + "' in slipway.yaml ({app} and {env} are replaced)");
+    }
+    for (String key : List.of("env", "secrets")) {
+      if (component.node().get(key) instanceof MapNode vars && vars.get(QUEUE_URL) != null) {
+        d.error("spec.duplicate-name", vars.keyPosition(QUEUE_URL), component.path(key) + "." + QUEUE_URL, "'" + QUEUE_URL
+            + "' is set by Slipway from the worker's queue (" + url + "); remove it from " + key);
+      }
+    }
+    if (url.contains(".amazonaws.com.cn/") != m.group(1).startsWith("cn-")) {
+      d.error("spec.invalid-value", urlAt, urlPath, "'" + url + "': China regions (cn-*) and only they are served from"
+          + " amazonaws.com.cn");
+      return null;
     }
     return new Queue(url, m.group(1), m.group(2), m.group(3), perReplica, activation);
   }

@@ -61,9 +61,17 @@ public record ComponentSpec(
    * @param activationMessages KEDA's {@code activationQueueLength}: from zero replicas, scale up above this many
    */
   public record Queue(String url, String region, String account, String name, int messagesPerReplica, int activationMessages) {
+    /** The variable the worker finds its queue's URL in. */
+    public static final String URL_VARIABLE = "QUEUE_URL";
+
     /** The queue's ARN, the one resource the worker's role is allowed to use. */
     public String arn() {
-      return "arn:aws:sqs:" + region + ":" + account + ":" + name;
+      return "arn:" + partition() + ":sqs:" + region + ":" + account + ":" + name;
+    }
+
+    /** The AWS partition of the queue's region: China and GovCloud regions have their own. */
+    public String partition() {
+      return region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
     }
   }
 
