@@ -59,13 +59,7 @@ final class SchemaCommand implements Callable<Integer> {
       }
       environments = ws.platform().environmentNames();
       types = ComponentTypeSchema.of(ws.platform());
-      // A type file with errors is left out of the platform (and of the schemas): say why, or its name would just be missing.
-      List<Diagnostic> typeErrors = ws.diagnostics().list().stream()
-          .filter(d -> d.isError() && d.file().startsWith(ComponentTypeLoader.DIRECTORY + "/")).sorted().toList();
-      if (!typeErrors.isEmpty()) {
-        PlanCommand.printDiagnostics(err, typeErrors);
-        err.println("warning: component types with errors are left out of the schemas (docs/types.md)");
-      }
+      reportBrokenTypes(ws, err, "the schemas");
     }
     Map<String, JsonNode> files = new LinkedHashMap<>();
     files.put(PLATFORM_FILE, SpecSchemas.platform(types));
@@ -88,5 +82,18 @@ final class SchemaCommand implements Callable<Integer> {
       return Main.BAD_INPUT;
     }
     return Main.OK;
+  }
+
+  /**
+   * A type file with errors is left out of the platform: says why, or its name would just be
+   * missing from {@code what} (the schemas, a conversion).
+   */
+  static void reportBrokenTypes(Workspace ws, PrintWriter err, String what) {
+    List<Diagnostic> typeErrors = ws.diagnostics().list().stream()
+        .filter(d -> d.isError() && d.file().startsWith(ComponentTypeLoader.DIRECTORY + "/")).sorted().toList();
+    if (!typeErrors.isEmpty()) {
+      PlanCommand.printDiagnostics(err, typeErrors);
+      err.println("warning: component types with errors are left out of " + what + " (docs/types.md)");
+    }
   }
 }
