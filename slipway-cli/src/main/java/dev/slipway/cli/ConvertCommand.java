@@ -2,9 +2,11 @@ package dev.slipway.cli;
 
 import dev.slipway.model.Diagnostic;
 import dev.slipway.model.Diagnostics;
+import dev.slipway.model.load.Workspace;
 import dev.slipway.model.score.AppYamlWriter;
 import dev.slipway.model.score.ScoreApplication;
 import dev.slipway.model.score.ScoreFiles;
+import dev.slipway.model.score.ScorePlatform;
 import dev.slipway.model.yaml.SpecNode.MapNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,6 +36,8 @@ final class ConvertCommand implements Runnable {
   @Command(name = "score", mixinStandardHelpOptions = true,
       description = {"Prints the app.yaml equivalent to a Score workload (score.dev/v1b1): the application Slipway loads",
           "from an application folder holding that score.yaml (docs/score.md). Files the Score file names are read from its folder.",
+          "With --platform DIR, resources of that platform's own component types (componentTypes/) become components of those",
+          "types; without it, only Slipway's built-in types are known.",
           "Exit codes: 0 converted (warnings on stderr), 2 the Score file is invalid or uses what Slipway does not provide;",
           "nothing is written then."})
   static final class Score implements Callable<Integer> {
@@ -46,6 +50,10 @@ final class ConvertCommand implements Runnable {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the app.yaml here instead of to standard output.")
     Path output;
 
+    @Option(names = "--platform", paramLabel = "DIR",
+        description = "The platform directory (holding slipway.yaml), whose component types Score resources may name.")
+    Path platformDir;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
@@ -54,10 +62,21 @@ final class ConvertCommand implements Runnable {
         err.println("error: " + file + ": no such file");
         return Main.BAD_INPUT;
       }
+      ScorePlatform platform = ScorePlatform.NONE;
+      if (platformDir != null) {
+        Workspace ws = Workspace.load(platformDir);
+        if (ws.platform() == null) {
+          PlanCommand.printDiagnostics(err, ws.diagnostics().list().stream().filter(Diagnostic::isError).sorted().toList());
+          err.println("error: " + platformDir + " has no readable slipway.yaml");
+          return Main.BAD_INPUT;
+        }
+        SchemaCommand.reportBrokenTypes(ws, err, "the conversion");
+        platform = ScorePlatform.of(ws.platform());
+      }
       String label = file.toString().replace('\\', '/');
       Path folder = file.toAbsolutePath().getParent();
       Diagnostics d = new Diagnostics();
-      MapNode app = ScoreApplication.load(file, label, ScoreFiles.in(folder), d);
+      MapNode app = ScoreApplication.load(file, label, ScoreFiles.in(folder), platform, d);
       PlanCommand.printDiagnostics(err, d.list().stream().sorted().toList());
       if (app == null || d.list().stream().anyMatch(Diagnostic::isError)) {
         err.println("error: " + label + " was not converted");

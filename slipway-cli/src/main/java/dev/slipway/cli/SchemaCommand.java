@@ -2,6 +2,8 @@ package dev.slipway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.slipway.model.Diagnostic;
+import dev.slipway.model.load.ComponentTypeLoader;
 import dev.slipway.model.load.Workspace;
 import dev.slipway.model.schema.ComponentTypeSchema;
 import dev.slipway.model.schema.SpecSchemas;
@@ -24,8 +26,9 @@ import picocli.CommandLine.Spec;
 /** {@code slipway schema}: JSON Schemas of the spec files, for editors. */
 @Command(name = "schema", mixinStandardHelpOptions = true,
     description = {"Writes JSON Schemas (draft-07) of slipway.yaml and app.yaml, and the Score schema Slipway checks score.yaml",
-        "against, so YAML editors validate and complete them (docs/editors.md). With PLATFORM_DIR, app.yaml's environment",
-        "overrides are limited to that platform's environments.",
+        "against, so YAML editors validate and complete them (docs/editors.md). With PLATFORM_DIR, the platform's own",
+        "component types (componentTypes/) join the built-in ones, and app.yaml's environment overrides are limited to that",
+        "platform's environments.",
         "Exit codes: 0 written, 2 bad input (PLATFORM_DIR without a readable slipway.yaml, DIR not writable)."})
 final class SchemaCommand implements Callable<Integer> {
   static final String PLATFORM_FILE = "slipway.schema.json";
@@ -46,6 +49,7 @@ final class SchemaCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<String> environments = List.of();
+    List<ComponentTypeSchema> types = ComponentTypeSchema.builtIn();
     if (platformDir != null) {
       Workspace ws = Workspace.load(platformDir);
       if (ws.platform() == null) {
@@ -54,9 +58,9 @@ final class SchemaCommand implements Callable<Integer> {
         return Main.BAD_INPUT;
       }
       environments = ws.platform().environmentNames();
+      types = ComponentTypeSchema.of(ws.platform());
+      reportBrokenTypes(ws, err, "the schemas");
     }
-    // Platform-defined component types join this list once they exist (componentTypes/).
-    List<ComponentTypeSchema> types = ComponentTypeSchema.builtIn();
     Map<String, JsonNode> files = new LinkedHashMap<>();
     files.put(PLATFORM_FILE, SpecSchemas.platform(types));
     files.put(APP_FILE, SpecSchemas.application(types, environments));
@@ -78,5 +82,18 @@ final class SchemaCommand implements Callable<Integer> {
       return Main.BAD_INPUT;
     }
     return Main.OK;
+  }
+
+  /**
+   * A type file with errors is left out of the platform: says why, or its name would just be
+   * missing from {@code what} (the schemas, a conversion).
+   */
+  static void reportBrokenTypes(Workspace ws, PrintWriter err, String what) {
+    List<Diagnostic> typeErrors = ws.diagnostics().list().stream()
+        .filter(d -> d.isError() && d.file().startsWith(ComponentTypeLoader.DIRECTORY + "/")).sorted().toList();
+    if (!typeErrors.isEmpty()) {
+      PlanCommand.printDiagnostics(err, typeErrors);
+      err.println("warning: component types with errors are left out of " + what + " (docs/types.md)");
+    }
   }
 }

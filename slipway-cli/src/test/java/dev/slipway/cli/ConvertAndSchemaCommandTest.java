@@ -88,4 +88,55 @@ class ConvertAndSchemaCommandTest {
     assertThat(dir.resolve("schemas/score.schema.json")).exists();
     assertThat(CliRun.run("schema", dir.resolve("nowhere").toString()).exitCode()).isEqualTo(Main.BAD_INPUT);
   }
+
+  @Test
+  void writesThePlatformsOwnTypesIntoTheAppSchema() throws IOException {
+    CliRun r = CliRun.run("schema", Path.of("..", "examples", "kro-platform").toString(), "-o", dir.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode app = Output.JSON.readTree(dir.resolve("app.schema.json").toFile());
+    assertThat(app.at("/definitions/component/properties/type/anyOf").findValuesAsText("const"))
+        .contains("web", "postgres", "api-service", "batch-job", "web-application");
+    JsonNode batch = null;
+    for (JsonNode rule : app.at("/definitions/component/allOf")) {
+      if (rule.at("/if/properties/type/const").asText().equals("batch-job")) {
+        batch = rule.get("then");
+      }
+    }
+    assertThat(batch).isNotNull();
+    assertThat(batch.at("/required").toString()).isEqualTo("[\"type\",\"image\"]");
+    assertThat(app.at("/definitions/component/properties/retries").toString()).as("a field no other type has").contains("\"minimum\":0", "\"maximum\":10", "\"default\":3");
+    assertThat(batch.at("/properties/resources/additionalProperties").asBoolean(true)).isFalse();
+    assertThat(batch.at("/properties/schedule").toString()).as("the built-in job's schedule means something else")
+        .contains("Cron schedule (5 fields)");
+    JsonNode platform = Output.JSON.readTree(dir.resolve("slipway.schema.json").toFile());
+    assertThat(platform.at("/definitions/componentLayer/properties/cdn").isMissingNode()).isFalse();
+  }
+
+  @Test
+  void convertsAResourceOfAPlatformTypeOnlyWithThePlatformGiven() throws IOException {
+    Path score = dir.resolve("score.yaml");
+    Files.writeString(score, """
+        apiVersion: score.dev/v1b1
+        metadata: {name: checkout}
+        containers:
+          web:
+            image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/checkout:1.4.0
+            variables: {PAYMENTS: "http://${resources.payments.host}:${resources.payments.port}"}
+        resources:
+          payments:
+            type: api-service
+            params: {image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/payments:3.2.0, database: {storage: 10Gi}}
+        """);
+    String kro = Path.of("..", "examples", "kro-platform").toString();
+    CliRun with = CliRun.run("convert", "score", score.toString(), "--platform", kro);
+    assertThat(with.exitCode()).as(with.err()).isZero();
+    assertThat(with.out()).contains("    payments:\n      type: api-service\n", "storage: 10Gi", "PAYMENTS: http://payments:80");
+    CliRun without = CliRun.run("convert", "score", score.toString());
+    assertThat(without.exitCode()).isEqualTo(Main.BAD_INPUT);
+    assertThat(without.err()).contains(score + ":9:11").contains("slipway convert score maps to them with --platform DIR");
+    assertThat(without.out()).isEmpty();
+    CliRun nowhere = CliRun.run("convert", "score", score.toString(), "--platform", dir.resolve("nowhere").toString());
+    assertThat(nowhere.exitCode()).isEqualTo(Main.BAD_INPUT);
+    assertThat(nowhere.err()).contains("has no readable slipway.yaml").doesNotContain("Exception");
+  }
 }

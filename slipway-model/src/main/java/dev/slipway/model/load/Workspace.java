@@ -9,6 +9,7 @@ import dev.slipway.model.spec.ReleaseSpec;
 import dev.slipway.model.yaml.Origin.Layer;
 import dev.slipway.model.score.ScoreApplication;
 import dev.slipway.model.score.ScoreFiles;
+import dev.slipway.model.score.ScorePlatform;
 import dev.slipway.model.yaml.SpecNode;
 import dev.slipway.model.yaml.SpecNode.MapNode;
 import dev.slipway.model.yaml.YamlLoader;
@@ -95,7 +96,7 @@ public record Workspace(Path root, PlatformSpec platform, List<ApplicationSpec> 
       if (Files.isRegularFile(folder.resolve(ScoreApplication.FILE))) {
         String scoreLabel = folderLabel + "/" + ScoreApplication.FILE;
         ScoreFiles sources = ScoreFiles.in(folder);
-        fromScore = ScoreApplication.load(folder.resolve(ScoreApplication.FILE), scoreLabel, sources, d);
+        fromScore = ScoreApplication.load(folder.resolve(ScoreApplication.FILE), scoreLabel, sources, ScorePlatform.of(platform), d);
         read.addAll(sources.filesRead());
         if (fromScore == null) {
           reportStrayFiles(folder, folderLabel, read, d);

@@ -21,7 +21,8 @@ import java.util.TreeSet;
  * bundled pieces: the platform's schema, the shared definitions, and one schema per component
  * field ({@code component-fields.json}, the only place a component field is described). Which
  * type takes which field comes from the loader ({@link ComponentTypeSchema#builtIn()}), and the
- * types are a list, so platform-defined types join by being added to it. Tests hold the schemas
+ * types are a list: platform-defined types join it with their own fields
+ * ({@link ComponentTypeSchema#of}). Tests hold the schemas
  * to the loaders: every example validates, and every field a loader reads is in them.
  */
 public final class SpecSchemas {
@@ -96,14 +97,25 @@ public final class SpecSchemas {
     return root;
   }
 
-  /** The shared definitions, plus a component (one of {@code types}) and a component layer (an override, platform defaults). */
+  /**
+   * The shared definitions, plus a component (one of {@code types}) and a component layer (an
+   * override, platform defaults). A field name two types describe differently (a platform type's
+   * {@code port} with its own range, its {@code ingress} object) is any of its schemas at the
+   * top, and each type's own schema in that type's branch, so editors complete every name and
+   * still check the value against the component's type.
+   */
   private static void definitions(ObjectNode defs, List<ComponentTypeSchema> types) {
     resource("definitions.json").fields().forEachRemaining(e -> defs.set(e.getKey(), e.getValue()));
     ObjectNode common = resource("component-fields.json");
     common.remove("$comment");
-    Map<String, JsonNode> fields = new LinkedHashMap<>();
-    common.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue()));
-    types.forEach(t -> t.ownProperties().fields().forEachRemaining(e -> fields.putIfAbsent(e.getKey(), e.getValue())));
+    Map<String, List<JsonNode>> variants = new LinkedHashMap<>();
+    common.fields().forEachRemaining(e -> variants.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+    types.forEach(t -> t.ownProperties().fields().forEachRemaining(e -> {
+      List<JsonNode> v = variants.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
+      if (!v.contains(e.getValue())) {
+        v.add(e.getValue());
+      }
+    }));
     ArrayNode typeChoices = JSON.createArrayNode();
     types.forEach(t -> typeChoices.addObject().put("const", t.id()).put("description", t.description()));
 
@@ -112,8 +124,17 @@ public final class SpecSchemas {
     ObjectNode cp = component.putObject("properties");
     ObjectNode layer = defs.putObject("componentLayer").put("type", "object").put("additionalProperties", false);
     ObjectNode lp = layer.putObject("properties");
-    for (var e : fields.entrySet()) {
-      JsonNode schema = e.getKey().equals("type") ? typeSchema(e.getValue(), typeChoices) : e.getValue();
+    for (var e : variants.entrySet()) {
+      JsonNode schema;
+      if (e.getKey().equals("type")) {
+        schema = typeSchema(e.getValue().get(0), typeChoices);
+      } else if (e.getValue().size() == 1) {
+        schema = e.getValue().get(0);
+      } else {
+        ObjectNode any = JSON.createObjectNode().put("description", "Depends on the component's type.");
+        e.getValue().forEach(any.putArray("anyOf")::add);
+        schema = any;
+      }
       cp.set(e.getKey(), schema);
       ObjectNode nullable = lp.putObject(e.getKey());
       if (schema.has("description")) {
@@ -131,13 +152,19 @@ public final class SpecSchemas {
       ifType.set("required", strings(List.of("type")));
       ObjectNode then = rule.putObject("then");
       then.set("required", strings(t.required()));
-      ObjectNode forbidden = then.putObject("properties");
+      ObjectNode own = then.putObject("properties");
       Set<String> allowed = new TreeSet<>(t.commonFields());
       t.ownProperties().fieldNames().forEachRemaining(allowed::add);
-      for (String f : fields.keySet()) {
-        if (!allowed.contains(f) && !f.equals("type")) {
+      for (var e : variants.entrySet()) {
+        String f = e.getKey();
+        if (f.equals("type")) {
+          continue;
+        }
+        if (!allowed.contains(f)) {
           // false: "this field does not apply to this type", as the loader's spec.not-applicable says.
-          forbidden.put(f, false);
+          own.put(f, false);
+        } else if (e.getValue().size() > 1) {
+          own.set(f, t.ownProperties().has(f) ? t.ownProperties().get(f) : common.get(f));
         }
       }
     }

@@ -23,8 +23,16 @@ public final class ScoreApplication {
 
   private ScoreApplication() {}
 
-  /** Reads and converts a Score file; null (with diagnostics) when it cannot be. */
+  /** Reads and converts a Score file with Slipway's built-in types only; null (with diagnostics) when it cannot be. */
   public static MapNode load(Path scoreFile, String label, ScoreFiles files, Diagnostics d) {
+    return load(scoreFile, label, files, ScorePlatform.NONE, d);
+  }
+
+  /**
+   * Reads and converts a Score file; resources of {@code platform}'s own component types become
+   * components of those types. Null (with diagnostics) when it cannot be converted.
+   */
+  public static MapNode load(Path scoreFile, String label, ScoreFiles files, ScorePlatform platform, Diagnostics d) {
     Diagnostics fileDiags = new Diagnostics();
     List<Document> docs = YamlLoader.forSpecs().loadFile(scoreFile, label, Layer.APP, fileDiags);
     d.addAll(fileDiags.list());
@@ -38,7 +46,7 @@ public final class ScoreApplication {
       }
       return null;
     }
-    return ScoreConverter.convert(docs.get(0).root(), label, files, d);
+    return ScoreConverter.convert(docs.get(0).root(), label, files, platform, d);
   }
 
   /**

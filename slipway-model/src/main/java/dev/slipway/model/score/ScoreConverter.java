@@ -34,28 +34,36 @@ public final class ScoreConverter {
   private final Tree tree;
   private final Diagnostics d;
   private final ScoreFiles files;
+  private final ScorePlatform platform;
   private MapNode metadata;
   private final Map<String, Provided> resources = new LinkedHashMap<>();
   /** Resources already reported as not provided: placeholders naming them add no second error. */
   private final java.util.Set<String> refused = new java.util.HashSet<>();
 
-  private ScoreConverter(String label, ScoreFiles files, Diagnostics d) {
+  private ScoreConverter(String label, ScoreFiles files, ScorePlatform platform, Diagnostics d) {
     this.label = label;
     this.tree = new Tree(label);
     this.files = files;
+    this.platform = platform;
     this.d = d;
+  }
+
+  /** Converts a Score workload with Slipway's built-in types only. */
+  public static MapNode convert(SpecNode root, String label, ScoreFiles files, Diagnostics d) {
+    return convert(root, label, files, ScorePlatform.NONE, d);
   }
 
   /**
    * Converts a Score workload, or returns null after reporting why it cannot be. {@code files}
-   * reads the files a container's {@code files[].source} names, next to the Score file.
+   * reads the files a container's {@code files[].source} names, next to the Score file;
+   * resources of {@code platform}'s own types become components of those types.
    */
-  public static MapNode convert(SpecNode root, String label, ScoreFiles files, Diagnostics d) {
+  public static MapNode convert(SpecNode root, String label, ScoreFiles files, ScorePlatform platform, Diagnostics d) {
     if (!ScoreSchema.validate(root, d)) {
       return null;
     }
     Diagnostics mine = new Diagnostics();
-    MapNode app = new ScoreConverter(label, files, mine).workload((MapNode) root);
+    MapNode app = new ScoreConverter(label, files, platform, mine).workload((MapNode) root);
     d.addAll(mine.list());
     return mine.hasErrors() ? null : app;
   }
@@ -76,7 +84,8 @@ public final class ScoreConverter {
           if (routes != ((Scalar) res.get("type")).value().equals("route")) {
             continue;
           }
-          Provided p = ScoreResources.provide(name, e.getKey(), res, rs.keyPosition(e.getKey()), tree, d, this::lookup);
+          Provided p = ScoreResources.provide(name, e.getKey(), res, rs.keyPosition(e.getKey()), tree, d, this::lookup, platform,
+              this::metadataOnly);
           if (p != null) {
             resources.put(e.getKey(), p);
           } else {

@@ -34,9 +34,20 @@ final class ScoreResources {
 
   private ScoreResources() {}
 
-  /** One Score resource as Slipway provides it. */
+  /** Score types that keep Slipway's meaning even where the platform has a type of that name: they are not components. */
+  static final List<String> SLIPWAYS_OWN = List.of("dns", "environment", "route");
+
+  /**
+   * One Score resource as Slipway provides it.
+   *
+   * @param outputsNote what decides the outputs, for the message naming an output it lacks; empty when obvious
+   */
   record Provided(String name, String type, Position at, MapNode component, Map<String, Value> outputs, String secretKey,
-      Route route) {
+      Route route, String outputsNote) {
+
+    Provided(String name, String type, Position at, MapNode component, Map<String, Value> outputs, String secretKey, Route route) {
+      this(name, type, at, component, outputs, secretKey, route, "");
+    }
 
     /** The value of {@code ${resources.<name>.<key>}}. */
     Value output(String key) throws Problem {
@@ -47,7 +58,8 @@ final class ScoreResources {
       Value v = outputs.get(key);
       if (v == null) {
         throw new Problem("resource '" + name + "' (" + type + ") has no output '" + key + "'" + Suggest.hint(key, outputs.keySet())
-            + (outputs.isEmpty() ? "; it has no outputs" : "; outputs: " + String.join(", ", outputs.keySet())));
+            + (outputs.isEmpty() ? "; it has no outputs" : "; outputs: " + String.join(", ", outputs.keySet()))
+            + (outputsNote.isEmpty() ? "" : " (" + outputsNote + ")"));
       }
       return v;
     }
@@ -56,11 +68,17 @@ final class ScoreResources {
   /** A route: the ingress of the component that serves the workload's ports. */
   record Route(String host, boolean defaultHost, String path, Integer port, Position at) {}
 
-  /** Maps one resource, or reports why it cannot be (returns null then). */
+  /**
+   * Maps one resource, or reports why it cannot be (returns null then). {@code lookup} resolves
+   * any placeholder, {@code metadata} only {@code ${metadata.*}}.
+   */
   static Provided provide(String app, String name, MapNode res, Position at, Tree tree, Diagnostics d,
-      Placeholders.Lookup lookup) {
+      Placeholders.Lookup lookup, ScorePlatform platform, Placeholders.Lookup metadata) {
     String type = ((Scalar) res.get("type")).value();
     String path = "resources." + name;
+    if (platform.types().containsKey(type) && !SLIPWAYS_OWN.contains(type)) {
+      return PlatformTypeResources.provide(name, platform.types().get(type), res, at, tree, d, metadata);
+    }
     Map<String, SpecNode> params = res.get("params") instanceof MapNode p ? p.entries() : Map.of();
     switch (type) {
       case "postgres": {
@@ -135,10 +153,15 @@ final class ScoreResources {
             + " keep data in a postgres component or an external store");
         return null;
       default:
+        List<String> candidates = new ArrayList<>(KNOWN);
+        candidates.addAll(platform.types().keySet());
         d.error("score.unsupported-resource", typeAt(res), path + ".type", "resource '" + name + "' of type '" + type
             + "' is not provided by this platform: a platform type named '" + type + "' under componentTypes/ would provide it,"
             + " or an 'environment' resource whose values the platform's secret store holds (e.g. a connection URL)"
-            + Suggest.hint(type, KNOWN) + "; types Slipway provides: " + String.join(", ", KNOWN.stream().filter(t -> !t.equals("volume")).toList()));
+            + Suggest.hint(type, candidates) + "; types Slipway provides: " + String.join(", ", KNOWN.stream().filter(t -> !t.equals("volume")).toList())
+            + (!platform.known() ? "; the platform's own types were not consulted (slipway convert score maps to them with --platform DIR)"
+                : platform.types().isEmpty() ? "; the platform defines no types of its own"
+                : "; the platform's types: " + String.join(", ", platform.types().keySet())));
         return null;
     }
   }
@@ -195,7 +218,7 @@ final class ScoreResources {
   }
 
   /** {@code id} and {@code class} choose among shared or special resources; Slipway gives each application its own. */
-  private static void ignoredIdentity(MapNode res, String path, String type, Diagnostics d) {
+  static void ignoredIdentity(MapNode res, String path, String type, Diagnostics d) {
     for (String k : List.of("class", "id")) {
       if (res.get(k) != null) {
         d.warning("score.ignored", res.keyPosition(k), path + "." + k, "'" + k + "' is ignored: Slipway gives each application its own "

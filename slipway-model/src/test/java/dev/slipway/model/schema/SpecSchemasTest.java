@@ -9,6 +9,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.slipway.model.Diagnostics;
 import dev.slipway.model.SpecFixture;
+import dev.slipway.model.load.Workspace;
 import dev.slipway.model.yaml.JsonView;
 import dev.slipway.model.yaml.Origin.Layer;
 import dev.slipway.model.yaml.YamlLoader;
@@ -63,24 +64,45 @@ class SpecSchemasTest {
     return out;
   }
 
+  /**
+   * The types of the platform a spec file belongs to (its own componentTypes/ joined to the
+   * built-in ones), as `slipway schema PLATFORM_DIR` writes them; built-in types alone for files
+   * outside a platform (the fixtures).
+   */
+  static List<ComponentTypeSchema> typesOf(Path specFile) {
+    Path root = specFile.getFileName().toString().equals("slipway.yaml") ? specFile.getParent()
+        : specFile.getParent().getParent().getParent();
+    if (root == null || !Files.isRegularFile(root.resolve("slipway.yaml")) || root.startsWith(FIXTURES)) {
+      return TYPES;
+    }
+    Workspace ws = Workspace.load(root);
+    assertThat(ws.platform()).as(root.toString()).isNotNull();
+    return ComponentTypeSchema.of(ws.platform());
+  }
+
   @Test
   void acceptsEveryPlatformAndApplicationInTheRepository() throws IOException {
     List<Path> platforms = exampleFiles("slipway.yaml");
     List<Path> apps = exampleFiles("app.yaml");
     assertThat(platforms).hasSizeGreaterThanOrEqualTo(3);
     assertThat(apps).hasSizeGreaterThanOrEqualTo(5);
+    int withPlatformTypes = 0;
     for (Path p : platforms) {
-      assertThat(validate(PLATFORM, Files.readString(p))).as(p.toString()).isEmpty();
+      assertThat(validate(compile(SpecSchemas.platform(typesOf(p))), Files.readString(p))).as(p.toString()).isEmpty();
     }
     for (Path p : apps) {
+      List<ComponentTypeSchema> types = typesOf(p);
+      withPlatformTypes += types.size() > TYPES.size() ? 1 : 0;
+      JsonSchema app = compile(SpecSchemas.application(types, List.of()));
       if (Files.exists(p.resolveSibling("score.yaml"))) {
         // An overlay of a Score file may leave out metadata and components (docs/editors.md says so).
-        assertThat(validate(APP, Files.readString(p))).as(p.toString()).extracting(ValidationMessage::getMessage)
+        assertThat(validate(app, Files.readString(p))).as(p.toString()).extracting(ValidationMessage::getMessage)
             .allSatisfy(m -> assertThat(m).contains("required property"));
         continue;
       }
-      assertThat(validate(APP, Files.readString(p))).as(p.toString()).isEmpty();
+      assertThat(validate(app, Files.readString(p))).as(p.toString()).isEmpty();
     }
+    assertThat(withPlatformTypes).as("applications of platforms with their own types (examples/kro-platform)").isGreaterThanOrEqualTo(3);
     for (Path p : exampleFiles("score.yaml")) {
       if (Files.exists(p)) {
         assertThat(validate(SCORE, Files.readString(p))).as(p.toString()).isEmpty();
