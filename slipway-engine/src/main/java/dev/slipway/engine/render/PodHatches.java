@@ -203,12 +203,14 @@ final class PodHatches {
     for (String key : List.of("containers", "initContainers")) {
       spec.path(key).forEach(k -> names.add(k.path("name").asText()));
     }
-    for (Container k : all(h)) {
-      if (names.contains(k.name())) {
-        String field = h.initContainers().contains(k) ? "initContainers" : "sidecars";
-        ctx.problems().error("spec.duplicate-name", ctx.position(t.component(), field), "spec.components." + t.component() + "." + field
-            + "." + k.name(), "container name '" + k.name() + "' is already used in the pod of component '" + t.component() + "'"
-            + " (its containers: " + String.join(", ", new java.util.TreeSet<>(names)) + ")");
+    for (String field : List.of("sidecars", "initContainers")) {
+      List<Container> list = field.equals("sidecars") ? h.sidecars() : h.initContainers();
+      for (int i = 0; i < list.size(); i++) {
+        if (names.contains(list.get(i).name())) {
+          ctx.problems().error("spec.duplicate-name", ctx.position(t.component(), field), "spec.components." + t.component() + "." + field
+              + "[" + i + "].name", "container name '" + list.get(i).name() + "' is already used in the pod of " + t.workload()
+              + " (its containers: " + String.join(", ", new java.util.TreeSet<>(names)) + ")");
+        }
       }
     }
     if (t.job()) {

@@ -86,7 +86,8 @@ final class TypedHatches {
       ctx.problems().error("spec.no-pod-template", ctx.position(c.name(), field), "spec.components." + c.name() + "." + field,
           "component '" + c.name() + "' of type " + c.type() + " renders no pod template (it renders "
               + (renders.isEmpty() ? "nothing here" : String.join(", ", renders)) + "), so " + field + " has no pods to apply to;"
-              + " it applies to the pods of a " + String.join(", ", WORKLOADS));
+              + " it applies to the pods of a " + String.join(", ", WORKLOADS.subList(0, WORKLOADS.size() - 1)) + " or "
+              + WORKLOADS.get(WORKLOADS.size() - 1));
     }
   }
 

@@ -299,8 +299,8 @@ class TypedHatchesTest {
             .contains("changes spec.selector of Service/web"))
         .anySatisfy(s -> assertThat(s).startsWith("spec.patch-failed 15 spec.components.web.patches[2].patch[0]:")
             .contains("path /spec/paused does not exist"))
-        .anySatisfy(s -> assertThat(s).startsWith("spec.duplicate-name 16 spec.components.web.sidecars.log-tailer:")
-            .contains("already used in the pod of component 'web'"))
+        .anySatisfy(s -> assertThat(s).startsWith("spec.duplicate-name 16 spec.components.web.sidecars[0].name:")
+            .contains("already used in the pod of Deployment/web (its containers: log-tailer, web)"))
         .anySatisfy(s -> assertThat(s).startsWith("spec.reserved-label 18 spec.components.web.podLabels.app:")
             .contains("selects the component's pods (app=web)"));
     assertThat(errors(p)).allSatisfy(d -> assertThat(d.file()).isEqualTo("apps/shop/app.yaml"));

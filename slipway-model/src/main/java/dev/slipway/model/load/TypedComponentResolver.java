@@ -113,11 +113,11 @@ final class TypedComponentResolver {
       if (!names.contains(k) && !(top && RESERVED.contains(k))) {
         List<String> known = new ArrayList<>(names);
         if (top) {
+          // A misspelled escape hatch is suggested too; the list names the type's own fields only.
           known.addAll(EscapeHatchBinder.FIELDS);
         }
         d.error("spec.unknown-field", node.keyPosition(k), path + "." + k, "unknown field '" + k + "'" + Suggest.hint(k, known)
-            + (names.isEmpty() ? "; this type has no fields" : "; fields of this type: " + String.join(", ", names))
-            + (top ? "; and the escape hatches every component takes: " + String.join(", ", EscapeHatchBinder.FIELDS) : ""));
+            + (names.isEmpty() ? "; this type has no fields" : "; fields of this type: " + String.join(", ", names)));
       }
     }
     for (SchemaField f : fields) {
