@@ -38,7 +38,8 @@ public final class ApplicationRenderer {
 
   /** Whether the application has escape hatches that can fail only when rendered (patches, extra manifests). */
   public static boolean checksWhenRendered(ResolvedApplication app) {
-    return app.components().stream().anyMatch(c -> c.hatches() != null
+    // A platform type's pods are known only once rendered: every hatch of its components is checked against them.
+    return app.typed().stream().anyMatch(c -> !c.hatches().isEmpty()) || app.components().stream().anyMatch(c -> c.hatches() != null
         && (!c.hatches().patches().isEmpty() || !c.hatches().extraManifests().isEmpty() || !c.hatches().sidecars().isEmpty()
             || !c.hatches().initContainers().isEmpty() || c.hatches().lifecycle() != null));
   }
@@ -80,7 +81,12 @@ public final class ApplicationRenderer {
     for (TypedComponent c : app.typed()) {
       CompiledType type = types.get(c.type());
       if (type != null) {
+        int failures = typeProblems.size();
         PlatformTypeRenderer.render(ctx, type, c, out, typeProblems);
+        if (typeProblems.size() == failures) {
+          // The hatches apply to what the type rendered; a component that failed to render is reported as that alone.
+          notes.putAll(TypedHatches.apply(ctx, c, out));
+        }
       }
     }
     int extraWave = ExtraManifests.wave(app.components());
@@ -88,6 +94,9 @@ public final class ApplicationRenderer {
       if (c.hatches() != null) {
         notes.putAll(ExtraManifests.render(ctx, c, extraWave, out));
       }
+    }
+    for (TypedComponent c : app.typed()) {
+      notes.putAll(ExtraManifests.render(ctx, c.name(), c.hatches(), false, extraWave, out));
     }
     duplicates(app, out, hatchProblems, typeProblems);
     ArgoSyncWave.annotate(out, false);
@@ -176,7 +185,11 @@ public final class ApplicationRenderer {
   private static RenderedObject namespace(RenderContext ctx) {
     TreeMap<String, String> labels = Labels.application(ctx.envName(), ctx.appName());
     // Pod Security Admission: restricted when every component meets it, else baseline.
-    String level = ctx.components().stream().allMatch(ApplicationRenderer::meetsRestricted) ? "restricted" : "baseline";
+    // A platform type's own containers are the type's business (its sample is policy-checked); the
+    // extra containers its components add are counted as a built-in component's are.
+    boolean restricted = ctx.components().stream().allMatch(ApplicationRenderer::meetsRestricted)
+        && ctx.app().typed().stream().allMatch(t -> meetsRestricted(t.hatches()));
+    String level = restricted ? "restricted" : "baseline";
     labels.put("pod-security.kubernetes.io/enforce", level);
     if (ctx.components().stream().anyMatch(c -> TrafficRenderer.behindAlbTargetIp(ctx, c))) {
       // The controller's webhook adds a readiness gate to pods here: a rolling update waits until
@@ -194,7 +207,10 @@ public final class ApplicationRenderer {
     if (!meetsRestricted(c.security())) {
       return false;
     }
-    var h = c.hatches();
+    return meetsRestricted(c.hatches());
+  }
+
+  private static boolean meetsRestricted(dev.slipway.model.spec.EscapeHatches h) {
     return h == null || java.util.stream.Stream.concat(h.sidecars().stream(), h.initContainers().stream())
         .allMatch(k -> meetsRestricted(k.security()));
   }

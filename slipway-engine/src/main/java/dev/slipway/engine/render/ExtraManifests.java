@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.engine.sync.ManagedKinds;
 import dev.slipway.model.yaml.JsonView;
 import dev.slipway.model.spec.ComponentSpec;
+import dev.slipway.model.spec.EscapeHatches;
 import dev.slipway.model.spec.EscapeHatches.ExtraManifest;
 import dev.slipway.model.yaml.SpecNode;
 import java.util.List;
@@ -31,8 +32,17 @@ final class ExtraManifests {
 
   /** Adds the component's manifest objects to {@code out}; returns where each came from, keyed as {@link Patches#key}. */
   static Map<String, String> render(RenderContext ctx, ComponentSpec c, int wave, List<RenderedObject> out) {
+    return render(ctx, c.name(), c.hatches(), c.strategy() != null, wave, out);
+  }
+
+  /**
+   * As {@link #render(RenderContext, ComponentSpec, int, List)}, for any component by name;
+   * {@code strategy}: whether the component has a delivery strategy (platform types have none).
+   */
+  static Map<String, String> render(RenderContext ctx, String component, EscapeHatches hatches, boolean strategy, int wave,
+      List<RenderedObject> out) {
     Map<String, String> notes = new TreeMap<>();
-    for (ExtraManifest m : c.hatches().extraManifests()) {
+    for (ExtraManifest m : hatches.extraManifests()) {
       for (SpecNode doc : m.documents()) {
         if (!(JsonView.of(doc) instanceof ObjectNode body)) {
           continue; // reported when the spec was resolved
@@ -58,10 +68,10 @@ final class ExtraManifests {
               + " written; extraManifests take no " + String.join(" or ", RBAC_KINDS));
           continue;
         }
-        if (kind.equals("Deployment") && c.strategy() != null) {
+        if (kind.equals("Deployment") && strategy) {
           // A rollout takes every Deployment of its component as one of its revisions.
           ctx.problems().error("spec.manifest-kind", JsonView.locate(doc, "/kind"), "kind", ref + " in " + m.file() + ": component '"
-              + c.name() + "' has a delivery strategy, whose rollouts own every Deployment of the component; list this file under"
+              + component + "' has a delivery strategy, whose rollouts own every Deployment of the component; list this file under"
               + " a component without a strategy");
           continue;
         }
@@ -76,7 +86,7 @@ final class ExtraManifests {
         meta.put("namespace", ctx.namespace());
         ObjectNode labels = meta.get("labels") instanceof ObjectNode l ? l : meta.putObject("labels");
         boolean ok = true;
-        for (var own : Labels.component(ctx.envName(), ctx.appName(), c.name()).entrySet()) {
+        for (var own : Labels.component(ctx.envName(), ctx.appName(), component).entrySet()) {
           JsonNode given = labels.get(own.getKey());
           if (given != null && !given.asText().equals(own.getValue())) {
             ctx.problems().error("spec.reserved-label", JsonView.locate(doc, "/metadata/labels/" + JsonPatch.escape(own.getKey())),
@@ -95,8 +105,8 @@ final class ExtraManifests {
           continue;
         }
         (meta.get("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations")).put(Labels.SYNC_WAVE, Integer.toString(wave));
-        out.add(new RenderedObject(apiVersion, kind, ctx.namespace(), name, c.name(), wave, body));
-        notes.put(Patches.key(c.name(), kind, name), "from " + doc.position());
+        out.add(new RenderedObject(apiVersion, kind, ctx.namespace(), name, component, wave, body));
+        notes.put(Patches.key(component, kind, name), "from " + doc.position());
       }
     }
     return notes;

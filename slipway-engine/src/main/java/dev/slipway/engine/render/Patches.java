@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.model.yaml.JsonView;
 import dev.slipway.model.spec.ComponentSpec;
+import dev.slipway.model.spec.EscapeHatches;
 import dev.slipway.model.spec.EscapeHatches.Op;
 import dev.slipway.model.spec.EscapeHatches.Patch;
 import java.util.ArrayList;
@@ -26,18 +27,23 @@ final class Patches {
    * (keyed as {@link #key}), which patches did.
    */
   static Map<String, String> apply(RenderContext ctx, ComponentSpec c, List<RenderedObject> out) {
+    return apply(ctx, c.name(), c.hatches(), out);
+  }
+
+  /** As {@link #apply(RenderContext, ComponentSpec, List)}, for any component (built-in or of a platform type) by name. */
+  static Map<String, String> apply(RenderContext ctx, String component, EscapeHatches hatches, List<RenderedObject> out) {
     Map<String, String> notes = new java.util.TreeMap<>();
-    for (Patch p : c.hatches().patches()) {
+    for (Patch p : hatches.patches()) {
       List<Integer> targets = new ArrayList<>();
       for (int i = 0; i < out.size(); i++) {
         RenderedObject o = out.get(i);
-        if (c.name().equals(o.component()) && o.kind().equals(p.kind()) && (p.name() == null || p.name().equals(o.name()))) {
+        if (component.equals(o.component()) && o.kind().equals(p.kind()) && (p.name() == null || p.name().equals(o.name()))) {
           targets.add(i);
         }
       }
       if (targets.isEmpty()) {
-        List<String> own = out.stream().filter(o -> c.name().equals(o.component())).map(o -> o.kind() + "/" + o.name()).sorted().toList();
-        ctx.problems().error("spec.patch-target", p.at(), p.path() + ".target", "no object of component '" + c.name() + "' is a "
+        List<String> own = out.stream().filter(o -> component.equals(o.component())).map(o -> o.kind() + "/" + o.name()).sorted().toList();
+        ctx.problems().error("spec.patch-target", p.at(), p.path() + ".target", "no object of component '" + component + "' is a "
             + p.kind() + (p.name() == null ? "" : " named '" + p.name() + "'") + "; it renders " + String.join(", ", own));
         continue;
       }
@@ -63,7 +69,7 @@ final class Patches {
           continue;
         }
         out.set(i, new RenderedObject(o.apiVersion(), o.kind(), o.namespace(), o.name(), o.component(), o.wave(), (ObjectNode) patched));
-        notes.merge(key(c.name(), o.kind(), o.name()), p.describe(), (a, b) -> a + ", " + b);
+        notes.merge(key(component, o.kind(), o.name()), p.describe(), (a, b) -> a + ", " + b);
       }
     }
     return notes;

@@ -19,7 +19,12 @@ record RenderContext(PlatformSpec platform, EnvironmentSpec env, ResolvedApplica
 
   /** Where a field of a component was written (the deepest written key of the dotted path), else the component. */
   dev.slipway.model.Position position(ComponentSpec c, String field) {
-    dev.slipway.model.yaml.SpecNode n = app.trees().get(c.name());
+    return position(c.name(), field);
+  }
+
+  /** Where a field of a component (built-in or of a platform type) was written, else the component. */
+  dev.slipway.model.Position position(String component, String field) {
+    dev.slipway.model.yaml.SpecNode n = app.trees().get(component);
     dev.slipway.model.Position best = null;
     for (String k : field.split("\\.")) {
       if (!(n instanceof dev.slipway.model.yaml.SpecNode.MapNode m) || !m.has(k)) {
@@ -34,7 +39,7 @@ record RenderContext(PlatformSpec platform, EnvironmentSpec env, ResolvedApplica
     if (best != null) {
       return best;
     }
-    var written = app.app().components().get(c.name());
+    var written = app.app().components().get(component);
     return written != null && written.position().line() > 0 ? written.position() : dev.slipway.model.Position.file(app.app().file());
   }
 

@@ -278,6 +278,11 @@ final class WorkloadRenderer {
   }
 
   static void probe(ObjectNode container, String key, Probe p, ComponentSpec c) {
+    probe(container, key, p, c.port());
+  }
+
+  /** A probe; {@code port} is the one an HTTP or TCP probe gets when it names none. */
+  static void probe(ObjectNode container, String key, Probe p, Integer port) {
     if (p == null) {
       return;
     }
@@ -285,10 +290,10 @@ final class WorkloadRenderer {
     if (!p.exec().isEmpty()) {
       o.set("exec", Json.obj().set("command", Json.strings(p.exec())));
     } else if (p.tcp()) {
-      o.set("tcpSocket", Json.obj().put("port", p.port() != null ? p.port() : c.port()));
+      o.set("tcpSocket", Json.obj().put("port", p.port() != null ? p.port() : port));
     } else {
       ObjectNode get = Json.obj().put("path", p.path());
-      get.put("port", p.port() != null ? p.port() : c.port());
+      get.put("port", p.port() != null ? p.port() : port);
       o.set("httpGet", get);
     }
     if (p.initialDelaySeconds() != null) {

@@ -99,7 +99,7 @@ public final class ComponentResolver {
       if (platformType != null) {
         SpecNode merged = TypedComponentResolver.merge(platformType, app.name(), name, e.getValue(), override, env, whatIf, d);
         trees.put(name, merged);
-        TypedComponent t = TypedComponentResolver.bind(platformType, name, merged, e.getValue().position(), d);
+        TypedComponent t = TypedComponentResolver.bind(platformType, name, merged, e.getValue().position(), app, env, d);
         if (t != null) {
           typed.add(t);
         }

@@ -147,12 +147,31 @@ public final class ComponentTypeLoader {
       Fields fieldsNode = schema.child("spec");
       if (fieldsNode != null) {
         fields = new SimpleSchema(d, probe::locate).fields(fieldsNode.node(), "spec.schema.spec");
+        fields = withoutReserved(fields, d);
       }
       schema.finish();
     }
     List<TypeResource> resources = resources(spec, probe, d);
     spec.finish();
     return new ComponentTypeSpec(name, description, label, at, fields, resources, source);
+  }
+
+  /**
+   * An instance's {@code type} and escape hatches are Slipway's fields, taken by every component
+   * whatever its type: a schema field of the same name would make one key mean two things.
+   */
+  private static List<SchemaField> withoutReserved(List<SchemaField> fields, Diagnostics d) {
+    List<SchemaField> out = new ArrayList<>();
+    for (SchemaField f : fields) {
+      if (!TypedComponentResolver.RESERVED.contains(f.name())) {
+        out.add(f);
+        continue;
+      }
+      d.error("spec.invalid-name", f.position(), "spec.schema.spec." + f.name(), "field '" + f.name() + "' is Slipway's own: "
+          + (f.name().equals("type") ? "it names the component's type" : "every component takes it as an escape hatch (escape-hatches.md)")
+          + ", so a schema cannot declare it; rename the field. Slipway's fields: " + String.join(", ", TypedComponentResolver.RESERVED));
+    }
+    return out;
   }
 
   private static List<TypeResource> resources(Fields spec, ComponentTypeSpec probe, Diagnostics d) {

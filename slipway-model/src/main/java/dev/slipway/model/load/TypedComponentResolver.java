@@ -2,11 +2,13 @@ package dev.slipway.model.load;
 
 import dev.slipway.model.Diagnostics;
 import dev.slipway.model.Position;
+import dev.slipway.model.spec.ApplicationSpec;
 import dev.slipway.model.spec.ComponentTypeSpec;
 import dev.slipway.model.spec.ComponentTypeSpec.FieldType;
 import dev.slipway.model.spec.ComponentTypeSpec.FieldType.Kind;
 import dev.slipway.model.spec.ComponentTypeSpec.SchemaField;
 import dev.slipway.model.spec.EnvironmentSpec;
+import dev.slipway.model.spec.EscapeHatches;
 import dev.slipway.model.spec.TypedComponent;
 import dev.slipway.model.yaml.Fields;
 import dev.slipway.model.yaml.Merge;
@@ -28,13 +30,21 @@ import java.util.Map;
  * schema's defaults as the type default, the environment's {@code defaults} for the fields the
  * schema has, app.yaml, the environment override, {@code --set}), so {@code --explain} tells where
  * each value came from; then checks the merged values against the schema (type, enum, minimum,
- * maximum, required, unknown fields) at the position each value was written.
+ * maximum, required, unknown fields) at the position each value was written. The escape hatches
+ * ({@link EscapeHatchBinder#FIELDS}) are Slipway's fields beside the schema's, merged over the
+ * same layers and bound as for a built-in type.
  */
 final class TypedComponentResolver {
-  /** Keys of a component that are Slipway's, not the type's schema. */
-  static final List<String> RESERVED = List.of("type");
+  /** Keys of a component that are Slipway's, not the type's schema: a schema may not declare them. */
+  static final List<String> RESERVED = reserved();
 
   private TypedComponentResolver() {}
+
+  private static List<String> reserved() {
+    List<String> out = new ArrayList<>(List.of("type"));
+    out.addAll(EscapeHatchBinder.FIELDS);
+    return List.copyOf(out);
+  }
 
   /** The merged tree, for {@code --explain}. */
   static SpecNode merge(ComponentTypeSpec type, String app, String name, SpecNode written, SpecNode override, EnvironmentSpec env,
@@ -47,13 +57,16 @@ final class TypedComponentResolver {
     return whatIf.apply(app, name, null, merged, d);
   }
 
-  /** The values of a merged tree, or null when they break the schema (with diagnostics). */
-  static TypedComponent bind(ComponentTypeSpec type, String name, SpecNode merged, Position componentAt, Diagnostics d) {
+  /** The values of a merged tree, or null when they break the schema or the escape hatches' rules (with diagnostics). */
+  static TypedComponent bind(ComponentTypeSpec type, String name, SpecNode merged, Position componentAt, ApplicationSpec app,
+      EnvironmentSpec env, Diagnostics d) {
     String path = "spec.components." + name;
     Diagnostics own = new Diagnostics();
     Map<String, Object> values = object(type.fields(), (MapNode) merged, path, componentAt, true, own);
+    // Only the hatch fields are read here: the schema's were checked above, so the Fields is never finished.
+    EscapeHatches hatches = EscapeHatchBinder.bind(Fields.of(merged, path, own), app, env, own);
     d.addAll(own.list());
-    return own.hasErrors() ? null : new TypedComponent(name, type.name(), values);
+    return own.hasErrors() ? null : new TypedComponent(name, type.name(), values, hatches);
   }
 
   private static MapNode defaults(List<SchemaField> fields, Origin o) {
@@ -71,17 +84,22 @@ final class TypedComponentResolver {
     return new MapNode(o, e, Map.of());
   }
 
-  /** The environment's {@code defaults}, for the top-level fields the schema declares. */
+  /**
+   * The environment's {@code defaults}, for the top-level fields the schema declares and the
+   * escape hatches (which every component takes, as a built-in one does).
+   */
   private static SpecNode platformDefaults(EnvironmentSpec env, ComponentTypeSpec type) {
     if (!(env.defaults() instanceof MapNode m)) {
       return null;
     }
     LinkedHashMap<String, SpecNode> e = new LinkedHashMap<>();
     Map<String, Position> keys = new LinkedHashMap<>();
-    for (SchemaField f : type.fields()) {
-      if (m.has(f.name())) {
-        e.put(f.name(), m.get(f.name()));
-        keys.put(f.name(), m.keyPosition(f.name()));
+    List<String> names = new ArrayList<>(type.fields().stream().map(SchemaField::name).toList());
+    names.addAll(EscapeHatchBinder.FIELDS);
+    for (String k : names) {
+      if (m.has(k)) {
+        e.put(k, m.get(k));
+        keys.put(k, m.keyPosition(k));
       }
     }
     return e.isEmpty() ? null : new MapNode(m.origin(), e, keys);
@@ -94,8 +112,12 @@ final class TypedComponentResolver {
     for (String k : node.entries().keySet()) {
       if (!names.contains(k) && !(top && RESERVED.contains(k))) {
         List<String> known = new ArrayList<>(names);
+        if (top) {
+          // A misspelled escape hatch is suggested too; the list names the type's own fields only.
+          known.addAll(EscapeHatchBinder.FIELDS);
+        }
         d.error("spec.unknown-field", node.keyPosition(k), path + "." + k, "unknown field '" + k + "'" + Suggest.hint(k, known)
-            + (known.isEmpty() ? "; this type has no fields" : "; fields of this type: " + String.join(", ", known)));
+            + (names.isEmpty() ? "; this type has no fields" : "; fields of this type: " + String.join(", ", names)));
       }
     }
     for (SchemaField f : fields) {
