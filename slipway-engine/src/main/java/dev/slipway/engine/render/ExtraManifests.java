@@ -25,6 +25,28 @@ final class ExtraManifests {
 
   private static final List<String> RBAC_KINDS = List.of("Role", "RoleBinding");
 
+  /**
+   * Why the object would run with an identity Slipway did not give it, or null: an IAM role is
+   * given with serviceAccount.roleArn (where slipway iam reads it), and the components'
+   * ServiceAccounts, with their roles and rules, are their own.
+   */
+  private static String identityProblem(ObjectNode body, List<RenderedObject> out) {
+    if (body.path("metadata").path("annotations").has("eks.amazonaws.com/role-arn")) {
+      return "sets an IAM role (eks.amazonaws.com/role-arn): give a component its role with serviceAccount.roleArn";
+    }
+    dev.slipway.engine.policy.PodSpecs.Located pod = dev.slipway.engine.policy.PodSpecs.find(body);
+    if (pod == null || pod.spec() == null) {
+      return null;
+    }
+    String account = pod.spec().path("serviceAccountName").asText("");
+    String runAs = account.isEmpty() ? pod.spec().path("serviceAccount").asText("") : account;
+    if (!runAs.isEmpty() && out.stream().anyMatch(o -> o.kind().equals("ServiceAccount") && o.name().equals(runAs))) {
+      return "runs its pods as ServiceAccount " + runAs + ", a component's own (with its IAM role and API access); give the"
+          + " manifest a ServiceAccount of its own";
+    }
+    return null;
+  }
+
   /** The wave extra manifests are synced in: after every component of the application. */
   static int wave(List<ComponentSpec> components) {
     return components.stream().mapToInt(ComponentSpec::waveHint).max().orElse(0) + 1;
@@ -95,6 +117,12 @@ final class ExtraManifests {
             ok = false;
           }
           labels.put(own.getKey(), own.getValue());
+        }
+        String identity = identityProblem(body, out);
+        if (identity != null) {
+          ctx.problems().error("spec.manifest-identity", JsonView.locate(doc, "/metadata/name"), "metadata", ref + " in " + m.file()
+              + " " + identity);
+          ok = false;
         }
         if (out.stream().anyMatch(o -> o.kind().equals(kind) && o.name().equals(name))) {
           ctx.problems().error("spec.duplicate-name", JsonView.locate(doc, "/metadata/name"), "metadata.name", ref + " in " + m.file()

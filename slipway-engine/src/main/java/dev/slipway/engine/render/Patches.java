@@ -65,7 +65,7 @@ final class Patches {
         String owned = ownershipChange(o.body(), patched);
         if (owned != null) {
           ctx.problems().error("spec.patch-ownership", p.at(), p.path(), "the patch changes " + owned + " of " + o.kind() + "/" + o.name()
-              + ": Slipway finds, selects and prunes its objects by it, so it cannot be patched");
+              + ": Slipway owns its objects, and sets the identity and access they run with, by it, so it cannot be patched");
           continue;
         }
         out.set(i, new RenderedObject(o.apiVersion(), o.kind(), o.namespace(), o.name(), o.component(), o.wave(), (ObjectNode) patched));
@@ -85,6 +85,14 @@ final class Patches {
       out.add(new JsonPatch.Operation(op.op(), op.path(), op.from(), op.value() == null ? null : JsonView.of(op.value())));
     }
     return out;
+  }
+
+  private static final List<String> RBAC_KINDS = List.of("Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding");
+
+  /** The ServiceAccount a pod spec runs as: serviceAccountName, else the deprecated serviceAccount Kubernetes still honours. */
+  private static String account(JsonNode podSpec) {
+    String name = podSpec.path("serviceAccountName").asText("");
+    return name.isEmpty() ? podSpec.path("serviceAccount").asText("") : name;
   }
 
   /** The first thing Slipway owns the object by that the patch changed, or null. */
@@ -116,12 +124,17 @@ final class Patches {
     }
     JsonNode podBefore = before.path("spec").path("template").path("spec");
     JsonNode podAfter = after.path("spec").path("template").path("spec");
-    if (!podBefore.path("serviceAccountName").equals(podAfter.path("serviceAccountName"))) {
+    if (!account(podBefore).equals(account(podAfter))) {
       return "spec.template.spec.serviceAccountName";
     }
-    if (!before.path("spec").path("jobTemplate").path("spec").path("template").path("spec").path("serviceAccountName")
-        .equals(after.path("spec").path("jobTemplate").path("spec").path("template").path("spec").path("serviceAccountName"))) {
+    JsonNode jobBefore = before.path("spec").path("jobTemplate").path("spec").path("template").path("spec");
+    JsonNode jobAfter = after.path("spec").path("jobTemplate").path("spec").path("template").path("spec");
+    if (!account(jobBefore).equals(account(jobAfter))) {
       return "spec.jobTemplate.spec.template.spec.serviceAccountName";
+    }
+    if (RBAC_KINDS.contains(before.path("kind").asText()) && !before.equals(after)) {
+      // Rules, roleRef and subjects are exactly serviceAccount.rules; a patch could bind anything to cluster-admin.
+      return "the " + before.path("kind").asText() + " (API access is granted with serviceAccount.rules)";
     }
     if (before.path("kind").asText().equals("TriggerAuthentication") && !before.path("spec").equals(after.path("spec"))) {
       return "the TriggerAuthentication's spec";

@@ -27,7 +27,8 @@ import java.util.function.Predicate;
  */
 final class TypedHatches {
   /** The kinds whose pod template the pod-level hatches go into (what {@link PodSpecs} finds, but a bare Pod). */
-  static final List<String> WORKLOADS = List.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob");
+  /** The kinds with a pod template a platform type can render (the namespaced workloads Slipway manages). */
+  static final List<String> WORKLOADS = List.of("Deployment", "StatefulSet", "CronJob");
 
   private TypedHatches() {}
 

@@ -127,6 +127,49 @@ class WhatNoSyncMayLoseTest {
   }
 
   @Test
+  void aPatchCannotWidenApiAccessNorRunPodsAsAnotherAccount() throws IOException {
+    Plan p = shop(WEB + """
+          serviceAccount:
+            clusterRules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]
+          patches:
+          - target: {kind: ClusterRoleBinding}
+            patch: [{op: replace, path: /roleRef/name, value: cluster-admin}]
+          - target: {kind: Deployment}
+            patch:
+            - {op: remove, path: /spec/template/spec/serviceAccountName}
+            - {op: add, path: /spec/template/spec/serviceAccount, value: other}
+        """);
+    assertThat(errors(p)).extracting(d -> d.code() + ": " + d.message())
+        .anySatisfy(s -> assertThat(s).startsWith("spec.patch-ownership").contains("the ClusterRoleBinding (API access is granted with"))
+        .anySatisfy(s -> assertThat(s).startsWith("spec.patch-ownership").contains("serviceAccountName"));
+  }
+
+  @Test
+  void anExtraManifestCannotTakeAnIamRoleNorAComponentsServiceAccount() throws IOException {
+    Plan p = shop(WEB + "  extraManifests: [m.yaml]\n", "m.yaml", """
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata:
+          name: robot
+          annotations: {eks.amazonaws.com/role-arn: "arn:aws:iam::123456789012:role/admin"}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: sidekick}
+        spec:
+          selector: {matchLabels: {x: y}}
+          template:
+            metadata: {labels: {x: y}}
+            spec:
+              serviceAccountName: web
+              containers: [{name: c, image: a.io/c:1}]
+        """);
+    assertThat(errors(p)).extracting(d -> d.code() + ": " + d.message())
+        .anySatisfy(s -> assertThat(s).startsWith("spec.manifest-identity").contains("ServiceAccount/robot", "serviceAccount.roleArn"))
+        .anySatisfy(s -> assertThat(s).startsWith("spec.manifest-identity").contains("Deployment/sidekick", "ServiceAccount web"));
+  }
+
+  @Test
   void aPatchCannotChangeTheRoleAServiceAccountAssumes() throws IOException {
     Plan p = shop(WEB + """
           serviceAccount: {roleArn: "arn:aws:iam::123456789012:role/shop"}

@@ -36,8 +36,9 @@ import java.util.regex.Pattern;
  * formed, manifest files present — and a {@code nodeSelector} that no node pool of the
  * environment can satisfy. Patches are applied, and manifests placed, when rendering.
  */
-final class EscapeHatchBinder {
-  static final List<String> FIELDS = List.of("sidecars", "initContainers", "nodeSelector", "tolerations", "affinity",
+public final class EscapeHatchBinder {
+  /** The escape-hatch fields every component takes, of a built-in or a platform type. */
+  public static final List<String> FIELDS = List.of("sidecars", "initContainers", "nodeSelector", "tolerations", "affinity",
       "topologySpread", "lifecycle", "podAnnotations", "podLabels", "patches", ManifestFiles.FIELD);
   /** The labels Slipway selects and owns pods by; besides these, every {@code slipway.dev/} key is Slipway's. */
   static final Set<String> OWN_LABELS = Set.of("app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/part-of",

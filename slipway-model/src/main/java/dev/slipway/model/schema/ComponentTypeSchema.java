@@ -80,7 +80,9 @@ public record ComponentTypeSchema(String id, String description, Set<String> com
         }
       }
       String description = (t.description().isEmpty() ? "A platform-defined type" : t.description()) + " (" + t.file() + ")";
-      out.add(new ComponentTypeSchema(t.name(), description, Set.of(), properties(t.fields()), List.copyOf(required)));
+      // Besides its schema's fields, a component of a platform type takes the escape hatches (docs/escape-hatches.md).
+      out.add(new ComponentTypeSchema(t.name(), description, new java.util.TreeSet<>(dev.slipway.model.load.EscapeHatchBinder.FIELDS),
+          properties(t.fields()), List.copyOf(required)));
     }
     return List.copyOf(out);
   }

@@ -85,7 +85,8 @@ class PlatformTypeSchemaTest {
         .filter(s -> s.id().equals("shop-web")).findFirst().orElseThrow();
     JsonNode p = t.ownProperties();
     assertThat(t.required()).containsExactly("type", "image", "owner");
-    assertThat(t.commonFields()).as("only type is Slipway's key in a platform-type instance").isEmpty();
+    assertThat(t.commonFields()).as("besides type, Slipway's keys in a platform-type instance are the escape hatches")
+        .containsExactlyInAnyOrderElementsOf(dev.slipway.model.load.EscapeHatchBinder.FIELDS);
     assertThat(t.description()).isEqualTo("A test type (componentTypes/shop-web.yaml)");
     assertThat(p.get("image").toString()).isEqualTo("{\"description\":\"The image\",\"type\":[\"string\",\"number\",\"boolean\"]}");
     assertThat(p.get("port").toString()).isEqualTo("{\"type\":\"integer\",\"minimum\":1024,\"maximum\":65535,\"default\":8080}");

@@ -84,6 +84,12 @@ class SpecSchemasTest {
   void acceptsEveryPlatformAndApplicationInTheRepository() throws IOException {
     List<Path> platforms = exampleFiles("slipway.yaml");
     List<Path> apps = exampleFiles("app.yaml");
+    // The escape-hatch platforms of the CLI tests: hatches on built-in and on platform-typed components.
+    for (String platform : List.of("escape-hatches", "typed-hatches")) {
+      try (Stream<Path> w = Files.walk(Path.of("..", "slipway-cli", "src", "test", "resources", platform))) {
+        w.filter(x -> x.getFileName().toString().equals("app.yaml")).sorted().forEach(apps::add);
+      }
+    }
     assertThat(platforms).hasSizeGreaterThanOrEqualTo(3);
     assertThat(apps).hasSizeGreaterThanOrEqualTo(5);
     int withPlatformTypes = 0;
