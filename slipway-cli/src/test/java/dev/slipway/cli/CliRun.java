@@ -22,7 +22,11 @@ record CliRun(int exitCode, String out, String err) {
 
   /** A fresh copy of the bundled example, so tests can write out/ and edit specs. */
   static Path example(Path tmp) {
-    Path src = Path.of("..", "examples", "acme");
+    return copy(Path.of("..", "examples", "acme"), tmp);
+  }
+
+  /** A fresh copy of the platform directory {@code src} (without its out/) in {@code tmp}. */
+  static Path copy(Path src, Path tmp) {
     try (Stream<Path> w = Files.walk(src)) {
       for (Path p : w.filter(Files::isRegularFile).filter(p -> !src.relativize(p).startsWith("out")).toList()) {
         Path target = tmp.resolve(src.relativize(p).toString());
@@ -32,6 +36,15 @@ record CliRun(int exitCode, String out, String err) {
       return tmp;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A fresh copy of a platform among the test resources ({@code /escape-hatches}). */
+  static Path resource(String name, Path tmp) {
+    try {
+      return copy(Path.of(CliRun.class.getResource(name).toURI()), tmp);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -2,12 +2,9 @@ package dev.slipway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SortedMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,16 +13,8 @@ class EscapeHatchesCommandTest {
   @TempDir
   Path tmp;
 
-  private Path example() throws IOException, URISyntaxException {
-    Path src = Path.of(getClass().getResource("/escape-hatches").toURI());
-    try (Stream<Path> w = Files.walk(src)) {
-      for (Path p : w.filter(Files::isRegularFile).toList()) {
-        Path target = tmp.resolve(src.relativize(p).toString());
-        Files.createDirectories(target.getParent());
-        Files.copy(p, target);
-      }
-    }
-    return tmp;
+  private Path example() {
+    return CliRun.resource("/escape-hatches", tmp);
   }
 
   @Test

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,17 +17,7 @@ class PlatformTypesCommandTest {
 
   /** A fresh copy of examples/kro-platform. */
   Path example() {
-    Path src = Path.of("..", "examples", "kro-platform");
-    try (Stream<Path> w = Files.walk(src)) {
-      for (Path p : w.filter(Files::isRegularFile).filter(p -> !src.relativize(p).startsWith("out")).toList()) {
-        Path target = tmp.resolve(src.relativize(p).toString());
-        Files.createDirectories(target.getParent());
-        Files.copy(p, target);
-      }
-      return tmp;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return CliRun.copy(Path.of("..", "examples", "kro-platform"), tmp);
   }
 
   @Test

@@ -2,12 +2,9 @@ package dev.slipway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SortedMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,16 +16,8 @@ class TypedHatchesCommandTest {
   @TempDir
   Path tmp;
 
-  private Path example() throws IOException, URISyntaxException {
-    Path src = Path.of(getClass().getResource("/typed-hatches").toURI());
-    try (Stream<Path> w = Files.walk(src)) {
-      for (Path p : w.filter(Files::isRegularFile).toList()) {
-        Path target = tmp.resolve(src.relativize(p).toString());
-        Files.createDirectories(target.getParent());
-        Files.copy(p, target);
-      }
-    }
-    return tmp;
+  private Path example() {
+    return CliRun.resource("/typed-hatches", tmp);
   }
 
   @Test
