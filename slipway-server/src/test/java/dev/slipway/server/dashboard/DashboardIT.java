@@ -210,8 +210,9 @@ class DashboardIT {
     assertThat(rollout).containsText("ABORTED", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
     assertThat(rollout).containsText("undone by ada");
     Browser.screenshot(page, "11-rollout-undone");
-    assertThat(server.sandbox.cluster("dev").client().services().inNamespace("hello-world").withName("web").get().getSpec()
-        .getSelector().get("slipway.dev/revision")).isNotEqualTo(live);
+    // As after the promote: the stored state (ABORTED) can show a moment before the Service it wants is applied.
+    SandboxServer.await("the live Service back on the previous revision", Duration.ofSeconds(10), () -> !live.equals(server.sandbox
+        .cluster("dev").client().services().inNamespace("hello-world").withName("web").get().getSpec().getSelector().get("slipway.dev/revision")));
     Page viewer = open(SandboxServer.VIEWER_TOKEN, 1280, "#/app/hello-world/dev");
     assertThat(viewer.locator("#rollout-web")).containsText("ABORTED");
     assertThat(viewer.locator("#rollout-web button")).hasCount(0);
