@@ -15,7 +15,6 @@ import dev.slipway.model.spec.ComponentSpec.Resources;
 import dev.slipway.model.spec.ComponentSpec.Schedule;
 import dev.slipway.model.spec.ComponentSpec.SecretRef;
 import dev.slipway.model.spec.ComponentSpec.Security;
-import dev.slipway.model.spec.ComponentSpec.RbacRule;
 import dev.slipway.model.spec.ComponentSpec.ServiceAccount;
 import dev.slipway.model.spec.ComponentSpec.Storage;
 import dev.slipway.model.spec.ComponentSpec.Trigger;
@@ -261,7 +260,7 @@ public final class ComponentResolver {
     ServiceAccount sa = null;
     Fields saf = f.child("serviceAccount");
     if (saf != null) {
-      sa = new ServiceAccount(saf.string("roleArn"), accessRules(saf, "rules", false, d), accessRules(saf, "clusterRules", true, d));
+      sa = new ServiceAccount(saf.string("roleArn"), AccessRules.bind(saf, "rules", false, d), AccessRules.bind(saf, "clusterRules", true, d));
       saf.finish();
     }
     List<String> dependsOn = f.stringList("dependsOn");
@@ -287,7 +286,7 @@ public final class ComponentResolver {
     }
     Schedule schedule = schedule(f, d);
     Security security = security(f.childOrEmpty("security"));
-    checkApplicability(f, type, d);
+    TypeRules.check(f, type, d);
     EscapeHatches hatches = EscapeHatchBinder.bind(f, app, env, d);
     DeliveryStrategy strategy = type == ComponentType.WEB || type == ComponentType.API
         ? Strategies.bind(f, ingress, autoscaling, env, d) : null;
@@ -310,91 +309,18 @@ public final class ComponentResolver {
         orEmpty(dependsOn), metrics, storage, schedule, security, 0, strategy, queue, hatches);
   }
 
-  private static final Map<String, Set<ComponentType>> ONLY_FOR = Map.of(
-      "ingress", Set.of(ComponentType.WEB, ComponentType.API),
-      "strategy", Set.of(ComponentType.WEB, ComponentType.API),
-      "autoscaling", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER),
-      "storage", Set.of(ComponentType.POSTGRES, ComponentType.REDIS),
-      "version", Set.of(ComponentType.POSTGRES, ComponentType.REDIS),
-      "schedule", Set.of(ComponentType.JOB),
-      "queue", Set.of(ComponentType.WORKER),
-      "probes", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER, ComponentType.POSTGRES, ComponentType.REDIS),
-      "replicas", Set.of(ComponentType.WEB, ComponentType.API, ComponentType.WORKER, ComponentType.POSTGRES, ComponentType.REDIS));
-
   /**
-   * Whether a component field applies to a type: the rule {@code checkApplicability} enforces,
-   * and the one the JSON schemas {@code slipway schema} writes are generated from.
+   * Whether a component field applies to a type: the rule {@link TypeRules} enforces, and the one
+   * the JSON schemas {@code slipway schema} writes are generated from.
    */
   public static boolean applies(String field, ComponentType type) {
-    Set<ComponentType> only = ONLY_FOR.get(field);
-    return only == null || only.contains(type);
-  }
-
-  /** For a field that does not apply to a type, the field that does what the user likely meant. */
-  private static final Map<String, String> INSTEAD = Map.ofEntries(
-      Map.entry("queue@web", "a worker consumes a queue and is scaled on it: make the consumer a worker component"),
-      Map.entry("queue@api", "a worker consumes a queue and is scaled on it: make the consumer a worker component"),
-      Map.entry("autoscaling@redis", "a cache runs one instance: give it more memory with resources.memory (maxmemory follows the limit)"),
-      Map.entry("ingress@redis", "reach the cache from components that list it in dependsOn"),
-      Map.entry("strategy@redis", "a cache is not run twice side by side: its StatefulSet replaces its pod"),
-      Map.entry("replicas@job", "a job runs one pod per scheduled run: schedule decides how often it runs"),
-      Map.entry("autoscaling@job", "a job runs one pod per scheduled run: schedule decides how often it runs"),
-      Map.entry("autoscaling@postgres", "postgres runs one instance: give it more with resources.cpu and resources.memory"),
-      Map.entry("ingress@worker", "a worker takes no traffic: make it a web or api component to expose it"),
-      Map.entry("ingress@postgres", "reach the database from components that list it in dependsOn"),
-      Map.entry("strategy@worker", "a worker takes no traffic to shift or switch: its Deployment's rolling update replaces it"),
-      Map.entry("strategy@postgres", "a database is not run twice side by side: its StatefulSet replaces its pod"),
-      Map.entry("probes@job", "a job's pod runs to completion; use schedule.activeDeadlineSeconds to bound it"));
-
-  private static void checkApplicability(Fields f, ComponentType type, Diagnostics d) {
-    for (var e : new TreeMap<>(ONLY_FOR).entrySet()) {
-      SpecNode n = f.node().get(e.getKey());
-      if (n != null && !(n instanceof SpecNode.Null) && !e.getValue().contains(type)) {
-        boolean set = n.origin().layer() == Layer.WHAT_IF;
-        String hint = INSTEAD.get(e.getKey() + "@" + type.id());
-        d.error("spec.not-applicable", set ? Position.file("--set") : f.position(e.getKey()), f.path(e.getKey()),
-            (set ? n.origin().source().split(";")[0] + ": " : "") + "'" + e.getKey() + "' does not apply to a " + type.id()
-                + " component (only to " + String.join(", ", java.util.Arrays.stream(ComponentType.values()).filter(e.getValue()::contains)
-                    .map(ComponentType::id).toList()) + ")"
-                + (hint == null ? "" : "; " + hint));
-      }
-    }
-    if (type == ComponentType.POSTGRES && f.node().get("replicas") instanceof Scalar s && !s.value().equals("1")) {
-      d.error("spec.not-applicable", f.position("replicas"), f.path("replicas"),
-          "a postgres component runs one instance (replication is not managed by Slipway)");
-    }
-    if (type == ComponentType.REDIS && f.node().get("replicas") instanceof Scalar s && !s.value().equals("1")) {
-      d.error("spec.not-applicable", f.position("replicas"), f.path("replicas"),
-          "a redis component is one cache: more replicas would be independent caches, each with its own keys"
-              + " (replication and Sentinel are not managed by Slipway; use a managed cache such as ElastiCache for that)");
-    }
-    if (type == ComponentType.REDIS && !(f.node().get("secrets") instanceof MapNode m && m.get(REDIS_PASSWORD) instanceof Scalar)) {
-      d.error("spec.required", f.position(), f.path("secrets." + REDIS_PASSWORD),
-          "a redis component needs its password from the secret store: secrets: {" + REDIS_PASSWORD + ": <key in the store>};"
-              + " clients read the same key");
-    }
-    if (type == ComponentType.REDIS && f.node().get("args") instanceof ListNode args) {
-      for (int i = 0; i < args.items().size(); i++) {
-        if (args.items().get(i) instanceof Scalar a && REDIS_OWN_FLAGS.contains(a.value().toLowerCase(java.util.Locale.ROOT))) {
-          d.error("spec.not-applicable", a.position(), f.path("args") + "[" + i + "]", "'" + a.value() + "' is set by Slipway for a"
-              + " redis component (the password from secrets." + REDIS_PASSWORD + ", the data directory, persistence from storage,"
-              + " maxmemory from the memory limit); a later flag would override it, and a password here would be in the manifest");
-        }
-      }
-    }
-    if (type == ComponentType.REDIS && f.node().get("storage") instanceof MapNode st && st.get("database") != null) {
-      d.error("spec.not-applicable", st.keyPosition("database"), f.path("storage.database"),
-          "'storage.database' names a postgres database; a redis cache has none");
-    }
+    return TypeRules.applies(field, type);
   }
 
   private static final Pattern PORT_NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
   private static final Set<String> RESERVED_PORT_NAMES = Set.of("http", "metrics", "postgres", "redis");
   /** The secret a redis component's password is read from; its server is started with it as requirepass. */
-  public static final String REDIS_PASSWORD = "REDIS_PASSWORD";
-  /** redis-server flags Slipway sets, or through which a password would be written into the manifest. */
-  private static final Set<String> REDIS_OWN_FLAGS = Set.of("--requirepass", "--masterauth", "--user", "--aclfile", "--dir", "--save",
-      "--appendonly", "--maxmemory");
+  public static final String REDIS_PASSWORD = TypeRules.REDIS_PASSWORD;
 
   /** An extra port: a Kubernetes port name (IANA service name, at most 15 characters) and a number. */
   private static Integer namedPort(Fields.Entry e, Diagnostics d) {
@@ -620,70 +546,8 @@ public final class ComponentResolver {
     return new Autoscaling(lo, max == null ? lo : max, cpu, memory, triggers);
   }
 
-  /** RBAC verbs Kubernetes knows; a wildcard is refused (name the verbs). */
-  private static final List<String> VERBS = List.of("get", "list", "watch", "create", "update", "patch", "delete",
-      "deletecollection", "impersonate", "bind", "escalate", "use", "approve", "sign");
   /** Presets of rules: what Slipway's own sync needs, generated from the kinds it manages. */
-  public static final List<String> ACCESS_PRESETS = List.of("slipway-sync");
-
-  private static List<RbacRule> accessRules(Fields f, String key, boolean clusterWide, Diagnostics d) {
-    SpecNode n = f.raw(key);
-    List<RbacRule> out = new ArrayList<>();
-    if (n == null) {
-      return out;
-    }
-    if (!(n instanceof ListNode list)) {
-      Fields.typeError(d, n, f.path(key), "a list of RBAC rules");
-      return out;
-    }
-    for (int i = 0; i < list.items().size(); i++) {
-      Fields r = Fields.of(list.items().get(i), f.path(key) + "[" + i + "]", d);
-      if (r == null) {
-        continue;
-      }
-      if (r.has("preset")) {
-        String preset = r.oneOf("preset", ACCESS_PRESETS, null);
-        if (preset != null && !clusterWide) {
-          d.error("spec.invalid-value", r.position("preset"), r.path("preset"),
-              "preset " + preset + " covers every namespace Slipway manages: put it under serviceAccount.clusterRules");
-        }
-        r.finish();
-        if (preset != null) {
-          out.add(new RbacRule(List.of(), List.of(), List.of(), List.of(), preset));
-        }
-        continue;
-      }
-      List<String> groups = r.stringList("apiGroups");
-      List<String> resources = r.stringList("resources");
-      List<String> names = r.stringList("resourceNames");
-      List<String> verbs = r.stringList("verbs");
-      if (groups == null) {
-        d.error("spec.required", r.position(), r.path("apiGroups"), "an RBAC rule needs apiGroups (\"\" for the core group)");
-      }
-      if (resources == null || resources.isEmpty()) {
-        d.error("spec.required", r.position(), r.path("resources"), "an RBAC rule needs resources");
-      }
-      if (verbs == null || verbs.isEmpty()) {
-        d.error("spec.required", r.position(), r.path("verbs"), "an RBAC rule needs verbs");
-      }
-      for (List<String> values : java.util.Arrays.asList(groups, resources, verbs)) {
-        if (values != null && values.contains("*")) {
-          d.error("spec.invalid-value", r.position(), r.path(values == verbs ? "verbs" : values == groups ? "apiGroups" : "resources"),
-              "'*' grants everything, including what Kubernetes adds later: name the " + (values == verbs ? "verbs" : values == groups ? "API groups" : "resources"));
-        }
-      }
-      if (verbs != null) {
-        for (String v : verbs) {
-          if (!v.equals("*") && !VERBS.contains(v)) {
-            d.error("spec.invalid-value", r.position("verbs"), r.path("verbs"), "unknown verb '" + v + "' (verbs: " + String.join(", ", VERBS) + ")");
-          }
-        }
-      }
-      r.finish();
-      out.add(new RbacRule(orEmpty(groups), orEmpty(resources), orEmpty(names), orEmpty(verbs), null));
-    }
-    return out;
-  }
+  public static final List<String> ACCESS_PRESETS = AccessRules.PRESETS;
 
   private static List<Trigger> triggers(Fields f, EnvironmentSpec env, Diagnostics d) {
     SpecNode n = f.raw("triggers");
