@@ -148,7 +148,10 @@ public class ControllerTest {
   @Test
   void theLoopConvergesAnAutomatedEnvironmentFromEmpty() throws Exception {
     Controller c = controller(platform(), Controller.Responsibility.ALL);
-    await("every application Synced and Healthy", Duration.ofSeconds(90), () -> converged(c));
+    // The cell turns Synced from the live objects the moment they match; the sync's record (its
+    // revision) is stored when the sync has finished, a moment later.
+    await("every application Synced and Healthy, its sync recorded", Duration.ofSeconds(90),
+        () -> converged(c) && c.applications().stream().allMatch(s -> s.revision() != null));
     assertThat(c.applications()).extracting(ApplicationStatus::application)
         .containsExactlyInAnyOrder("flask-otel-app", "hello-world", "proyecto06");
     assertThat(c.ready()).isTrue();
